@@ -1,0 +1,56 @@
+# Set-up is two commands: `make build` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (small, fast PDFs) for building;
+# poppler (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our
+# files) for testing.
+BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
+TEST_TOOLS := pdftotext pdftoppm qpdf soffice
+
+.PHONY: build test lint bench clean system-build system-test
+
+build: $(BIN)/.installed system-build
+	$(BIN)/journeykit build
+
+test: $(BIN)/.installed-test system-build system-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: $(BIN)/.installed-test system-build
+	$(BIN)/python bench/build.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(BIN)/.installed
+
+# Install Debian packages when something is missing: as root with apt-get, otherwise say what to do.
+APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $(1) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $(1) >/dev/null; \
+	else echo "Missing system packages; install them first: $(1)" >&2; exit 1; fi
+
+system-build:
+	@if ! ldconfig -p | grep -q libharfbuzz-subset.so.0 || ! ldconfig -p | grep -q libpangoft2; \
+	then $(call APT_INSTALL,$(BUILD_DEBS)); fi
+
+system-test:
+	@missing=""; for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then $(call APT_INSTALL,$(TEST_DEBS)); fi
+
+clean:
+	rm -rf output/*/ .pytest_cache .ruff_cache

@@ -1,0 +1,167 @@
+"""The command line: ``journeykit build | list | validate``.
+
+Turns content errors into one line each and exit code 2, build failures into exit code 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from generator.errors import ContentErrors
+from generator.layouts import Layouts
+from generator.loading import load_library
+from generator.model import Library
+from generator.plan import FilterError, Filters, plan, variants_of
+from generator.renderers import FORMATS
+
+EXIT_BUILD_FAILED = 1
+EXIT_INVALID = 2
+
+app = typer.Typer(
+    help=(
+        "Turn marketing guides written in Markdown and YAML into printable, brandable PDF, DOCX "
+        "and XLSX templates.\n\nContent lives in <project>/content (guides, frameworks, examples, "
+        "brands, i18n), layouts in <project>/layouts; files there override or add to what "
+        "journeykit ships. Start with 'journeykit list', then 'journeykit build'."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+errors_console = Console(stderr=True)
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project",
+        "-p",
+        help="Folder holding content/ and layouts/ (yours override the shipped ones).",
+        file_okay=False,
+        resolve_path=True,
+    ),
+]
+
+
+def load_or_exit(project: Path) -> Library:
+    """Load the library, or print every content problem and exit 2."""
+    try:
+        return load_library(project)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            errors_console.print(f"[red]error[/red] {error.format(project)}", highlight=False)
+        errors_console.print(f"[red]{len(exc.errors)} problem(s) in the content; nothing built.")
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+@app.command()
+def build(
+    project: ProjectOption = Path("."),
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: <project>/output).")
+    ] = None,
+    guide: Annotated[list[str], typer.Option(help="Only this guide (repeatable).")] = [],  # noqa: B006
+    lang: Annotated[list[str], typer.Option(help="Only this language, e.g. sv.")] = [],  # noqa: B006
+    variant: Annotated[
+        list[str],
+        typer.Option(help="Only worksheets of this variant: blank or an example id."),
+    ] = [],  # noqa: B006
+    format: Annotated[
+        list[str], typer.Option("--format", help=f"Only this format: {', '.join(FORMATS)}.")
+    ] = [],  # noqa: B006
+) -> None:
+    """Build guides and worksheets into <out>/<brand>/<language>/.
+
+    Builds everything by default; the options narrow it down, e.g.
+    'journeykit build --guide kundresan --format pdf --variant blank'.
+    """
+    from generator.build import build as run_build
+
+    library = load_or_exit(project)
+    filters = Filters(guides=guide, languages=lang, variants=variant, formats=format)
+    try:
+        jobs = plan(library, filters)
+    except FilterError as exc:
+        errors_console.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    out = (out or project / "output").resolve()
+    layouts = Layouts.for_project(project)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Building", total=len(jobs), current="")
+
+        def advance(job: object) -> None:
+            progress.advance(task)
+
+        def starting(job: object) -> None:
+            progress.update(task, current=str(job.relative_path()))
+
+        result = run_build(library, layouts, jobs, out, on_done=advance, on_start=starting)
+    table = Table(title=f"Files written to {out}", title_justify="left")
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    for written in result.written:
+        table.add_row(str(written.path.relative_to(out)), f"{written.size / 1024:,.0f} KiB")
+    console.print(table)
+    for job, message in result.failed:
+        errors_console.print(f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False)
+    if result.failed:
+        raise typer.Exit(EXIT_BUILD_FAILED)
+
+
+@app.command("list")
+def list_content(project: ProjectOption = Path(".")) -> None:
+    """List the guides, frameworks, examples and languages there are to build."""
+    library = load_or_exit(project)
+    guides = Table(title="Guides", title_justify="left")
+    for column in ("guide", "language", "title", "framework", "worksheet variants"):
+        guides.add_column(column)
+    for (guide_id, language), guide in sorted(library.guides.items()):
+        variants = ", ".join(variants_of(library, guide_id, language))
+        guides.add_row(guide_id, language, guide.title, guide.framework, variants)
+    frameworks = Table(title="Frameworks", title_justify="left")
+    for column in ("framework", "language", "stages", "rows"):
+        frameworks.add_column(column)
+    for (framework_id, language), framework in sorted(library.frameworks.items()):
+        stages = ", ".join(stage.name for stage in framework.stages)
+        frameworks.add_row(framework_id, language, stages, str(len(framework.rows)))
+    examples = Table(title="Examples", title_justify="left")
+    for column in ("example", "framework", "language", "title"):
+        examples.add_column(column)
+    for (framework_id, language, example_id), example in sorted(library.examples.items()):
+        examples.add_row(example_id, framework_id, language, example.title)
+    languages = ", ".join(f"{code} ({ui.language_name})" for code, ui in sorted(library.ui.items()))
+    for table in (guides, frameworks, examples):
+        console.print(table)
+    console.print(f"[bold]Languages:[/bold] {languages}")
+    console.print(f"[bold]Brands:[/bold] {', '.join(sorted(library.brands))}")
+    console.print(f"[bold]Formats:[/bold] {', '.join(FORMATS)}")
+
+
+@app.command()
+def validate(project: ProjectOption = Path(".")) -> None:
+    """Load all content and report every problem at once (exit 2 if there is any)."""
+    library = load_or_exit(project)
+    console.print(
+        f"[green]ok[/green] {len(library.guides)} guide(s), {len(library.frameworks)} "
+        f"framework(s), {len(library.examples)} example(s), {len(library.ui)} language(s)."
+    )
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,69 @@
+"""Layouts: the ordered list of ``layouts/`` folders and the Jinja environment over them.
+
+The project's folder comes first, then the shipped one, so a user overrides a template by putting
+a file of the same name in ``<project>/layouts/``; ``{% extends "shipped/guide.html.j2" %}`` reaches
+the shipped template being overridden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+
+from generator.paths import search_path, shipped_dir
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """Where templates, stylesheets and fonts are looked up, and which files may be read."""
+
+    project: Path
+    folders: list[Path] = field(default_factory=list)
+    content_folders: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def for_project(cls, project: Path) -> Layouts:
+        return cls(
+            project.resolve(),
+            search_path(project, "layouts"),
+            search_path(project, "content"),
+        )
+
+    def find(self, name: str) -> Path:
+        """The first ``layouts/<name>`` along the search path."""
+        for folder in self.folders:
+            if (candidate := folder / name).is_file():
+                return candidate
+        raise FileNotFoundError(f"no layout file {name!r} in {', '.join(map(str, self.folders))}")
+
+    @property
+    def readable_roots(self) -> list[Path]:
+        """The only folders a renderer may read files from (layouts and content)."""
+        return [*self.folders, *self.content_folders]
+
+    @cached_property
+    def jinja(self) -> Environment:
+        """Jinja over the layout folders: autoescaped HTML, undefined names are errors."""
+        loader = ChoiceLoader(
+            [
+                FileSystemLoader([str(f) for f in self.folders]),
+                PrefixLoader({"shipped": FileSystemLoader(str(shipped_dir() / "layouts"))}),
+            ]
+        )
+        return Environment(
+            loader=loader,
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(["html", "j2", "xml"], default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )

@@ -1,0 +1,405 @@
+"""Loading: ``content/`` files → a validated :class:`~generator.model.Library`.
+
+Reads every YAML and Markdown file, validates it against the model, checks cross-references,
+and gathers every problem with its file and line before raising them all at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from generator.errors import ContentError, ContentErrors
+from generator.model import (
+    Brand,
+    Example,
+    ExampleItem,
+    Framework,
+    Guide,
+    Library,
+    Section,
+    SectionItem,
+    UiStrings,
+)
+from generator.paths import collect, search_path
+
+M = TypeVar("M", bound=BaseModel)
+
+BOOLEAN_HINT = "YAML reads unquoted yes/no/on/off as true/false: put the text in quotes"
+ID_HINT = "use lowercase letters, digits and hyphens, e.g. lead-nurturing"
+
+
+class Collector:
+    """Gathers content errors so that every problem is reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[ContentError] = []
+
+    def add(self, path: Path, message: str, *, line: int | None = None, **kw: Any) -> None:
+        self.errors.append(ContentError(path=path, message=message, line=line, **kw))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.errors)
+
+
+def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) -> Any:
+    """Parse YAML keeping line numbers; a syntax error is recorded, not raised."""
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        errors.add(path, f"invalid YAML: {problem}", line=line, hint="check indentation and quotes")
+    except YAMLError as exc:
+        errors.add(path, f"invalid YAML: {exc}")
+    return None
+
+
+def line_of(data: Any, loc: tuple[Any, ...], line_offset: int = 0) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (the deepest one that has a position)."""
+    line: int | None = None
+    node = data
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0]
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0]
+            node = node[key]
+        else:
+            break
+    if line is None and isinstance(data, CommentedMap | CommentedSeq):
+        line = data.lc.line
+    return None if line is None else line + 1 + line_offset
+
+
+def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str | None]:
+    """A readable message and hint for one pydantic error."""
+    kind, value = error["type"], error.get("input")
+    if kind == "string_type" and isinstance(value, bool):
+        return f"expected text, got the boolean {str(value).lower()}", BOOLEAN_HINT
+    if kind == "extra_forbidden":
+        return "unknown key", f"valid keys: {', '.join(model.model_fields)}"
+    if kind == "missing":
+        return "required but missing", None
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if "a-z0-9-" in pattern:
+            return f"{value!r} is not a valid id", ID_HINT
+        if "#" in pattern:
+            return f"{value!r} is not a colour", "write it as #RRGGBB, e.g. #1F4E79"
+        if "{2,3}" in pattern:
+            return f"{value!r} is not a language code", "use sv, nb or en (Norwegian is nb)"
+    return error["msg"], None
+
+
+def validate(
+    model: type[M], data: Any, source: Path, errors: Collector, line_offset: int = 0, **extra: Any
+) -> M | None:
+    """Validate parsed YAML against a model, recording each error with its line and field."""
+    if not isinstance(data, dict):
+        errors.add(source, "expected a mapping of keys to values", line=1 + line_offset)
+        return None
+    try:
+        return model.model_validate({**data, **extra})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            # Union members add their type name to the location; keep only YAML keys and indices.
+            loc = tuple(p for p in loc if isinstance(p, int) or p in _keys_along(data, loc))
+            message, hint = _describe(error, model)
+            errors.add(
+                source,
+                message,
+                line=line_of(data, loc, line_offset),
+                field=".".join(str(p) for p in loc) or None,
+                hint=hint,
+            )
+    return None
+
+
+def _keys_along(data: Any, loc: tuple[Any, ...]) -> set[str]:
+    """All mapping keys met while walking ``loc`` through ``data``."""
+    keys: set[str] = set()
+    node = data
+    for key in loc:
+        if isinstance(node, dict):
+            keys.update(str(k) for k in node)
+            node = node.get(key) if key in node else None
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+    return keys
+
+
+def read_text(path: Path, errors: Collector) -> str | None:
+    """A file's text as UTF-8, or a recorded error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        errors.add(path, "not valid UTF-8 text", hint="save the file as UTF-8")
+    except OSError as exc:
+        errors.add(path, f"cannot be read: {exc.strerror}")
+    return None
+
+
+def load_yaml_file(path: Path, errors: Collector) -> Any:
+    """Read and parse one YAML file."""
+    text = read_text(path, errors)
+    return None if text is None else read_yaml(path, text, errors)
+
+
+def split_name(path: Path) -> tuple[str, str | None]:
+    """``intro.sv.md`` → (``intro``, ``sv``); ``brand.yaml`` → (``brand``, None)."""
+    parts = path.name.split(".")
+    if len(parts) >= 3:
+        return parts[0], parts[-2]
+    return parts[0], None
+
+
+def _from_name(path: Path, data: Any, errors: Collector, **derived: str) -> dict[str, str]:
+    """Values the file name gives (id, language); the YAML may repeat them, but not contradict."""
+    if isinstance(data, dict):
+        for key, value in derived.items():
+            if key in data and data[key] != value:
+                errors.add(
+                    path,
+                    f"{key} {data[key]!r} does not match the file name",
+                    line=line_of(data, (key,)),
+                    field=key,
+                    hint=f"the file name says {value!r}; rename the file or remove the key",
+                )
+    return derived
+
+
+def load_section(path: Path, language: str, errors: Collector) -> Section | None:
+    """A Markdown file with YAML front matter between ``---`` lines."""
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        errors.add(path, "missing front matter", line=1, hint="start with ---, id:, title:, ---")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        errors.add(path, "front matter is not closed", line=1, hint="add a line with --- after it")
+        return None
+    data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
+    if data is None:
+        return None
+    body = "".join(lines[end + 1 :])
+    return validate(Section, data, path, errors, line_offset=1, body=body, path=path)
+
+
+class Loader:
+    """Reads a project's content folders into a :class:`Library`."""
+
+    def __init__(self, project: Path) -> None:
+        self.folders = search_path(project, "content")
+        self.errors = Collector()
+
+    def files(self, pattern: str) -> dict[Path, Path]:
+        return collect(self.folders, pattern)
+
+    def load(self) -> Library:
+        """Load and cross-check everything; raise :class:`ContentErrors` listing every problem."""
+        if not self.folders:
+            raise ContentErrors(
+                [ContentError(Path("content"), "no content folder found", hint="use --project")]
+            )
+        ui = self._load_ui()
+        frameworks = self._load_frameworks()
+        examples = self._load_examples(frameworks)
+        guides = self._load_guides(frameworks, examples, ui)
+        brands = self._load_brands()
+        self.errors.raise_if_any()
+        return Library(
+            frameworks=frameworks, examples=examples, guides=guides, ui=ui, brands=brands
+        )
+
+    def _load_ui(self) -> dict[str, UiStrings]:
+        ui: dict[str, UiStrings] = {}
+        for path in self.files("i18n/*.yaml").values():
+            language = path.stem
+            data = load_yaml_file(path, self.errors)
+            extra = _from_name(path, data, self.errors, language=language)
+            if (strings := validate(UiStrings, data, path, self.errors, **extra)) is not None:
+                ui[language] = strings
+        return ui
+
+    def _load_frameworks(self) -> dict[tuple[str, str], Framework]:
+        frameworks: dict[tuple[str, str], Framework] = {}
+        for path in self.files("frameworks/*.yaml").values():
+            framework_id, language = split_name(path)
+            if language is None:
+                self.errors.add(path, "file name lacks a language", hint=f"{framework_id}.sv.yaml")
+                continue
+            data = load_yaml_file(path, self.errors)
+            extra = _from_name(path, data, self.errors, id=framework_id, language=language)
+            if (framework := validate(Framework, data, path, self.errors, **extra)) is not None:
+                frameworks[(framework_id, language)] = framework
+        return frameworks
+
+    def _load_examples(
+        self, frameworks: dict[tuple[str, str], Framework]
+    ) -> dict[tuple[str, str, str], Example]:
+        examples: dict[tuple[str, str, str], Example] = {}
+        for path in self.files("examples/*/*.yaml").values():
+            example_id, language = split_name(path)
+            framework_id = path.parent.name
+            if language is None:
+                self.errors.add(path, "file name lacks a language", hint=f"{example_id}.sv.yaml")
+                continue
+            data = load_yaml_file(path, self.errors)
+            extra = _from_name(
+                path, data, self.errors, id=example_id, language=language, framework=framework_id
+            )
+            example = validate(Example, data, path, self.errors, **extra)
+            if example is None:
+                continue
+            framework = frameworks.get((framework_id, language))
+            if framework is None:
+                self.errors.add(
+                    path,
+                    f"no framework {framework_id!r} in language {language!r}",
+                    hint=f"add content/frameworks/{framework_id}.{language}.yaml",
+                )
+                continue
+            self._check_cells(path, data, example, framework)
+            examples[(framework_id, language, example_id)] = example
+        return examples
+
+    def _check_cells(self, path: Path, data: Any, example: Example, framework: Framework) -> None:
+        stage_ids = [s.id for s in framework.stages]
+        row_ids = [r.id for r in framework.rows]
+        for stage_id, rows in example.cells.items():
+            if stage_id not in stage_ids:
+                self.errors.add(
+                    path,
+                    f"unknown stage {stage_id!r} of framework {framework.id!r}",
+                    line=line_of(data, ("cells", stage_id)),
+                    field=f"cells.{stage_id}",
+                    hint=f"valid stages: {', '.join(stage_ids)}",
+                )
+                continue
+            for row_id in rows:
+                if row_id not in row_ids:
+                    self.errors.add(
+                        path,
+                        f"unknown row {row_id!r} of framework {framework.id!r}",
+                        line=line_of(data, ("cells", stage_id, row_id)),
+                        field=f"cells.{stage_id}.{row_id}",
+                        hint=f"valid rows: {', '.join(row_ids)}",
+                    )
+
+    def _load_guides(
+        self,
+        frameworks: dict[tuple[str, str], Framework],
+        examples: dict[tuple[str, str, str], Example],
+        ui: dict[str, UiStrings],
+    ) -> dict[tuple[str, str], Guide]:
+        guides: dict[tuple[str, str], Guide] = {}
+        for path in self.files("guides/*/guide.*.yaml").values():
+            guide_id = path.parent.name
+            _, language = split_name(path)
+            if language is None:
+                self.errors.add(path, "file name lacks a language", hint="guide.sv.yaml")
+                continue
+            data = load_yaml_file(path, self.errors)
+            extra = _from_name(path, data, self.errors, id=guide_id, language=language)
+            sections = self._load_sections(guide_id, language)
+            guide = validate(Guide, data, path, self.errors, sections=sections, **extra)
+            if guide is None:
+                continue
+            if language not in ui:
+                self.errors.add(
+                    path,
+                    f"no UI strings for language {language!r}",
+                    hint=f"add content/i18n/{language}.yaml",
+                )
+            self._check_guide(path, data, guide, frameworks, examples)
+            guides[(guide_id, language)] = guide
+        return guides
+
+    def _load_sections(self, guide_id: str, language: str) -> dict[str, Section]:
+        sections: dict[str, Section] = {}
+        for path in self.files(f"guides/{guide_id}/sections/*.{language}.md").values():
+            section = load_section(path, language, self.errors)
+            if section is None:
+                continue
+            if section.id in sections:
+                other = sections[section.id].path.name
+                self.errors.add(path, f"section id {section.id!r} is also used by {other}")
+            sections[section.id] = section
+        return sections
+
+    def _check_guide(
+        self,
+        path: Path,
+        data: Any,
+        guide: Guide,
+        frameworks: dict[tuple[str, str], Framework],
+        examples: dict[tuple[str, str, str], Example],
+    ) -> None:
+        framework = frameworks.get((guide.framework, guide.language))
+        if framework is None:
+            self.errors.add(
+                path,
+                f"no framework {guide.framework!r} in language {guide.language!r}",
+                line=line_of(data, ("framework",)),
+                field="framework",
+                hint=f"add content/frameworks/{guide.framework}.{guide.language}.yaml",
+            )
+            return
+        stage_ids = [s.id for s in framework.stages]
+        for section in guide.sections.values():
+            if section.stage is not None and section.stage not in stage_ids:
+                self.errors.add(
+                    section.path,
+                    f"unknown stage {section.stage!r}",
+                    line=3,
+                    field="stage",
+                    hint=f"valid stages: {', '.join(stage_ids)}",
+                )
+        for index, item in enumerate(guide.contents):
+            where = {"line": line_of(data, ("contents", index)), "field": f"contents.{index}"}
+            if isinstance(item, SectionItem) and item.section not in guide.sections:
+                known = ", ".join(guide.sections) or "none"
+                self.errors.add(
+                    path,
+                    f"no section {item.section!r} in sections/*.{guide.language}.md",
+                    hint=f"sections found: {known}",
+                    **where,
+                )
+            if isinstance(item, ExampleItem) and (
+                (guide.framework, guide.language, item.example) not in examples
+            ):
+                self.errors.add(
+                    path,
+                    f"no example {item.example!r} of framework {guide.framework!r}",
+                    hint=f"add content/examples/{guide.framework}/{item.example}."
+                    f"{guide.language}.yaml",
+                    **where,
+                )
+
+    def _load_brands(self) -> dict[str, Brand]:
+        brands: dict[str, Brand] = {}
+        for path in self.files("brands/*/brand.yaml").values():
+            brand_id = path.parent.name
+            data = load_yaml_file(path, self.errors)
+            extra = _from_name(path, data, self.errors, id=brand_id)
+            if (brand := validate(Brand, data, path, self.errors, **extra)) is not None:
+                brands[brand_id] = brand
+        return brands
+
+
+def load_library(project: Path) -> Library:
+    """Load the project's content (and what ships) into a validated library."""
+    return Loader(project).load()

@@ -1,0 +1,84 @@
+"""Planning: the library and the user's filters → the list of jobs, one per file to make.
+
+guides × languages × brands × (guide document + worksheet variants) × formats, each combination
+only where its format makes that kind of document (an XLSX has no guide, only worksheets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.model import BLANK, Job, Library
+from generator.renderers import FORMATS
+
+DEFAULT_BRAND = "default"
+
+
+class FilterError(ValueError):
+    """A filter names something that does not exist; the message lists what does."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked for; an empty tuple means everything."""
+
+    guides: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    variants: Sequence[str] = ()
+    formats: Sequence[str] = ()
+    brands: Sequence[str] = (DEFAULT_BRAND,)
+
+
+def _check(asked: Sequence[str], known: Sequence[str], what: str) -> None:
+    unknown = [value for value in asked if value not in known]
+    if unknown:
+        raise FilterError(
+            f"unknown {what} {', '.join(map(repr, unknown))}; valid: {', '.join(sorted(known))}"
+        )
+
+
+def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
+    """A guide's worksheet variants: ``blank`` and each example of its framework."""
+    guide = library.guides[(guide_id, language)]
+    return [BLANK, *(example.id for example in library.examples_of(guide))]
+
+
+def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
+    """Every job the filters select, in a stable order."""
+    guide_ids = sorted({guide_id for guide_id, _ in library.guides})
+    languages = sorted({language for _, language in library.guides})
+    all_variants = sorted({v for g, lang in library.guides for v in variants_of(library, g, lang)})
+    _check(filters.guides, guide_ids, "guide")
+    _check(filters.languages, languages, "language")
+    _check(filters.variants, all_variants, "variant")
+    _check(filters.formats, list(FORMATS), "format")
+    _check(filters.brands, list(library.brands), "brand")
+
+    jobs: list[Job] = []
+    for (guide_id, language), _guide in sorted(library.guides.items()):
+        if filters.guides and guide_id not in filters.guides:
+            continue
+        if filters.languages and language not in filters.languages:
+            continue
+        documents: list[tuple[str, str]] = [] if filters.variants else [("guide", BLANK)]
+        documents += [
+            ("worksheet", variant)
+            for variant in variants_of(library, guide_id, language)
+            if not filters.variants or variant in filters.variants
+        ]
+        for brand in filters.brands:
+            for document, variant in documents:
+                for fmt in filters.formats or FORMATS:
+                    if document in FORMATS[fmt].documents:
+                        jobs.append(
+                            Job(
+                                guide=guide_id,
+                                language=language,
+                                brand=brand,
+                                document=document,
+                                variant=variant,
+                                format=fmt,
+                            )
+                        )
+    return jobs

@@ -1,0 +1,74 @@
+"""The PDF renderer: the view → HTML through the Jinja layouts → WeasyPrint → bytes.
+
+A failed fetch or an error logged by WeasyPrint fails the build instead of silently dropping
+an image or a font.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from generator.document import DocumentView
+from generator.errors import BuildError
+from generator.layouts import Layouts
+from generator.renderers.fetcher import ProjectFetcher
+from generator.text import mark_languages, markdown_to_html
+
+WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def errors_fail_the_build(what: str) -> Iterator[None]:
+    """Turn WeasyPrint's logged errors and fatal fetch errors into a :class:`BuildError`."""
+    handler = _Collect()
+    WEASYPRINT_LOGGER.addHandler(handler)
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
+    finally:
+        WEASYPRINT_LOGGER.removeHandler(handler)
+    if handler.messages:
+        raise BuildError(f"{what}: WeasyPrint reported: {'; '.join(handler.messages)}")
+
+
+def render_html(view: DocumentView, layouts: Layouts) -> str:
+    """The document as HTML, from ``layouts/pdf/<document>.html.j2``."""
+    template = layouts.jinja.get_template(f"pdf/{view.job.document}.html.j2")
+    return template.render(
+        view=view,
+        ui=view.ui,
+        brand=view.brand,
+        guide=view.guide,
+        framework=view.framework,
+        t=lambda text: mark_languages(text, view.ui),
+        markdown=lambda source: markdown_to_html(source, view.ui),
+        asset=lambda name: layouts.find(name).as_uri(),
+    )
+
+
+def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
+    """Lay out HTML with WeasyPrint, reading only the project's files."""
+    fetcher = ProjectFetcher(layouts.readable_roots)
+    base_url = layouts.folders[0].as_uri() + "/"
+    with errors_fail_the_build(what):
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+
+
+def render(view: DocumentView, layouts: Layouts) -> bytes:
+    """Render a guide or a worksheet to PDF bytes."""
+    return html_to_pdf(render_html(view, layouts), layouts, str(view.job.relative_path()))

@@ -1,0 +1,78 @@
+"""Text helpers shared by every renderer: Markdown parsing and marking words of other languages."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from generator.model import UiStrings
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with raw HTML off and typographic quotes and dashes."""
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["replacements", "smartquotes"]
+    )
+
+
+def parse_markdown(source: str) -> list[Token]:
+    """Markdown → block tokens (for renderers that build their own document tree)."""
+    return markdown_parser().parse(source)
+
+
+@lru_cache(maxsize=32)
+def _loanword_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    words = sorted((word for word, _ in pairs), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+def _loanwords(ui: UiStrings) -> tuple[tuple[str, str], ...]:
+    return tuple((word, lang) for lang, words in ui.loanwords.items() for word in words)
+
+
+def split_languages(text: str, ui: UiStrings) -> list[tuple[str, str | None]]:
+    """Split text into runs, each with the language of its loanword or None for the main one."""
+    pairs = _loanwords(ui)
+    pattern = _loanword_pattern(pairs)
+    if pattern is None:
+        return [(text, None)] if text else []
+    language_of = dict(pairs)
+    runs: list[tuple[str, str | None]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            runs.append((text[position : match.start()], None))
+        runs.append((match.group(0), language_of[match.group(0)]))
+        position = match.end()
+    if position < len(text):
+        runs.append((text[position:], None))
+    return runs
+
+
+def mark_languages(text: str, ui: UiStrings) -> Markup:
+    """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``."""
+    return Markup("").join(
+        Markup('<span lang="{}">{}</span>').format(lang, part) if lang else escape(part)
+        for part, lang in split_languages(text, ui)
+    )
+
+
+def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Markup:
+    """Markdown → HTML (raw HTML off), loanwords marked, ``##`` shifted down by the offset."""
+    parser = markdown_parser()
+    tokens = parser.parse(source)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+        for child in token.children or []:
+            if child.type == "text":
+                child.type = "html_inline"  # emit our own escaped markup verbatim
+                child.content = str(mark_languages(child.content, ui))
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
