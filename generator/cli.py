@@ -56,7 +56,9 @@ def load_or_exit(project: Path) -> Library:
         return load_library(project)
     except ContentErrors as exc:
         for error in exc.errors:
-            errors_console.print(f"[red]error[/red] {error.format(project)}", highlight=False)
+            errors_console.print(
+                f"[red]error[/red] {error.format(project)}", highlight=False, soft_wrap=True
+            )
         errors_console.print(f"[red]{len(exc.errors)} problem(s) in the content; nothing built.")
         raise typer.Exit(EXIT_INVALID) from None
 
@@ -89,7 +91,7 @@ def build(
     try:
         jobs = plan(library, filters)
     except FilterError as exc:
-        errors_console.print(f"[red]error[/red] {exc}", highlight=False)
+        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID) from None
     out = (out or project / "output").resolve()
     layouts = Layouts.for_project(project)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,7 +36,7 @@ RenderJob = Callable[..., bytes]
 
 @pytest.fixture(scope="session")
 def render_job(library: Library, layouts: Layouts) -> RenderJob:
-    """Render one job of the shipped content to bytes, e.g. render_job("xlsx", "worksheet", "blank")."""
+    """Render one job of the shipped content, e.g. render_job("xlsx", "worksheet")."""
 
     def render(
         fmt: str,
@@ -62,3 +66,36 @@ def fail_on_logged_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     yield
     noisy = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
     assert not noisy, "logged: " + "; ".join(r.getMessage() for r in noisy)
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lowercased: compares text across line breaks and hyphenation."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the real ``journeykit`` command line in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default documents, built once by the real command into a temporary folder."""
+    out = tmp_path_factory.mktemp("output")
+    result = run_cli("build", "--project", str(ROOT), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "default" / "sv"
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as pdftotext reads it."""
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout

@@ -1,0 +1,59 @@
+"""WeasyPrint reads only the project's own files; anything else fails the build."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.errors import BuildError
+from generator.layouts import Layouts
+from generator.renderers.pdf import html_to_pdf
+from tests.conftest import ROOT, run_cli
+
+FONT = (ROOT / "layouts/fonts/Inter-Regular.otf").as_uri()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<link rel="attachment" href="file:///etc/passwd"><p>x</p>',
+        '<img src="file:///etc/hostname">',
+        '<img src="http://127.0.0.1:9/logo.png">',
+        '<img src="no-such-logo.png">',
+        f'<img src="{FONT}/../../../../etc/passwd">',
+    ],
+)
+def test_reading_outside_the_project_or_a_missing_file_fails_the_build(
+    layouts: Layouts, html: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(BuildError):
+        html_to_pdf(html, layouts, "test.pdf")
+    caplog.clear()  # WeasyPrint logs the refused fetch too; the BuildError is what counts
+
+
+def test_files_under_layouts_are_served(layouts: Layouts) -> None:
+    style = (
+        f'@font-face {{ font-family: Bundled; src: url("{FONT}") }} p {{ font-family: Bundled }}'
+    )
+    html = f"<style>{style}</style><p>Hej</p>"
+    reader = PdfReader(BytesIO(html_to_pdf(html, layouts, "test.pdf")))
+    fonts = [f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert fonts == ["/" + fonts[0][1:7] + "+Bundled"]  # embedded as a subset
+
+
+def test_a_project_layout_overrides_and_extends_the_shipped_one(tmp_path: Path) -> None:
+    layout = tmp_path / "layouts" / "pdf" / "worksheet.html.j2"
+    layout.parent.mkdir(parents=True)
+    layout.write_text(
+        '{% extends "shipped/pdf/worksheet.html.j2" %}'
+        "{% block body %}<p>Kund: ________</p>{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    result = run_cli("build", "--project", str(tmp_path), "--format", "pdf", "--variant", "blank")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "output" / "default" / "sv" / "kundresan-worksheet-blank.pdf"
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Kund:" in text and "Målgrupp" in text

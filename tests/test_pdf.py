@@ -1,0 +1,123 @@
+"""The PDFs read back: text, pages, structure and metadata, as a reader sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.document import build_view
+from generator.layouts import Layouts
+from generator.model import Job, Library
+from generator.renderers.pdf import render_html
+from tests.conftest import pdf_text, squash
+
+
+def grid_words(library: Library, example_id: str | None) -> list[str]:
+    """Every stage name, row label and (for an example) entry of the Kundresan grid."""
+    framework = library.frameworks[("kundresan", "sv")]
+    words = [s.name for s in framework.stages] + [r.label for r in framework.rows]
+    if example_id:
+        example = library.examples[("kundresan", "sv", example_id)]
+        words += [
+            entry for rows in example.cells.values() for cell in rows.values() for entry in cell
+        ]
+    return words
+
+
+def is_landscape(page) -> bool:
+    return float(page.mediabox.width) > float(page.mediabox.height)
+
+
+@pytest.mark.parametrize("variant", ["blank", "generell"])
+def test_worksheet_is_one_landscape_page_with_the_whole_grid(
+    built: Path, library: Library, variant: str
+) -> None:
+    path = built / f"kundresan-worksheet-{variant}.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1
+    assert is_landscape(reader.pages[0])
+    text = squash(pdf_text(path))
+    for word in grid_words(library, None if variant == "blank" else variant):
+        assert squash(word) in text, word
+
+
+def test_guide_holds_every_section_stage_row_and_example_entry(
+    built: Path, library: Library
+) -> None:
+    guide = library.guides[("kundresan", "sv")]
+    text = squash(pdf_text(built / "kundresan.pdf"))
+    for section in guide.sections.values():
+        assert squash(section.title) in text, section.title
+    for word in grid_words(library, "generell"):
+        assert squash(word) in text, word
+
+
+def page_of_heading(reader: PdfReader, heading: str) -> int:
+    """The 1-based page whose text starts a block with this heading (after the contents page)."""
+    for number, page in enumerate(reader.pages[2:], start=3):
+        if squash(heading) in squash(page.extract_text() or ""):
+            return number
+    raise AssertionError(f"{heading!r} is on no page")
+
+
+def test_contents_page_numbers_and_bookmarks_point_at_the_real_pages(
+    built: Path, library: Library
+) -> None:
+    reader = PdfReader(built / "kundresan.pdf")
+    contents = pdf_text(built / "kundresan.pdf").split("\f")[1]
+    outline = {
+        item.title: reader.get_destination_page_number(item) + 1 for item in _flat(reader.outline)
+    }
+    guide = library.guides[("kundresan", "sv")]
+    for section in guide.sections.values():
+        actual = page_of_heading(reader, section.title)
+        line = next(line for line in contents.splitlines() if section.title in line)
+        assert line.split()[-1] == str(actual), line
+        assert outline[section.title] == actual
+    assert outline["Din mall: Kundresan"] == page_of_heading(reader, "Din mall: Kundresan")
+
+
+def _flat(outline: list) -> list:
+    items = []
+    for item in outline:
+        items.extend(_flat(item) if isinstance(item, list) else [item])
+    return items
+
+
+def test_guide_is_portrait_with_grids_on_their_own_landscape_pages(built: Path) -> None:
+    reader = PdfReader(built / "kundresan.pdf")
+    landscape = [n for n, page in enumerate(reader.pages, start=1) if is_landscape(page)]
+    assert len(landscape) == 2  # the example and the blank template
+    for number in landscape:
+        text = reader.pages[number - 1].extract_text()
+        assert "Exempel på en generell kundresa" in text or "Din mall: Kundresan" in text
+    assert not is_landscape(reader.pages[0])
+
+
+def test_guide_metadata_language_and_embedded_subset_fonts(built: Path) -> None:
+    reader = PdfReader(built / "kundresan.pdf")
+    assert reader.metadata.title == "Kundresan i sociala medier"
+    assert reader.metadata.author == "journeykit"
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    fonts = {
+        font["/BaseFont"] for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all("+Inter" in name for name in fonts), fonts  # subset prefix ABCDEF+
+
+
+def test_running_header_and_page_numbers(built: Path) -> None:
+    pages = pdf_text(built / "kundresan.pdf").split("\f")
+    assert "Kundresan i sociala medier" in pages[3]
+    assert pages[3].rstrip().endswith("4")
+
+
+def test_html_marks_the_document_language_and_english_loanwords(
+    library: Library, layouts: Layouts
+) -> None:
+    job = Job(guide="kundresan", language="sv", brand="default", document="guide", format="pdf")
+    html = render_html(build_view(library, job), layouts)
+    assert '<html lang="sv">' in html
+    assert '<span lang="en">Lead nurturing</span>' in html
+    assert "hyphens: auto" in html
