@@ -43,6 +43,7 @@ ProjectOption = Annotated[
     typer.Option(
         "--project",
         "-p",
+        metavar="DIR",
         help="Folder holding content/ and layouts/ (yours override the shipped ones).",
         file_okay=False,
         resolve_path=True,
@@ -67,16 +68,23 @@ def load_or_exit(project: Path) -> Library:
 def build(
     project: ProjectOption = Path("."),
     out: Annotated[
-        Path | None, typer.Option(help="Output folder (default: <project>/output).")
+        Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
     ] = None,
-    guide: Annotated[list[str], typer.Option(help="Only this guide (repeatable).")] = [],  # noqa: B006
-    lang: Annotated[list[str], typer.Option(help="Only this language, e.g. sv.")] = [],  # noqa: B006
+    guide: Annotated[
+        list[str], typer.Option(metavar="ID", help="Only this guide (repeatable).")
+    ] = [],  # noqa: B006
+    lang: Annotated[
+        list[str], typer.Option(metavar="LANG", help="Only this language, e.g. sv.")
+    ] = [],  # noqa: B006
     variant: Annotated[
         list[str],
-        typer.Option(help="Only worksheets of this variant: blank or an example id."),
+        typer.Option(
+            metavar="VARIANT", help="Only worksheets of this variant: blank or an example id."
+        ),
     ] = [],  # noqa: B006
     format: Annotated[
-        list[str], typer.Option("--format", help=f"Only this format: {', '.join(FORMATS)}.")
+        list[str],
+        typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
     ] = [],  # noqa: B006
 ) -> None:
     """Build guides and worksheets into <out>/<brand>/<language>/.

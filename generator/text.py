@@ -76,3 +76,11 @@ def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Mar
                 child.type = "html_inline"  # emit our own escaped markup verbatim
                 child.content = str(mark_languages(child.content, ui))
     return Markup(parser.renderer.render(tokens, parser.options, {}))
+
+
+def css_string(text: str) -> Markup:
+    """A quoted CSS string literal, safe inside a ``<style>`` element (no entity escaping there)."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&\n' or ord(char) < 32 else char for char in text
+    )
+    return Markup(f'"{escaped}"')

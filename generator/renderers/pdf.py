@@ -17,7 +17,7 @@ from generator.document import DocumentView
 from generator.errors import BuildError
 from generator.layouts import Layouts
 from generator.renderers.fetcher import ProjectFetcher
-from generator.text import mark_languages, markdown_to_html
+from generator.text import css_string, mark_languages, markdown_to_html
 
 WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
 
@@ -58,6 +58,7 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
         t=lambda text: mark_languages(text, view.ui),
         markdown=lambda source: markdown_to_html(source, view.ui),
         asset=lambda name: layouts.find(name).as_uri(),
+        css=css_string,
     )
 
 
