@@ -73,10 +73,12 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = ROOT, python_flags: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``journeykit`` command line in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, *python_flags, "-m", "generator", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -121,3 +121,11 @@ def test_a_user_project_adds_its_own_guide(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = project / "output" / "default" / "en"
     assert {p.name for p in out.iterdir()} >= {"onboarding.pdf", "onboarding-worksheet-blank.xlsx"}
+
+
+@pytest.mark.parametrize("command", ["list", "validate"])
+def test_list_and_validate_never_load_the_renderers(command: str) -> None:
+    result = run_cli(command, python_flags=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
+    assert not imported & {"weasyprint", "docx", "openpyxl"}

@@ -96,11 +96,12 @@ def test_guide_is_portrait_with_grids_on_their_own_landscape_pages(built: Path) 
     assert not is_landscape(reader.pages[0])
 
 
-def test_guide_metadata_language_and_embedded_subset_fonts(built: Path) -> None:
+def test_guide_metadata_language_tags_and_embedded_subset_fonts(built: Path) -> None:
     reader = PdfReader(built / "kundresan.pdf")
     assert reader.metadata.title == "Kundresan i sociala medier"
     assert reader.metadata.author == "journeykit"
     assert reader.trailer["/Root"]["/Lang"] == "sv"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # a tagged PDF
     fonts = {
         font["/BaseFont"] for page in reader.pages for font in page["/Resources"]["/Font"].values()
     }

@@ -67,7 +67,8 @@ def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
     fetcher = ProjectFetcher(layouts.readable_roots)
     base_url = layouts.folders[0].as_uri() + "/"
     with errors_fail_the_build(what):
-        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(pdf_tags=True)  # tagged: reading order, languages, headings
 
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
