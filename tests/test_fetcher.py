@@ -38,7 +38,7 @@ def test_files_under_layouts_are_served(layouts: Layouts) -> None:
     style = (
         f'@font-face {{ font-family: Bundled; src: url("{FONT}") }} p {{ font-family: Bundled }}'
     )
-    html = f"<style>{style}</style><p>Hej</p>"
+    html = f'<html lang="sv"><style>{style}</style><p>Hej</p>'
     reader = PdfReader(BytesIO(html_to_pdf(html, layouts, "test.pdf")))
     fonts = [f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()]
     assert fonts == ["/" + fonts[0][1:7] + "+Bundled"]  # embedded as a subset
@@ -49,11 +49,11 @@ def test_a_project_layout_overrides_and_extends_the_shipped_one(tmp_path: Path) 
     layout.parent.mkdir(parents=True)
     layout.write_text(
         '{% extends "shipped/pdf/worksheet.html.j2" %}'
-        "{% block body %}<p>Kund: ________</p>{{ super() }}{% endblock %}",
+        "{% block before_grid %}<p>Kund: ________</p>{% endblock %}",
         encoding="utf-8",
     )
     result = run_cli("build", "--project", str(tmp_path), "--format", "pdf", "--variant", "blank")
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "output" / "default" / "sv" / "kundresan-worksheet-blank.pdf"
-    text = PdfReader(pdf).pages[0].extract_text()
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Kund:" in text and "Målgrupp" in text
