@@ -30,8 +30,12 @@ from generator.paths import collect, search_path
 
 M = TypeVar("M", bound=BaseModel)
 
-BOOLEAN_HINT = "YAML reads unquoted yes/no/on/off as true/false: put the text in quotes"
+BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
 ID_HINT = "use lowercase letters, digits and hyphens, e.g. lead-nurturing"
+
+
+UNREADABLE = object()
+"""What reading a file returns when it could not be read or parsed (the error is recorded)."""
 
 
 class Collector:
@@ -59,7 +63,7 @@ def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) ->
         errors.add(path, f"invalid YAML: {problem}", line=line, hint="check indentation and quotes")
     except YAMLError as exc:
         errors.add(path, f"invalid YAML: {exc}")
-    return None
+    return UNREADABLE
 
 
 def line_of(data: Any, loc: tuple[Any, ...], line_offset: int = 0) -> int | None:
@@ -104,6 +108,8 @@ def validate(
     model: type[M], data: Any, source: Path, errors: Collector, line_offset: int = 0, **extra: Any
 ) -> M | None:
     """Validate parsed YAML against a model, recording each error with its line and field."""
+    if data is UNREADABLE:
+        return None
     if not isinstance(data, dict):
         errors.add(source, "expected a mapping of keys to values", line=1 + line_offset)
         return None
@@ -152,7 +158,7 @@ def read_text(path: Path, errors: Collector) -> str | None:
 def load_yaml_file(path: Path, errors: Collector) -> Any:
     """Read and parse one YAML file."""
     text = read_text(path, errors)
-    return None if text is None else read_yaml(path, text, errors)
+    return UNREADABLE if text is None else read_yaml(path, text, errors)
 
 
 def split_name(path: Path) -> tuple[str, str | None]:
@@ -192,8 +198,6 @@ def load_section(path: Path, language: str, errors: Collector) -> Section | None
         errors.add(path, "front matter is not closed", line=1, hint="add a line with --- after it")
         return None
     data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
-    if data is None:
-        return None
     body = "".join(lines[end + 1 :])
     return validate(Section, data, path, errors, line_offset=1, body=body, path=path)
 
@@ -204,6 +208,9 @@ class Loader:
     def __init__(self, project: Path) -> None:
         self.folders = search_path(project, "content")
         self.errors = Collector()
+        self.invalid: set[tuple[str, ...]] = set()
+        """Frameworks and examples whose own file is invalid: references to them are not
+        reported again."""
 
     def files(self, pattern: str) -> dict[Path, Path]:
         return collect(self.folders, pattern)
@@ -245,6 +252,8 @@ class Loader:
             extra = _from_name(path, data, self.errors, id=framework_id, language=language)
             if (framework := validate(Framework, data, path, self.errors, **extra)) is not None:
                 frameworks[(framework_id, language)] = framework
+            else:
+                self.invalid.add((framework_id, language))
         return frameworks
 
     def _load_examples(
@@ -262,9 +271,10 @@ class Loader:
                 path, data, self.errors, id=example_id, language=language, framework=framework_id
             )
             example = validate(Example, data, path, self.errors, **extra)
-            if example is None:
-                continue
             framework = frameworks.get((framework_id, language))
+            if example is None or (framework is None and (framework_id, language) in self.invalid):
+                self.invalid.add((framework_id, language, example_id))
+                continue
             if framework is None:
                 self.errors.add(
                     path,
@@ -322,7 +332,8 @@ class Loader:
                 self.errors.add(
                     path,
                     f"no UI strings for language {language!r}",
-                    hint=f"add content/i18n/{language}.yaml",
+                    hint=f"languages with UI strings: {', '.join(sorted(ui))} (Norwegian is nb);"
+                    f" or add content/i18n/{language}.yaml",
                 )
             self._check_guide(path, data, guide, frameworks, examples)
             guides[(guide_id, language)] = guide
@@ -349,6 +360,8 @@ class Loader:
         examples: dict[tuple[str, str, str], Example],
     ) -> None:
         framework = frameworks.get((guide.framework, guide.language))
+        if framework is None and (guide.framework, guide.language) in self.invalid:
+            return
         if framework is None:
             self.errors.add(
                 path,
@@ -378,9 +391,8 @@ class Loader:
                     hint=f"sections found: {known}",
                     **where,
                 )
-            if isinstance(item, ExampleItem) and (
-                (guide.framework, guide.language, item.example) not in examples
-            ):
+            key = (guide.framework, guide.language, getattr(item, "example", ""))
+            if isinstance(item, ExampleItem) and key not in examples and key not in self.invalid:
                 self.errors.add(
                     path,
                     f"no example {item.example!r} of framework {guide.framework!r}",

@@ -34,7 +34,7 @@ def assert_invalid(result, file_name: str, line: int, out: Path) -> str:
 
 def test_invalid_yaml_names_file_and_line_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     lines = SHIPPED_FRAMEWORK.read_text(encoding="utf-8").splitlines()
-    lines[5] = '    name: "Målgrupp'  # an unclosed quote on line 6
+    lines[5] = '   name: "Målgrupp"'  # indented one space too little, on line 6
     project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", "\n".join(lines))
     out = tmp_path / "out"
     result = run_cli("build", "--project", str(project), "--out", str(out))
@@ -53,11 +53,11 @@ def test_unknown_stage_id_names_file_line_and_the_valid_stages(tmp_path: Path) -
     assert "valid stages: malgrupp, intressenter" in error
 
 
-def test_unquoted_no_is_rejected_with_a_hint(tmp_path: Path) -> None:
+def test_a_boolean_where_text_belongs_is_rejected_with_a_hint(tmp_path: Path) -> None:
     text = SHIPPED_FRAMEWORK.read_text(encoding="utf-8").replace(
-        'subtitle: "Research"', "subtitle: no"
+        'subtitle: "Research"', "subtitle: false"
     )
-    line = next(n for n, row in enumerate(text.splitlines(), 1) if "subtitle: no" in row)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "subtitle: false" in row)
     project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", text)
     result = run_cli("validate", "--project", str(project))
     error = assert_invalid(result, "kundresan.sv.yaml", line, tmp_path / "none")
