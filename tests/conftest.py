@@ -96,8 +96,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "default" / "sv"
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a PDF as pdftotext reads it."""
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """The text of a PDF as pdftotext reads it: in drawing order, or laid out as on the page."""
+    mode = "-layout" if layout else "-raw"
     return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
