@@ -143,6 +143,8 @@ class UiStrings(Strict):
     worksheet: Text
     filled_in_by: Text
     date: Text
+    progress: Text
+    """Label of the worksheet's count of filled-in cells."""
     stage: Text
     contact: Text
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)

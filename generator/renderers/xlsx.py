@@ -60,8 +60,9 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     _write_header(sheet, view, grid)
     last_row = _write_rows(sheet, view, grid)
     last_column = _write_sign_line(sheet, view, last_row + 2)
+    _write_progress(sheet, view, grid, last_row)
     _set_widths(sheet, grid)
-    _set_print(sheet, view, max(last_column, len(grid.stages) + 1), last_row + 2)
+    _set_print(sheet, view, max(last_column, len(grid.stages) + 1), last_row + 3)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 2).coordinate
     _set_properties(workbook, view)
     return _save(workbook)
@@ -136,10 +137,10 @@ def _write_header(sheet: Worksheet, view: DocumentView, grid: Grid) -> None:
 def _write_rows(sheet: Worksheet, view: DocumentView, grid: Grid) -> int:
     """The labelled rows with their entries (or empty cells); returns the last row's number."""
     label_font = _font(view, bold=True)
-    label_alignment = Alignment(vertical="top", wrap_text=True)
+    label_alignment = Alignment(vertical="top", wrap_text=True, indent=1)
     label_fill = _fill(tint(view.brand.colors.primary, TINT))
     entry_font = _font(view)
-    entry_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    entry_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
     number = FIRST_ROW
     for number, (row, cells) in enumerate(grid.rows(), start=FIRST_ROW):
         label = sheet.cell(number, 1, row.label)
@@ -208,6 +209,16 @@ def _write_sign_line(sheet: Worksheet, view: DocumentView, number: int) -> int:
             sheet.merge_cells(start_row=number, start_column=start, end_row=number, end_column=end)
     sheet.row_dimensions[number].height = SIGN_HEIGHT
     return date_label + 1
+
+
+def _write_progress(sheet: Worksheet, view: DocumentView, grid: Grid, last_row: int) -> None:
+    """A live count of the filled-in cells, e.g. ``Ifyllda rutor: 12 / 36``, beside the title."""
+    last_column = get_column_letter(len(grid.stages) + 1)
+    total = len(grid.stages) * len(grid.framework.rows)
+    cells = f"B{FIRST_ROW}:{last_column}{last_row}"
+    counter = sheet.cell(last_row + 3, 1, f'="{view.ui.progress}: "&COUNTA({cells})&" / {total}"')
+    counter.font = _font(view, size=BODY_SIZE - 1, color=GREY)
+    counter.alignment = Alignment(horizontal="left", vertical="center", indent=1)
 
 
 def _set_widths(sheet: Worksheet, grid: Grid) -> None:

@@ -1,0 +1,89 @@
+"""The XLSX worksheets read back with openpyxl, and recalculated by LibreOffice."""
+
+from __future__ import annotations
+
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator.model import Library
+from tests.conftest import RenderJob, pdf_text
+
+HEADER_ROW, FIRST_ROW = 2, 3
+
+
+def open_sheet(data: bytes) -> Worksheet:
+    return load_workbook(BytesIO(data)).active
+
+
+@pytest.mark.parametrize("variant", ["blank", "generell"])
+def test_grid_header_labels_and_cells(
+    render_job: RenderJob, library: Library, variant: str
+) -> None:
+    framework = library.frameworks[("kundresan", "sv")]
+    example = library.examples[("kundresan", "sv", "generell")] if variant != "blank" else None
+    sheet = open_sheet(render_job("xlsx", "worksheet", variant))
+    header = [sheet.cell(HEADER_ROW, column).value for column in range(2, 8)]
+    assert [h.split("\n")[0] for h in header] == [s.name for s in framework.stages]
+    for number, row in enumerate(framework.rows, start=FIRST_ROW):
+        label = sheet.cell(number, 1)
+        assert label.value == row.label
+        assert label.comment.text == row.help
+        for column, stage in enumerate(framework.stages, start=2):
+            value = sheet.cell(number, column).value
+            expected = example.entries(stage.id, row.id) if example else []
+            assert (value.split("\n") if value else []) == expected, (stage.id, row.id)
+            assert sheet.cell(number, column).alignment.wrap_text
+
+
+def test_freeze_print_setup_and_input_messages(render_job: RenderJob, library: Library) -> None:
+    sheet = open_sheet(render_job("xlsx", "worksheet", "blank"))
+    assert sheet.freeze_panes == "B3"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$2" and sheet.print_title_cols == "$A:$A"
+    prompts = {v.prompt for v in sheet.data_validations.dataValidation if v.showInputMessage}
+    assert prompts == {row.help for row in library.frameworks[("kundresan", "sv")].rows}
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFG"]
+    assert all(width >= 20 for width in widths)
+    heights = [sheet.row_dimensions[n].height for n in range(FIRST_ROW, FIRST_ROW + 6)]
+    assert all(height >= 60 for height in heights)  # room to type in a blank row
+
+
+def test_properties_and_identical_bytes_on_rebuild(render_job: RenderJob) -> None:
+    first = render_job("xlsx", "worksheet", "generell")
+    assert first == render_job("xlsx", "worksheet", "generell")
+    workbook = load_workbook(BytesIO(first))
+    assert workbook.properties.title == "Exempel på en generell kundresa"
+    assert workbook.properties.creator == "journeykit"
+    assert workbook.properties.language == "sv"
+
+
+@pytest.mark.parametrize(("variant", "filled"), [("blank", 0), ("generell", 36)])
+def test_libreoffice_recalculates_the_progress_formula(
+    render_job: RenderJob, tmp_path: Path, variant: str, filled: int
+) -> None:
+    """The count of filled-in cells is a formula: LibreOffice computes it on opening."""
+    source = tmp_path / f"{variant}.xlsx"
+    source.write_bytes(render_job("xlsx", "worksheet", variant))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    assert f"Ifyllda rutor: {filled} / 36" in pdf_text(tmp_path / f"{variant}.pdf")
