@@ -39,7 +39,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in [
         Format("pdf", "generator.renderers.pdf", frozenset({"guide", "worksheet"}), "WeasyPrint"),
-        Format("docx", "generator.renderers.word", frozenset({"guide", "worksheet"}), "Word"),
+        Format("docx", "generator.renderers.docx", frozenset({"guide", "worksheet"}), "Word"),
         Format("xlsx", "generator.renderers.xlsx", frozenset({"worksheet"}), "Excel"),
     ]
 }

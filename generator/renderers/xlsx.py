@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from generator.colors import tint
 from generator.document import DocumentView, Grid
 from generator.layouts import Layouts
 from generator.model import Row
@@ -72,12 +73,6 @@ def sheet_name(title: str) -> str:
     """A valid sheet name: without ``[]:*?/\\`` and at most 31 characters."""
     cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Sheet"
     return cleaned[:SHEET_NAME_MAX].strip()
-
-
-def tint(color: str, amount: float) -> str:
-    """The colour ``#RRGGBB`` moved ``amount`` of the way towards white, as ``RRGGBB``."""
-    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
 def _argb(color: str) -> str:

@@ -24,6 +24,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
+from generator.colors import tint
 from generator.document import DocumentView, Grid, SectionBlock
 from generator.layouts import Layouts
 from generator.text import parse_markdown, split_languages
@@ -65,12 +66,6 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
 def rgb(color: str) -> RGBColor:
     """``#RRGGBB`` → python-docx colour."""
     return RGBColor.from_string(color.lstrip("#").upper())
-
-
-def tint(color: str, amount: float) -> str:
-    """The colour moved ``amount`` of the way towards white, as ``RRGGBB``."""
-    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
 def set_fonts(element: object, name: str) -> None:
