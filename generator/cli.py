@@ -45,6 +45,7 @@ ProjectOption = Annotated[
         "-p",
         metavar="DIR",
         help="Folder holding content/ and layouts/ (yours override the shipped ones).",
+        exists=True,
         file_okay=False,
         resolve_path=True,
     ),

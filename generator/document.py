@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from generator.model import (
     BLANK,
     Brand,
+    ContentItem,
     Example,
-    ExampleItem,
     Framework,
     Guide,
     Job,
     Library,
     Row,
     Section,
-    SectionItem,
     Stage,
     UiStrings,
 )
@@ -119,13 +118,13 @@ def build_view(library: Library, job: Job) -> DocumentView:
 
 
 def _block(
-    item: object, guide: Guide, framework: Framework, library: Library, ui: UiStrings
+    item: ContentItem, guide: Guide, framework: Framework, library: Library, ui: UiStrings
 ) -> Block:
-    if isinstance(item, SectionItem):
+    if item.section:
         section = guide.sections[item.section]
         stage = framework.stage(section.stage) if section.stage else None
         return SectionBlock(section, stage)
-    if isinstance(item, ExampleItem):
+    if item.example:
         example = library.example(guide, item.example)
         return Grid(example.title, framework, example, anchor=f"example-{example.id}")
     return Grid(template_title(framework, ui), framework)

@@ -6,8 +6,9 @@ and gathers every problem with its file and line before raising them all at once
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -18,17 +19,17 @@ from generator.errors import ContentError, ContentErrors
 from generator.model import (
     Brand,
     Example,
-    ExampleItem,
     Framework,
     Guide,
     Library,
     Section,
-    SectionItem,
     UiStrings,
 )
 from generator.paths import collect, search_path
 
 M = TypeVar("M", bound=BaseModel)
+UNION_TAG = re.compile(r"^[A-Z]|[\[\]()']")
+"""How pydantic names a union member in an error location (ModelName, literal[...])."""
 
 BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
 ID_HINT = "use lowercase letters, digits and hyphens, e.g. lead-nurturing"
@@ -84,13 +85,32 @@ def line_of(data: Any, loc: tuple[Any, ...], line_offset: int = 0) -> int | None
     return None if line is None else line + 1 + line_offset
 
 
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The nested model that the location ``loc`` inside ``model`` points into."""
+    current = model
+    for part in loc:
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        candidates = [field.annotation]
+        while candidates:
+            annotation = candidates.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                current = annotation
+                break
+            candidates.extend(get_args(annotation))
+    return current
+
+
 def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str | None]:
     """A readable message and hint for one pydantic error."""
     kind, value = error["type"], error.get("input")
     if kind == "string_type" and isinstance(value, bool):
         return f"expected text, got the boolean {str(value).lower()}", BOOLEAN_HINT
     if kind == "extra_forbidden":
-        return "unknown key", f"valid keys: {', '.join(model.model_fields)}"
+        owner = model_at(model, tuple(error["loc"])[:-1])
+        keys = ", ".join(name for name in owner.model_fields if name not in ("body", "path"))
+        return "unknown key", f"valid keys: {keys}"
     if kind == "missing":
         return "required but missing", None
     if kind == "string_pattern_mismatch":
@@ -118,8 +138,8 @@ def validate(
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            # Union members add their type name to the location; keep only YAML keys and indices.
-            loc = tuple(p for p in loc if isinstance(p, int) or p in _keys_along(data, loc))
+            # Union members add their type name to the location; keep only keys and indices.
+            loc = tuple(p for p in loc if isinstance(p, int) or not UNION_TAG.search(p))
             message, hint = _describe(error, model)
             errors.add(
                 source,
@@ -129,19 +149,6 @@ def validate(
                 hint=hint,
             )
     return None
-
-
-def _keys_along(data: Any, loc: tuple[Any, ...]) -> set[str]:
-    """All mapping keys met while walking ``loc`` through ``data``."""
-    keys: set[str] = set()
-    node = data
-    for key in loc:
-        if isinstance(node, dict):
-            keys.update(str(k) for k in node)
-            node = node.get(key) if key in node else None
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-    return keys
 
 
 def read_text(path: Path, errors: Collector) -> str | None:
@@ -200,6 +207,12 @@ def load_section(path: Path, language: str, errors: Collector) -> Section | None
     data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
     body = "".join(lines[end + 1 :])
     return validate(Section, data, path, errors, line_offset=1, body=body, path=path)
+
+
+def front_matter_line(path: Path, key: str) -> int | None:
+    """The line of ``key:`` in a Markdown file's front matter."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), None)
 
 
 class Loader:
@@ -377,13 +390,13 @@ class Loader:
                 self.errors.add(
                     section.path,
                     f"unknown stage {section.stage!r}",
-                    line=3,
+                    line=front_matter_line(section.path, "stage"),
                     field="stage",
                     hint=f"valid stages: {', '.join(stage_ids)}",
                 )
         for index, item in enumerate(guide.contents):
             where = {"line": line_of(data, ("contents", index)), "field": f"contents.{index}"}
-            if isinstance(item, SectionItem) and item.section not in guide.sections:
+            if item.section and item.section not in guide.sections:
                 known = ", ".join(guide.sections) or "none"
                 self.errors.add(
                     path,
@@ -391,8 +404,8 @@ class Loader:
                     hint=f"sections found: {known}",
                     **where,
                 )
-            key = (guide.framework, guide.language, getattr(item, "example", ""))
-            if isinstance(item, ExampleItem) and key not in examples and key not in self.invalid:
+            key = (guide.framework, guide.language, item.example or "")
+            if item.example and key not in examples and key not in self.invalid:
                 self.errors.add(
                     path,
                     f"no example {item.example!r} of framework {guide.framework!r}",

@@ -105,15 +105,24 @@ class Section(Strict):
     path: Path
 
 
-class SectionItem(Strict):
-    section: Id
+class ContentItem(Strict):
+    """One entry of a guide's contents: ``section: <id>``, ``example: <id>`` or ``template``."""
 
+    section: Id | None = None
+    example: Id | None = None
+    template: StrictBool = False
+    """The blank grid of the guide's framework."""
 
-class ExampleItem(Strict):
-    example: Id
+    @model_validator(mode="before")
+    @classmethod
+    def _template_word(cls, data: object) -> object:
+        return {"template": True} if data == "template" else data
 
-
-ContentItem = Literal["template"] | SectionItem | ExampleItem
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ContentItem:
+        if [self.section is not None, self.example is not None, self.template].count(True) != 1:
+            raise ValueError("an entry is one of: section: <id>, example: <id>, template")
+        return self
 
 
 class Guide(Strict):

@@ -129,3 +129,30 @@ def test_list_and_validate_never_load_the_renderers(command: str) -> None:
     assert result.returncode == 0, result.stderr
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
     assert not imported & {"weasyprint", "docx", "openpyxl"}
+
+
+def test_a_section_explaining_an_unknown_stage_names_its_front_matter_line(tmp_path: Path) -> None:
+    shipped = ROOT / "content/guides/kundresan/sections/malgrupp.sv.md"
+    text = shipped.read_text(encoding="utf-8").replace('stage: "malgrupp"', 'stage: "malgrupper"')
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("stage:"))
+    project = project_with(tmp_path, "guides/kundresan/sections/malgrupp.sv.md", text)
+    result = run_cli("validate", "--project", str(project))
+    error = assert_invalid(result, "malgrupp.sv.md", line, tmp_path / "none")
+    assert "unknown stage 'malgrupper'" in error and "valid stages: malgrupp" in error
+
+
+def test_a_missing_key_and_an_unknown_key_are_named(tmp_path: Path) -> None:
+    text = SHIPPED_FRAMEWORK.read_text(encoding="utf-8").replace("    help:", "    hjälp:", 1)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "hjälp:" in row)
+    project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", text)
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2
+    errors = [row for row in result.stderr.splitlines() if row.startswith("error")]
+    assert any(f"kundresan.sv.yaml:{line}: rows.0.hjälp: unknown key" in e for e in errors), errors
+    assert any("rows.0.help: required but missing" in e for e in errors), errors
+
+
+def test_a_project_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    result = run_cli("build", "--project", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr

@@ -9,7 +9,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from generator.model import Library, SectionItem
+from generator.model import Library
 from tests.conftest import RenderJob
 
 
@@ -30,14 +30,14 @@ def test_guide_headings_follow_the_guide_contents(render_job: RenderJob, library
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     expected = []
     for item in guide.contents:
-        if isinstance(item, SectionItem):
+        if item.section:
             expected.append(guide.sections[item.section].title)
             expected += [
                 line[3:]
                 for line in guide.sections[item.section].body.splitlines()
                 if line.startswith("## ")
             ]
-        elif item == "template":
+        elif item.template:
             expected.append("Din mall: Kundresan")
         else:
             expected.append(library.examples[("kundresan", "sv", item.example)].title)
