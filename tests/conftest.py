@@ -88,12 +88,18 @@ def run_cli(
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default documents, built once by the real command into a temporary folder."""
+def every_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Everything the shipped content makes, built once by the real command."""
     out = tmp_path_factory.mktemp("output")
     result = run_cli("build", "--project", str(ROOT), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    return out / "default" / "sv"
+    return out
+
+
+@pytest.fixture(scope="session")
+def built(every_output: Path) -> Path:
+    """The Swedish documents of the default brand."""
+    return every_output / "default" / "sv"
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:

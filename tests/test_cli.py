@@ -101,7 +101,7 @@ def test_help_teaches_the_commands_and_filters() -> None:
     ],
 )
 def test_filters_narrow_the_build(tmp_path: Path, args: list[str], expected: set[str]) -> None:
-    result = run_cli("build", "--out", str(tmp_path), *args)
+    result = run_cli("build", "--out", str(tmp_path), "--guide", "kundresan", "--lang", "sv", *args)
     assert result.returncode == 0, result.stderr
     assert {p.name for p in (tmp_path / "default" / "sv").iterdir()} == expected
     assert "Files written" in result.stdout
