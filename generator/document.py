@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from generator.model import (
     BLANK,
     Brand,
+    Checklist,
+    ChecklistItem,
     ContentItem,
     Example,
+    Form,
+    FormField,
     Framework,
     Guide,
     Job,
@@ -21,6 +25,7 @@ from generator.model import (
     Section,
     Stage,
     UiStrings,
+    Worksheet,
 )
 
 
@@ -50,6 +55,56 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class FormSheet:
+    """A form: labelled fields, blank or filled from an example."""
+
+    title: str
+    form: Form
+    example: Example | None = None
+    anchor: str = "template"
+    kind: str = "form"
+
+    def fields(self) -> list[tuple[FormField, list[str]]]:
+        """Each field with its entries (none when blank)."""
+        values = self.example.values if self.example else {}
+        return [(field, values.get(field.id, [])) for field in self.form.fields]
+
+
+@dataclass(frozen=True)
+class ChecklistSheet:
+    """A checklist: numbered items, each ticked or not, with a note."""
+
+    title: str
+    checklist: Checklist
+    example: Example | None = None
+    anchor: str = "template"
+    kind: str = "checklist"
+
+    def items(self) -> list[tuple[int, ChecklistItem, bool, str]]:
+        """Number, item, whether it is ticked, and its note."""
+        checked = set(self.example.checked) if self.example else set()
+        notes = self.example.notes if self.example else {}
+        return [
+            (number, item, item.id in checked, notes.get(item.id, ""))
+            for number, item in enumerate(self.checklist.items, start=1)
+        ]
+
+
+Sheet = Grid | FormSheet | ChecklistSheet
+
+
+def sheet_for(
+    worksheet: Worksheet, title: str, example: Example | None = None, anchor: str = "template"
+) -> Sheet:
+    """The block that shows a worksheet of any kind."""
+    if isinstance(worksheet, Form):
+        return FormSheet(title, worksheet, example, anchor)
+    if isinstance(worksheet, Checklist):
+        return ChecklistSheet(title, worksheet, example, anchor)
+    return Grid(title, worksheet, example, anchor)
+
+
+@dataclass(frozen=True)
 class SectionBlock:
     """A section of prose; ``stage`` is the framework stage it explains, if any."""
 
@@ -62,7 +117,7 @@ class SectionBlock:
         return f"section-{self.section.id}"
 
 
-Block = SectionBlock | Grid
+Block = SectionBlock | Sheet
 
 
 @dataclass(frozen=True)
@@ -71,7 +126,7 @@ class DocumentView:
 
     job: Job
     guide: Guide
-    framework: Framework
+    framework: Worksheet
     ui: UiStrings
     brand: Brand
     blocks: list[Block] = field(default_factory=list)
@@ -89,14 +144,28 @@ class DocumentView:
         return self.guide.title
 
     @property
-    def worksheet(self) -> Grid:
-        """The grid of a worksheet document."""
-        return next(block for block in self.blocks if isinstance(block, Grid))
+    def worksheet(self) -> Sheet:
+        """The sheet of a worksheet document."""
+        return next(block for block in self.blocks if block.kind != "section")
 
 
-def template_title(framework: Framework, ui: UiStrings) -> str:
-    """The heading over a blank grid, e.g. ``Din mall – Kundresan``."""
-    return f"{ui.blank_template}: {framework.title}"
+def template_title(worksheet: Worksheet, ui: UiStrings) -> str:
+    """The heading over a blank worksheet, e.g. ``Din mall: Kundresan``."""
+    return f"{ui.blank_template}: {worksheet.title}"
+
+
+def example_sheet(library: Library, guide: Guide, example_id: str) -> Sheet:
+    """The sheet showing one example, in the worksheet it fills in."""
+    example = library.example(guide, example_id)
+    worksheet = library.frameworks[(example.framework, guide.language)]
+    return sheet_for(worksheet, example.title, example, anchor=f"example-{example.id}")
+
+
+def blank_sheet(library: Library, guide: Guide, worksheet_id: str, ui: UiStrings) -> Sheet:
+    """The blank template of one of the guide's worksheets."""
+    worksheet = library.frameworks[(worksheet_id, guide.language)]
+    anchor = "template" if worksheet_id == guide.framework else f"template-{worksheet_id}"
+    return sheet_for(worksheet, template_title(worksheet, ui), anchor=anchor)
 
 
 def build_view(library: Library, job: Job) -> DocumentView:
@@ -107,24 +176,24 @@ def build_view(library: Library, job: Job) -> DocumentView:
     brand = library.brands[job.brand]
     if job.document == "worksheet":
         if job.variant == BLANK:
-            grid = Grid(template_title(framework, ui), framework)
+            sheet = blank_sheet(library, guide, job.worksheet or guide.framework, ui)
         else:
-            example = library.example(guide, job.variant)
-            grid = Grid(example.title, framework, example, anchor=f"example-{example.id}")
-        blocks: list[Block] = [grid]
+            sheet = example_sheet(library, guide, job.variant)
+        blocks: list[Block] = [sheet]
     else:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
     return DocumentView(job, guide, framework, ui, brand, blocks)
 
 
 def _block(
-    item: ContentItem, guide: Guide, framework: Framework, library: Library, ui: UiStrings
+    item: ContentItem, guide: Guide, framework: Worksheet, library: Library, ui: UiStrings
 ) -> Block:
     if item.section:
         section = guide.sections[item.section]
-        stage = framework.stage(section.stage) if section.stage else None
+        stages = framework.stages if isinstance(framework, Framework) else []
+        stage = next((s for s in stages if s.id == section.stage), None)
         return SectionBlock(section, stage)
     if item.example:
-        example = library.example(guide, item.example)
-        return Grid(example.title, framework, example, anchor=f"example-{example.id}")
-    return Grid(template_title(framework, ui), framework)
+        return example_sheet(library, guide, item.example)
+    worksheet_id = item.template if isinstance(item.template, str) else guide.framework
+    return blank_sheet(library, guide, worksheet_id, ui)

@@ -7,8 +7,9 @@ and gathers every problem with its file and line before raising them all at once
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, ClassVar, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -17,13 +18,16 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import ContentError, ContentErrors
 from generator.model import (
+    WORKSHEET_KINDS,
     Brand,
     Example,
+    Form,
     Framework,
     Guide,
     Library,
     Section,
     UiStrings,
+    Worksheet,
 )
 from generator.paths import collect, search_path
 
@@ -254,8 +258,8 @@ class Loader:
                 ui[language] = strings
         return ui
 
-    def _load_frameworks(self) -> dict[tuple[str, str], Framework]:
-        frameworks: dict[tuple[str, str], Framework] = {}
+    def _load_frameworks(self) -> dict[tuple[str, str], Worksheet]:
+        frameworks: dict[tuple[str, str], Worksheet] = {}
         for path in self.files("frameworks/*.yaml").values():
             framework_id, language = split_name(path)
             if language is None:
@@ -263,14 +267,30 @@ class Loader:
                 continue
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=framework_id, language=language)
-            if (framework := validate(Framework, data, path, self.errors, **extra)) is not None:
+            model = self._worksheet_model(path, data)
+            framework = validate(model, data, path, self.errors, **extra) if model else None
+            if framework is not None:
                 frameworks[(framework_id, language)] = framework
             else:
                 self.invalid.add((framework_id, language))
         return frameworks
 
+    def _worksheet_model(self, path: Path, data: Any) -> type[Worksheet] | None:
+        """The model for a worksheet file, chosen by its ``kind`` (a grid by default)."""
+        kind = data.get("kind", "grid") if isinstance(data, dict) else "grid"
+        if kind in WORKSHEET_KINDS:
+            return WORKSHEET_KINDS[kind]
+        self.errors.add(
+            path,
+            f"unknown kind {kind!r}",
+            line=line_of(data, ("kind",)),
+            field="kind",
+            hint=f"valid kinds: {', '.join(WORKSHEET_KINDS)}",
+        )
+        return None
+
     def _load_examples(
-        self, frameworks: dict[tuple[str, str], Framework]
+        self, frameworks: dict[tuple[str, str], Worksheet]
     ) -> dict[tuple[str, str, str], Example]:
         examples: dict[tuple[str, str, str], Example] = {}
         for path in self.files("examples/*/*.yaml").values():
@@ -295,32 +315,9 @@ class Loader:
                     hint=f"add content/frameworks/{framework_id}.{language}.yaml",
                 )
                 continue
-            self._check_cells(path, data, example, framework)
+            ExampleChecker(path, data, framework, self.errors).check(example)
             examples[(framework_id, language, example_id)] = example
         return examples
-
-    def _check_cells(self, path: Path, data: Any, example: Example, framework: Framework) -> None:
-        stage_ids = [s.id for s in framework.stages]
-        row_ids = [r.id for r in framework.rows]
-        for stage_id, rows in example.cells.items():
-            if stage_id not in stage_ids:
-                self.errors.add(
-                    path,
-                    f"unknown stage {stage_id!r} of framework {framework.id!r}",
-                    line=line_of(data, ("cells", stage_id)),
-                    field=f"cells.{stage_id}",
-                    hint=f"valid stages: {', '.join(stage_ids)}",
-                )
-                continue
-            for row_id in rows:
-                if row_id not in row_ids:
-                    self.errors.add(
-                        path,
-                        f"unknown row {row_id!r} of framework {framework.id!r}",
-                        line=line_of(data, ("cells", stage_id, row_id)),
-                        field=f"cells.{stage_id}.{row_id}",
-                        hint=f"valid rows: {', '.join(row_ids)}",
-                    )
 
     def _load_guides(
         self,
@@ -369,31 +366,28 @@ class Loader:
         path: Path,
         data: Any,
         guide: Guide,
-        frameworks: dict[tuple[str, str], Framework],
+        frameworks: dict[tuple[str, str], Worksheet],
         examples: dict[tuple[str, str, str], Example],
     ) -> None:
-        framework = frameworks.get((guide.framework, guide.language))
-        if framework is None and (guide.framework, guide.language) in self.invalid:
-            return
-        if framework is None:
+        worksheet_ids = [guide.framework, *guide.worksheets]
+        locations = [("framework",)] + [("worksheets", i) for i in range(len(guide.worksheets))]
+        broken = False
+        for worksheet_id, loc in zip(worksheet_ids, locations, strict=True):
+            key = (worksheet_id, guide.language)
+            if key in frameworks or key in self.invalid:
+                broken |= key in self.invalid
+                continue
+            broken = True
             self.errors.add(
                 path,
-                f"no framework {guide.framework!r} in language {guide.language!r}",
-                line=line_of(data, ("framework",)),
-                field="framework",
-                hint=f"add content/frameworks/{guide.framework}.{guide.language}.yaml",
+                f"no framework {worksheet_id!r} in language {guide.language!r}",
+                line=line_of(data, loc),
+                field=".".join(map(str, loc)),
+                hint=f"add content/frameworks/{worksheet_id}.{guide.language}.yaml",
             )
+        if broken:
             return
-        stage_ids = [s.id for s in framework.stages]
-        for section in guide.sections.values():
-            if section.stage is not None and section.stage not in stage_ids:
-                self.errors.add(
-                    section.path,
-                    f"unknown stage {section.stage!r}",
-                    line=front_matter_line(section.path, "stage"),
-                    field="stage",
-                    hint=f"valid stages: {', '.join(stage_ids)}",
-                )
+        self._check_stages(guide, frameworks[(guide.framework, guide.language)])
         for index, item in enumerate(guide.contents):
             where = {"line": line_of(data, ("contents", index)), "field": f"contents.{index}"}
             if item.section and item.section not in guide.sections:
@@ -404,14 +398,34 @@ class Loader:
                     hint=f"sections found: {known}",
                     **where,
                 )
-            key = (guide.framework, guide.language, item.example or "")
-            if item.example and key not in examples and key not in self.invalid:
+            if isinstance(item.template, str) and item.template not in worksheet_ids:
                 self.errors.add(
                     path,
-                    f"no example {item.example!r} of framework {guide.framework!r}",
+                    f"{item.template!r} is not one of the guide's worksheets",
+                    hint=f"the guide's worksheets: {', '.join(worksheet_ids)}",
+                    **where,
+                )
+            keys = [(w, guide.language, item.example or "") for w in worksheet_ids]
+            if item.example and not any(k in examples or k in self.invalid for k in keys):
+                self.errors.add(
+                    path,
+                    f"no example {item.example!r} of the guide's worksheets",
                     hint=f"add content/examples/{guide.framework}/{item.example}."
                     f"{guide.language}.yaml",
                     **where,
+                )
+
+    def _check_stages(self, guide: Guide, framework: Worksheet) -> None:
+        """A section that explains a stage must name one of the framework's stages."""
+        stage_ids = [s.id for s in framework.stages] if isinstance(framework, Framework) else []
+        for section in guide.sections.values():
+            if section.stage is not None and section.stage not in stage_ids:
+                self.errors.add(
+                    section.path,
+                    f"unknown stage {section.stage!r}",
+                    line=front_matter_line(section.path, "stage"),
+                    field="stage",
+                    hint=f"valid stages: {', '.join(stage_ids) or 'none'}",
                 )
 
     def _load_brands(self) -> dict[str, Brand]:
@@ -423,6 +437,70 @@ class Loader:
             if (brand := validate(Brand, data, path, self.errors, **extra)) is not None:
                 brands[brand_id] = brand
         return brands
+
+
+class ExampleChecker:
+    """Checks that an example fills in only what its worksheet has, with the right keys."""
+
+    KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "grid": ("cells",),
+        "form": ("values",),
+        "checklist": ("checked", "notes"),
+    }
+
+    def __init__(self, path: Path, data: Any, worksheet: Worksheet, errors: Collector) -> None:
+        self.path, self.data, self.worksheet, self.errors = path, data, worksheet, errors
+
+    def check(self, example: Example) -> None:
+        kind = self.worksheet.kind
+        for other, keys in self.KEYS.items():
+            for key in keys:
+                if other != kind and getattr(example, key):
+                    self.errors.add(
+                        self.path,
+                        f"{key}: belongs to a {other} example, "
+                        f"but {self.worksheet.id!r} is a {kind}",
+                        line=line_of(self.data, (key,)),
+                        field=key,
+                        hint=f"a {kind} example fills in {', '.join(self.KEYS[kind])}",
+                    )
+        if isinstance(self.worksheet, Framework):
+            self._check_cells(example, self.worksheet)
+        elif isinstance(self.worksheet, Form):
+            self._known("field", example.values, [f.id for f in self.worksheet.fields], ("values",))
+        else:
+            item_ids = [i.id for i in self.worksheet.items]
+            for index, item_id in enumerate(example.checked):
+                self._known("item", [item_id], item_ids, ("checked", index), at_index=True)
+            self._known("item", example.notes, item_ids, ("notes",))
+
+    def _check_cells(self, example: Example, framework: Framework) -> None:
+        stage_ids = [s.id for s in framework.stages]
+        self._known("stage", example.cells, stage_ids, ("cells",))
+        for stage_id, rows in example.cells.items():
+            if stage_id in stage_ids:
+                self._known("row", rows, [r.id for r in framework.rows], ("cells", stage_id))
+
+    def _known(
+        self,
+        what: str,
+        given: Iterable[str],
+        valid: list[str],
+        loc: tuple[Any, ...],
+        at_index: bool = False,
+    ) -> None:
+        """Report every id in ``given`` that is not in ``valid``."""
+        for name in given:
+            if name in valid:
+                continue
+            where = loc if at_index else (*loc, name)
+            self.errors.add(
+                self.path,
+                f"unknown {what} {name!r} of {self.worksheet.kind} {self.worksheet.id!r}",
+                line=line_of(self.data, where),
+                field=".".join(map(str, where)),
+                hint=f"valid {what}s: {', '.join(valid)}",
+            )
 
 
 def load_library(project: Path) -> Library:

@@ -55,8 +55,9 @@ class Row(Strict):
 
 
 class Framework(Strict):
-    """Stages × rows: the shape of a worksheet grid, in one language."""
+    """A grid worksheet: stages (columns) × rows (questions), in one language."""
 
+    kind: Literal["grid"] = "grid"
     id: Id
     language: Language
     title: Text
@@ -74,20 +75,88 @@ class Framework(Strict):
         return next(s for s in self.stages if s.id == stage_id)
 
 
+class FormField(Strict):
+    """One labelled field of a form, with room to write."""
+
+    id: Id
+    label: Text
+    help: OptionalText = ""
+    lines: int = Field(default=2, ge=1, le=12)
+    """How many handwritten lines the blank field offers."""
+
+
+class Form(Strict):
+    """A form worksheet: labelled fields to fill in, e.g. a buyer persona."""
+
+    kind: Literal["form"]
+    id: Id
+    language: Language
+    title: Text
+    fields: list[FormField] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Form:
+        _unique([f.id for f in self.fields], "field")
+        return self
+
+
+class ChecklistItem(Strict):
+    """One numbered item of a checklist."""
+
+    id: Id
+    text: Text
+    help: OptionalText = ""
+
+
+class Checklist(Strict):
+    """A checklist worksheet: numbered items with a tick box and room for notes."""
+
+    kind: Literal["checklist"]
+    id: Id
+    language: Language
+    title: Text
+    items: list[ChecklistItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Checklist:
+        _unique([i.id for i in self.items], "item")
+        return self
+
+
+Worksheet = Framework | Form | Checklist
+"""Any worksheet definition; ``kind`` says which (a grid unless the file says otherwise)."""
+WORKSHEET_KINDS: dict[str, type[Framework] | type[Form] | type[Checklist]] = {
+    "grid": Framework,
+    "form": Form,
+    "checklist": Checklist,
+}
+
+
 class Example(Strict):
-    """A framework filled in: short entries per stage and row."""
+    """A worksheet filled in: entries per grid cell, values per form field, or ticked items."""
 
     id: Id
     framework: Id
     language: Language
     title: Text
     description: OptionalText = ""
-    cells: dict[Id, dict[Id, list[Text]]]
-    """``cells[stage_id][row_id]`` is the list of entries in that cell."""
+    cells: dict[Id, dict[Id, list[Text]]] = Field(default_factory=dict)
+    """Grids: ``cells[stage_id][row_id]`` is the list of entries in that cell."""
+    values: dict[Id, list[Text]] = Field(default_factory=dict)
+    """Forms: ``values[field_id]`` is the list of entries in that field."""
+    checked: list[Id] = Field(default_factory=list)
+    """Checklists: the ids of the ticked items."""
+    notes: dict[Id, Text] = Field(default_factory=dict)
+    """Checklists: a note per item id."""
 
     def entries(self, stage_id: str, row_id: str) -> list[str]:
-        """The entries of one cell (empty when the example leaves it blank)."""
+        """The entries of one grid cell (empty when the example leaves it blank)."""
         return self.cells.get(stage_id, {}).get(row_id, [])
+
+    def words(self) -> list[str]:
+        """Every piece of text the example fills in, in no particular order."""
+        cells = [e for rows in self.cells.values() for cell in rows.values() for e in cell]
+        return cells + [e for value in self.values.values() for e in value] + [*self.notes.values()]
 
 
 class Section(Strict):
@@ -110,8 +179,8 @@ class ContentItem(Strict):
 
     section: Id | None = None
     example: Id | None = None
-    template: StrictBool = False
-    """The blank grid of the guide's framework."""
+    template: StrictBool | Id = False
+    """``true`` (a bare ``template``): the guide's framework blank; an id: that worksheet blank."""
 
     @model_validator(mode="before")
     @classmethod
@@ -120,7 +189,9 @@ class ContentItem(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ContentItem:
-        if [self.section is not None, self.example is not None, self.template].count(True) != 1:
+        if [self.section is not None, self.example is not None, bool(self.template)].count(
+            True
+        ) != 1:
             raise ValueError("an entry is one of: section: <id>, example: <id>, template")
         return self
 
@@ -133,6 +204,9 @@ class Guide(Strict):
     title: Text
     subtitle: OptionalText = ""
     framework: Id
+    """The guide's main worksheet, whose variants are ``<guide>-worksheet-<variant>``."""
+    worksheets: list[Id] = Field(default_factory=list)
+    """Further worksheets (forms, checklists, grids): ``<guide>-<worksheet>-<variant>``."""
     credit: OptionalText = ""
     """The source the guide builds on; shown unless the brand turns attribution off."""
     contents: list[ContentItem] = Field(min_length=1)
@@ -195,28 +269,38 @@ class Brand(Strict):
 class Library(Strict):
     """Everything loaded and cross-checked: the single input of planning and rendering."""
 
-    frameworks: dict[tuple[str, str], Framework]
+    frameworks: dict[tuple[str, str], Worksheet]
     examples: dict[tuple[str, str, str], Example]
     """Keyed by (framework id, language, example id)."""
     guides: dict[tuple[str, str], Guide]
     ui: dict[str, UiStrings]
     brands: dict[str, Brand]
 
-    def framework_of(self, guide: Guide) -> Framework:
-        """The framework a guide's grids use, in the guide's language."""
+    def framework_of(self, guide: Guide) -> Worksheet:
+        """The guide's main worksheet, in the guide's language."""
         return self.frameworks[(guide.framework, guide.language)]
 
-    def examples_of(self, guide: Guide) -> list[Example]:
-        """The examples of the guide's framework and language, in id order."""
+    def worksheets_of(self, guide: Guide) -> list[Worksheet]:
+        """All the guide's worksheets: its framework first, then the others it lists."""
+        ids = [guide.framework, *guide.worksheets]
+        return [self.frameworks[(worksheet_id, guide.language)] for worksheet_id in ids]
+
+    def examples_of(self, guide: Guide, worksheet_id: str | None = None) -> list[Example]:
+        """The examples of one of the guide's worksheets (its framework by default), by id."""
+        wanted = worksheet_id or guide.framework
         return [
             example
             for (framework, language, _), example in sorted(self.examples.items())
-            if framework == guide.framework and language == guide.language
+            if framework == wanted and language == guide.language
         ]
 
     def example(self, guide: Guide, example_id: str) -> Example:
-        """One example of the guide's framework, in the guide's language."""
-        return self.examples[(guide.framework, guide.language, example_id)]
+        """The example with this id among the guide's worksheets, in the guide's language."""
+        for worksheet_id in (guide.framework, *guide.worksheets):
+            key = (worksheet_id, guide.language, example_id)
+            if key in self.examples:
+                return self.examples[key]
+        raise KeyError(example_id)
 
 
 class Job(Strict):
@@ -226,6 +310,8 @@ class Job(Strict):
     language: Language
     brand: Id
     document: DocumentKind
+    worksheet: Id | None = None
+    """Worksheets: which of the guide's worksheets; None for its framework."""
     variant: Id = BLANK
     """``blank`` or an example id (worksheets only)."""
     format: Id
@@ -234,7 +320,7 @@ class Job(Strict):
         """The file's name inside ``<brand>/<language>/``."""
         if self.document == "guide":
             return f"{self.guide}.{self.format}"
-        return f"{self.guide}-worksheet-{self.variant}.{self.format}"
+        return f"{self.guide}-{self.worksheet or 'worksheet'}-{self.variant}.{self.format}"
 
     def relative_path(self) -> Path:
         """Where the file goes below the output folder."""

@@ -38,10 +38,23 @@ def _check(asked: Sequence[str], known: Sequence[str], what: str) -> None:
         )
 
 
-def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
-    """A guide's worksheet variants: ``blank`` and each example of its framework."""
+def worksheet_variants(
+    library: Library, guide_id: str, language: str
+) -> list[tuple[str | None, str]]:
+    """Each worksheet of a guide (None for its framework) with ``blank`` and each example."""
     guide = library.guides[(guide_id, language)]
-    return [BLANK, *(example.id for example in library.examples_of(guide))]
+    pairs: list[tuple[str | None, str]] = []
+    for worksheet_id in (guide.framework, *guide.worksheets):
+        examples = library.examples_of(guide, worksheet_id)
+        sheet = None if worksheet_id == guide.framework else worksheet_id
+        pairs += [(sheet, variant) for variant in (BLANK, *(e.id for e in examples))]
+    return pairs
+
+
+def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
+    """A guide's worksheet variants: ``blank`` and the id of every example, without repeats."""
+    variants = [variant for _, variant in worksheet_variants(library, guide_id, language)]
+    return list(dict.fromkeys(variants))
 
 
 def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
@@ -61,14 +74,16 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
             continue
         if filters.languages and language not in filters.languages:
             continue
-        documents: list[tuple[str, str]] = [] if filters.variants else [("guide", BLANK)]
+        documents: list[tuple[str, str | None, str]] = (
+            [] if filters.variants else [("guide", None, BLANK)]
+        )
         documents += [
-            ("worksheet", variant)
-            for variant in variants_of(library, guide_id, language)
+            ("worksheet", sheet, variant)
+            for sheet, variant in worksheet_variants(library, guide_id, language)
             if not filters.variants or variant in filters.variants
         ]
         for brand in filters.brands:
-            for document, variant in documents:
+            for document, sheet, variant in documents:
                 for fmt in filters.formats or FORMATS:
                     if document in FORMATS[fmt].documents:
                         jobs.append(
@@ -77,6 +92,7 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
                                 language=language,
                                 brand=brand,
                                 document=document,
+                                worksheet=sheet,
                                 variant=variant,
                                 format=fmt,
                             )
