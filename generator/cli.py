@@ -16,7 +16,7 @@ from rich.table import Table
 from generator.errors import ContentErrors
 from generator.layouts import Layouts
 from generator.loading import load_library
-from generator.model import Library
+from generator.model import Checklist, Form, Library, Worksheet
 from generator.plan import FilterError, Filters, plan, variants_of
 from generator.renderers import FORMATS
 
@@ -144,12 +144,13 @@ def list_content(project: ProjectOption = Path(".")) -> None:
     for (guide_id, language), guide in sorted(library.guides.items()):
         variants = ", ".join(variants_of(library, guide_id, language))
         guides.add_row(guide_id, language, guide.title, guide.framework, variants)
-    frameworks = Table(title="Frameworks", title_justify="left")
-    for column in ("framework", "language", "stages", "rows"):
+    frameworks = Table(title="Frameworks (worksheets)", title_justify="left")
+    for column in ("framework", "kind", "language", "title", "shape"):
         frameworks.add_column(column)
     for (framework_id, language), framework in sorted(library.frameworks.items()):
-        stages = ", ".join(stage.name for stage in framework.stages)
-        frameworks.add_row(framework_id, language, stages, str(len(framework.rows)))
+        frameworks.add_row(
+            framework_id, framework.kind, language, framework.title, describe_shape(framework)
+        )
     examples = Table(title="Examples", title_justify="left")
     for column in ("example", "framework", "language", "title"):
         examples.add_column(column)
@@ -161,6 +162,15 @@ def list_content(project: ProjectOption = Path(".")) -> None:
     console.print(f"[bold]Languages:[/bold] {languages}")
     console.print(f"[bold]Brands:[/bold] {', '.join(sorted(library.brands))}")
     console.print(f"[bold]Formats:[/bold] {', '.join(FORMATS)}")
+
+
+def describe_shape(worksheet: Worksheet) -> str:
+    """What a worksheet holds, e.g. ``6 stages × 6 rows``."""
+    if isinstance(worksheet, Form):
+        return f"{len(worksheet.fields)} fields"
+    if isinstance(worksheet, Checklist):
+        return f"{len(worksheet.items)} items"
+    return f"{len(worksheet.stages)} stages × {len(worksheet.rows)} rows"
 
 
 @app.command()

@@ -228,6 +228,8 @@ class UiStrings(Strict):
     date: Text
     progress: Text
     """Label of the worksheet's count of filled-in cells."""
+    notes: Text
+    """Heading of a checklist's notes column."""
     stage: Text
     contact: Text
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)

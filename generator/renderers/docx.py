@@ -25,7 +25,14 @@ from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
 from generator.colors import tint
-from generator.document import DocumentView, Grid, SectionBlock
+from generator.document import (
+    ChecklistSheet,
+    DocumentView,
+    FormSheet,
+    Grid,
+    SectionBlock,
+    Sheet,
+)
 from generator.layouts import Layouts
 from generator.text import parse_markdown, split_languages
 
@@ -46,8 +53,8 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     set_up_styles(document, view)
     first = document.sections[0]
     if view.job.document == "worksheet":
-        orient(first, landscape=True)
-        write_grid(document, view, view.worksheet, signature=True)
+        orient(first, landscape=view.worksheet.kind == "grid")
+        write_sheet(document, view, view.worksheet, signature=True)
     else:
         orient(first, landscape=False)
         write_cover(document, view)
@@ -325,18 +332,18 @@ def write_contents(document: Document, view: DocumentView) -> None:
 
 
 def write_blocks(document: Document, view: DocumentView) -> None:
-    """Sections as headings and text; each grid in a landscape section of its own."""
-    landscape = False
+    """Sections as headings and text; each worksheet in a section of its own (grids landscape)."""
+    in_sheet = False
     for block in view.blocks:
-        if isinstance(block, Grid):
-            orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
-            write_grid(document, view, block, signature=False)
-            landscape = True
-            continue
-        if landscape:
-            orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
-            landscape = False
-        write_section(document, view, block)
+        if isinstance(block, SectionBlock):
+            if in_sheet:
+                orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+                in_sheet = False
+            write_section(document, view, block)
+        else:
+            orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=block.kind == "grid")
+            write_sheet(document, view, block, signature=False)
+            in_sheet = True
 
 
 def write_section(document: Document, view: DocumentView, block: SectionBlock) -> None:
@@ -369,14 +376,19 @@ def write_contact(document: Document, view: DocumentView) -> None:
 # --- grids ------------------------------------------------------------------------------------
 
 
-def write_grid(document: Document, view: DocumentView, grid: Grid, signature: bool) -> None:
-    """The grid's title, its table, and (on worksheets) a line to sign and date."""
-    add_text(document.add_heading(level=1), grid.title, view)
-    if grid.example and grid.example.description:
+def write_sheet(document: Document, view: DocumentView, sheet: Sheet, signature: bool) -> None:
+    """The worksheet's title, its table, and (on worksheet files) a line to sign and date."""
+    add_text(document.add_heading(level=1), sheet.title, view)
+    if sheet.example and sheet.example.description:
         lead = document.add_paragraph()
-        add_text(lead, grid.example.description, view, italic=True)
+        add_text(lead, sheet.example.description, view, italic=True)
         lead.runs[0].font.size = Pt(9)
-    write_table(document, view, grid)
+    if isinstance(sheet, Grid):
+        write_table(document, view, sheet)
+    elif isinstance(sheet, FormSheet):
+        write_form_table(document, view, sheet)
+    else:
+        write_checklist_table(document, view, sheet)
     if signature:
         line = document.add_paragraph()
         line.paragraph_format.space_before = Pt(10)
@@ -388,31 +400,83 @@ def write_grid(document: Document, view: DocumentView, grid: Grid, signature: bo
 def write_table(document: Document, view: DocumentView, grid: Grid) -> Table:
     """Stages as the header row, questions as the first column, entries in the cells."""
     rows = grid.rows()
-    table = document.add_table(rows=1 + len(rows), cols=1 + len(grid.stages))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    fix_layout(table)
-    section = document.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
-    widths = [LABEL_WIDTH] + [int((usable - LABEL_WIDTH) / len(grid.stages))] * len(grid.stages)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    stage_width = int((usable_width(document) - LABEL_WIDTH) / len(grid.stages))
+    table = new_table(document, 1 + len(rows), [LABEL_WIDTH] + [stage_width] * len(grid.stages))
     write_header_row(table, view, grid)
     height = EXAMPLE_ROW_HEIGHT if grid.example else BLANK_ROW_HEIGHT[view.job.document]
     for (row, cells), table_row in zip(rows, table.rows[1:], strict=True):
         table_row.height = height
         table_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        label = table_row.cells[0]
-        label._tc.get_or_add_tcPr().append(shading(tint(view.brand.colors.primary, 0.9)))
-        write_cell(label, [row.label], view, bold=True, color=rgb(view.brand.colors.primary))
-        if not grid.example:
-            help_text = label.add_paragraph()
-            add_text(help_text, row.help, view, italic=True)
-            for run in help_text.runs:
-                run.font.size, run.font.color.rgb = Pt(7), MUTED
+        write_label(table_row.cells[0], view, row.label, "" if grid.example else row.help)
         for cell, entries in zip(table_row.cells[1:], cells, strict=True):
             write_cell(cell, entries, view)
+    return table
+
+
+def new_table(document: Document, rows: int, widths: list[int]) -> Table:
+    """A fixed-layout, centred table with these column widths."""
+    table = document.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    fix_layout(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the table grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width  # each cell's own width, which Word follows
+    return table
+
+
+def usable_width(document: Document) -> int:
+    """The width between the margins of the current section."""
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def write_label(
+    cell: _Cell, view: DocumentView, label: str, help_text: str, size: float = 8.5
+) -> None:
+    """A shaded label cell: the label in bold, its help text small below."""
+    primary = view.brand.colors.primary
+    cell._tc.get_or_add_tcPr().append(shading(tint(primary, 0.9)))
+    write_cell(cell, [label], view, bold=True, color=rgb(primary), size=size)
+    if help_text:
+        paragraph = cell.add_paragraph()
+        add_text(paragraph, help_text, view, italic=True)
+        for run in paragraph.runs:
+            run.font.size, run.font.color.rgb = Pt(size - 1.5), MUTED
+
+
+def write_form_table(document: Document, view: DocumentView, sheet: FormSheet) -> Table:
+    """Labels in the first column, answers (or room to write them) in the second."""
+    label_width = Cm(5.5)
+    fields = sheet.fields()
+    table = new_table(document, len(fields), [label_width, usable_width(document) - label_width])
+    for (field, entries), row in zip(fields, table.rows, strict=True):
+        if not sheet.example:
+            row.height = Cm(0.4 + 0.9 * field.lines)
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        write_label(row.cells[0], view, field.label, field.help, size=9.5)
+        write_cell(row.cells[1], entries, view, size=9.5)
+    return table
+
+
+def write_checklist_table(document: Document, view: DocumentView, sheet: ChecklistSheet) -> Table:
+    """Number, tick box, item and notes; a header row names the notes column."""
+    narrow, notes = Cm(1.0), Cm(5.5)
+    items = sheet.items()
+    widths = [narrow, narrow, usable_width(document) - 2 * narrow - notes, notes]
+    table = new_table(document, 1 + len(items), widths)
+    write_cell(table.rows[0].cells[3], [view.ui.notes], view, bold=True, size=8.5)
+    for (number, item, ticked, note), row in zip(items, table.rows[1:], strict=True):
+        row.height = Cm(1.1 if sheet.example else 1.4)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        write_cell(
+            row.cells[0], [str(number)], view, bold=True, color=rgb(view.brand.colors.primary)
+        )
+        write_cell(row.cells[1], ["☑" if ticked else "☐"], view, size=12)
+        write_label(row.cells[2], view, item.text, item.help, size=9.5)
+        write_cell(row.cells[3], [note] if note else [], view, size=9)
     return table
 
 
