@@ -17,7 +17,7 @@ from generator.errors import ContentErrors
 from generator.layouts import Layouts
 from generator.loading import load_library
 from generator.model import Checklist, Form, Library, Worksheet
-from generator.plan import FilterError, Filters, plan, variants_of
+from generator.plan import FilterError, Filters, plan, worksheet_variants
 from generator.renderers import FORMATS
 
 EXIT_BUILD_FAILED = 1
@@ -140,20 +140,23 @@ def list_content(project: ProjectOption = Path(".")) -> None:
     library = load_or_exit(project)
     guides = Table(title="Guides", title_justify="left")
     for column in ("guide", "language", "title", "framework", "worksheet variants"):
-        guides.add_column(column)
+        guides.add_column(column, no_wrap=column in ("guide", "framework"), overflow="fold")
     for (guide_id, language), guide in sorted(library.guides.items()):
-        variants = ", ".join(variants_of(library, guide_id, language))
+        variants = ", ".join(
+            f"{sheet}: {variant}" if sheet else variant
+            for sheet, variant in worksheet_variants(library, guide_id, language)
+        )
         guides.add_row(guide_id, language, guide.title, guide.framework, variants)
     frameworks = Table(title="Frameworks (worksheets)", title_justify="left")
     for column in ("framework", "kind", "language", "title", "shape"):
-        frameworks.add_column(column)
+        frameworks.add_column(column, no_wrap=column == "framework")
     for (framework_id, language), framework in sorted(library.frameworks.items()):
         frameworks.add_row(
             framework_id, framework.kind, language, framework.title, describe_shape(framework)
         )
     examples = Table(title="Examples", title_justify="left")
     for column in ("example", "framework", "language", "title"):
-        examples.add_column(column)
+        examples.add_column(column, no_wrap=column in ("example", "framework"))
     for (framework_id, language, example_id), example in sorted(library.examples.items()):
         examples.add_row(example_id, framework_id, language, example.title)
     languages = ", ".join(f"{code} ({ui.language_name})" for code, ui in sorted(library.ui.items()))

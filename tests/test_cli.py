@@ -78,7 +78,7 @@ def test_validate_and_list_on_the_shipped_content() -> None:
     assert result.returncode == 0, result.stderr
     listing = run_cli("list")
     assert listing.returncode == 0
-    for word in ("kundresan", "generell", "blank", "Målgrupp", "svenska", "pdf", "xlsx"):
+    for word in ("kundresan", "intressetrappan", "lar-dig-programmera", "6 stages × 6 rows"):
         assert word in listing.stdout
 
 

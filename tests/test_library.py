@@ -1,7 +1,9 @@
-"""Every guide × language × variant × format of the shipped library, read back.
+"""Every guide × language × variant × format, read back: the shipped library and the minimal
+fixture project (which has a form and a checklist besides its grid).
 
-One parametrised test: each output holds every stage name, row label and (for the variant or the
-examples the guide lists) every example entry, as its format's own reader sees it.
+One parametrised test: each output holds every stage name and row label (grids), field label
+(forms) or item (checklists) of its worksheets, and every entry of the examples it shows, as its
+format's own reader sees it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ from docx import Document
 from openpyxl import load_workbook
 
 from generator.loading import load_library
-from generator.model import BLANK, Library
+from generator.model import BLANK, Checklist, Form, Job, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import ROOT, pdf_text, squash
+from tests.conftest import ROOT, pdf_text, run_cli, squash
 
-JOBS = plan(load_library(ROOT))
+MINIMAL = ROOT / "tests" / "projects" / "minimal"
+PROJECTS = {"shipped": ROOT, "minimal": MINIMAL}
+LIBRARIES = {name: load_library(path) for name, path in PROJECTS.items()}
+CASES = [
+    (name, job)
+    for name, library in LIBRARIES.items()
+    for job in plan(library)
+    if name == "shipped" or job.guide == "onboarding"
+]
 
 
 def read_back(path: Path) -> str:
@@ -39,24 +49,48 @@ def read_back(path: Path) -> str:
     )
 
 
-def expected_words(library: Library, job) -> list[str]:
+def worksheet_words(worksheet: Worksheet) -> list[str]:
+    """The labels a worksheet always shows, blank or filled."""
+    if isinstance(worksheet, Form):
+        return [field.label for field in worksheet.fields]
+    if isinstance(worksheet, Checklist):
+        return [item.text for item in worksheet.items]
+    return [s.name for s in worksheet.stages] + [r.label for r in worksheet.rows]
+
+
+def expected_words(library: Library, job: Job) -> list[str]:
     guide = library.guides[(job.guide, job.language)]
-    framework = library.framework_of(guide)
-    words = [s.name for s in framework.stages] + [r.label for r in framework.rows]
     if job.document == "guide":
+        worksheets = library.worksheets_of(guide)
         example_ids = [item.example for item in guide.contents if item.example]
     else:
+        worksheet_id = job.worksheet or guide.framework
+        worksheets = [library.frameworks[(worksheet_id, guide.language)]]
         example_ids = [] if job.variant == BLANK else [job.variant]
+    words = [word for worksheet in worksheets for word in worksheet_words(worksheet)]
     for example_id in example_ids:
-        example = library.example(guide, example_id)
-        words += [e for rows in example.cells.values() for cell in rows.values() for e in cell]
+        words += library.example(guide, example_id).words()
     return words
 
 
-@pytest.mark.parametrize("job", JOBS, ids=[str(job.relative_path()) for job in JOBS])
-def test_every_output_holds_its_stages_rows_and_entries(
-    every_output: Path, library: Library, job
+@pytest.fixture(scope="module")
+def minimal_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project's onboarding guide, built by the real command."""
+    out = tmp_path_factory.mktemp("minimal")
+    result = run_cli("build", "--project", str(MINIMAL), "--guide", "onboarding", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize(
+    ("project", "job"), CASES, ids=[f"{name}:{job.relative_path()}" for name, job in CASES]
+)
+def test_every_output_holds_its_worksheets_and_entries(
+    every_output: Path, minimal_output: Path, project: str, job: Job
 ) -> None:
-    text = squash(read_back(every_output / job.relative_path()))
-    missing = [word for word in expected_words(library, job) if squash(word) not in text]
+    out = every_output if project == "shipped" else minimal_output
+    text = squash(read_back(out / job.relative_path()))
+    words = expected_words(LIBRARIES[project], job)
+    assert words
+    missing = [word for word in words if squash(word) not in text]
     assert not missing

@@ -1,8 +1,9 @@
-"""The XLSX renderer: a worksheet's grid as an Excel sheet a client fills in and prints.
+"""The XLSX renderer: a worksheet as an Excel sheet a client fills in and prints.
 
-Row 1 holds the title, row 2 the stages, column A the row labels with their help texts as
-comments and as input messages on the entry cells; a sign-off line follows the grid. The sheet
-prints landscape on A4, one page wide, with the title rows and label column repeated.
+Every kind of worksheet becomes the same shape (:class:`SheetTable`): row 1 the title, row 2 the
+column headers, column A the labels with their help texts as comments and as input messages on
+the entry cells, then a sign-off line and a live count of what is filled in. Grids print
+landscape, forms and checklists portrait; always A4, one page wide, titles repeated.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -24,9 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from generator.colors import tint
-from generator.document import DocumentView, Grid
+from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
 from generator.layouts import Layouts
-from generator.model import Row
 
 FIXED_TIME = datetime(2024, 1, 1)
 """Created and modified time of every workbook, so that a rebuild gives the same file."""
@@ -34,6 +35,9 @@ FIXED_TIME = datetime(2024, 1, 1)
 LABEL_WIDTH = 28
 STAGE_WIDTH = 30
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+TICK = "✓"
+FORM_LINE = 20
+"""Points of height per handwritten line a blank form field offers."""
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36
 BODY_SIZE, HEADER_SIZE, TITLE_SIZE = 10, 11, 16
 LINE_HEIGHT = 13.5
@@ -51,22 +55,105 @@ PROMPT_TITLE_MAX = 32
 PROMPT_MAX = 255
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One labelled row: its label and help text, and a value per entry column."""
+
+    label: str
+    help: str
+    values: list[str]
+    blank_height: float = BLANK_MIN_HEIGHT
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """A worksheet of any kind as the sheet shows it."""
+
+    title: str
+    header: list[str]
+    """Column A's heading, then one per entry column."""
+    rows: list[TableRow]
+    widths: list[float]
+    blank: bool
+    landscape: bool
+    count: str
+    """The formula counting what is filled in, with ``{cells}`` for the entry range."""
+    total: int
+    ticks: bool = False
+    """Whether column B holds tick marks (a checklist)."""
+
+
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a worksheet document to XLSX bytes."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_name(view.framework.title)
-    grid = view.worksheet
-    _write_title(sheet, view, grid)
-    _write_header(sheet, view, grid)
-    last_row = _write_rows(sheet, view, grid)
-    last_column = _write_sign_line(sheet, view, last_row + 2)
-    _write_progress(sheet, view, grid, last_row)
-    _set_widths(sheet, grid)
-    _set_print(sheet, view, max(last_column, len(grid.stages) + 1), last_row + 3)
+    sheet.title = sheet_name(view.worksheet.title)
+    table = table_for(view.worksheet, view)
+    last_column = len(table.widths)
+    _write_title(sheet, view, table.title, last_column)
+    _write_header(sheet, view, table.header)
+    last_row = _write_rows(sheet, view, table)
+    _write_sign_line(sheet, view, last_row + 2, last_column)
+    _write_progress(sheet, view, table, last_row)
+    for column, width in enumerate(table.widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    _set_print(sheet, view, last_column, last_row + 4, table.landscape)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 2).coordinate
     _set_properties(workbook, view)
     return _save(workbook)
+
+
+def table_for(sheet: Sheet, view: DocumentView) -> SheetTable:
+    """The sheet's table, by kind of worksheet."""
+    if isinstance(sheet, Grid):
+        return grid_table(sheet, view)
+    if isinstance(sheet, FormSheet):
+        return form_table(sheet, view)
+    return checklist_table(sheet, view)
+
+
+def grid_table(grid: Grid, view: DocumentView) -> SheetTable:
+    """Stages as columns, the framework's rows as labelled rows."""
+    header = [view.ui.stage] + [
+        f"{stage.name}\n{stage.subtitle}" if stage.subtitle else stage.name for stage in grid.stages
+    ]
+    rows = [
+        TableRow(row.label, row.help, ["\n".join(entries) for entries in cells])
+        for row, cells in grid.rows()
+    ]
+    widths = [LABEL_WIDTH] + [STAGE_WIDTH] * len(grid.stages)
+    total = len(grid.stages) * len(rows)
+    count = "COUNTA({cells})"
+    return SheetTable(grid.title, header, rows, widths, grid.example is None, True, count, total)
+
+
+def form_table(form: FormSheet, view: DocumentView) -> SheetTable:
+    """One row per field: the label, then the answer."""
+    rows = [
+        TableRow(
+            field.label, field.help, ["\n".join(entries)], 20 + LINE_HEIGHT * 1.5 * field.lines
+        )
+        for field, entries in form.fields()
+    ]
+    header = ["", ""]
+    blank = form.example is None
+    return SheetTable(
+        form.title, header, rows, [34, 80], blank, False, "COUNTA({cells})", len(rows)
+    )
+
+
+def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable:
+    """One row per item: number and text, a tick, and a note."""
+    rows = [
+        TableRow(f"{number}. {item.text}", item.help, [TICK if ticked else "", note], 36)
+        for number, item, ticked, note in checklist.items()
+    ]
+    header = ["", TICK, view.ui.notes]
+    count = f'COUNTIF({{cells}},"{TICK}")'
+    blank = checklist.example is None
+    return SheetTable(
+        checklist.title, header, rows, [58, 7, 46], blank, False, count, len(rows), ticks=True
+    )
 
 
 def sheet_name(title: str) -> str:
@@ -104,61 +191,65 @@ def _style(cell: Cell, font: Font, alignment: Alignment, fill: PatternFill | Non
         cell.fill = fill
 
 
-def _write_title(sheet: Worksheet, view: DocumentView, grid: Grid) -> None:
-    """Row 1: the grid title on the primary colour, merged across the grid."""
-    cell = sheet.cell(TITLE_ROW, 1, grid.title)
+def _write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: int) -> None:
+    """Row 1: the title on the primary colour, merged across the table."""
+    cell = sheet.cell(TITLE_ROW, 1, title)
     white_bold = _font(view, size=TITLE_SIZE, bold=True, color=WHITE)
     middle_left = Alignment(horizontal="left", vertical="center", indent=1)
     _style(cell, white_bold, middle_left, _fill(_argb(view.brand.colors.primary)))
     sheet.merge_cells(
-        start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(grid.stages) + 1
+        start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column
     )
     sheet.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
 
 
-def _write_header(sheet: Worksheet, view: DocumentView, grid: Grid) -> None:
-    """Row 2: the corner (``ui.stage``) and each stage's name with its subtitle below."""
-    texts = [view.ui.stage] + [
-        f"{stage.name}\n{stage.subtitle}" if stage.subtitle else stage.name for stage in grid.stages
-    ]
+def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> None:
+    """Row 2: the column headings on the primary colour."""
     font = _font(view, size=HEADER_SIZE, bold=True, color=WHITE)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     fill = _fill(_argb(view.brand.colors.primary))
     for column, text in enumerate(texts, start=1):
-        _style(sheet.cell(HEADER_ROW, column, text), font, centred, fill)
+        _style(sheet.cell(HEADER_ROW, column, text or None), font, centred, fill)
     sheet.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
 
 
-def _write_rows(sheet: Worksheet, view: DocumentView, grid: Grid) -> int:
-    """The labelled rows with their entries (or empty cells); returns the last row's number."""
+def _write_rows(sheet: Worksheet, view: DocumentView, table: SheetTable) -> int:
+    """The labelled rows with their values (or empty cells); returns the last row's number."""
     label_font = _font(view, bold=True)
     label_alignment = Alignment(vertical="top", wrap_text=True, indent=1)
     label_fill = _fill(tint(view.brand.colors.primary, TINT))
     entry_font = _font(view)
     entry_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+    tick_alignment = Alignment(horizontal="center", vertical="center")
     number = FIRST_ROW
-    for number, (row, cells) in enumerate(grid.rows(), start=FIRST_ROW):
+    for number, row in enumerate(table.rows, start=FIRST_ROW):
         label = sheet.cell(number, 1, row.label)
         _style(label, label_font, label_alignment, label_fill)
-        label.comment = _help_comment(row, view.brand.name)
-        for column, entries in enumerate(cells, start=2):
-            cell = sheet.cell(number, column, "\n".join(entries) or None)
-            _style(cell, entry_font, entry_alignment)
-        _add_prompt(sheet, row, number, len(cells) + 1)
-        sheet.row_dimensions[number].height = _row_height(row, cells, grid.example is None)
+        if row.help:
+            label.comment = _help_comment(row.help, view.brand.name)
+        for column, value in enumerate(row.values, start=2):
+            cell = sheet.cell(number, column, value or None)
+            ticks = table.ticks and column == 2
+            _style(cell, entry_font, tick_alignment if ticks else entry_alignment)
+        _add_prompt(sheet, row, number, len(row.values) + 1)
+        sheet.row_dimensions[number].height = _row_height(row, table)
+    if table.ticks:
+        _add_tick_list(sheet, number)
     return number
 
 
-def _help_comment(row: Row, author: str) -> Comment:
-    """The row's help text as a comment on its label, sized to the text."""
-    comment = Comment(row.help, author)
+def _help_comment(text: str, author: str) -> Comment:
+    """A help text as a comment on its label, sized to the text."""
+    comment = Comment(text, author)
     comment.width = 240
-    comment.height = 30 + 15 * len(textwrap.wrap(row.help, 40))
+    comment.height = 30 + 15 * len(textwrap.wrap(text, 40))
     return comment
 
 
-def _add_prompt(sheet: Worksheet, row: Row, number: int, last_column: int) -> None:
+def _add_prompt(sheet: Worksheet, row: TableRow, number: int, last_column: int) -> None:
     """The row's help text as the input message shown when one of its entry cells is selected."""
+    if not row.help:
+        return
     validation = DataValidation(
         allow_blank=True,
         showInputMessage=True,
@@ -169,63 +260,65 @@ def _add_prompt(sheet: Worksheet, row: Row, number: int, last_column: int) -> No
     sheet.add_data_validation(validation)
 
 
-def _lines(text: str, width: int) -> int:
+def _add_tick_list(sheet: Worksheet, last_row: int) -> None:
+    """A checklist's tick column offers a drop-down with the tick mark."""
+    validation = DataValidation(type="list", formula1=f'"{TICK}"', allow_blank=True)
+    validation.add(f"B{FIRST_ROW}:B{last_row}")
+    sheet.add_data_validation(validation)
+
+
+def _lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide."""
     return sum(max(1, len(textwrap.wrap(part, _characters(width)))) for part in text.split("\n"))
 
 
-def _characters(width: int) -> int:
+def _characters(width: float) -> int:
     """Characters of body text that fit on one line of a column ``width`` units wide."""
-    return math.floor(width * 0.95) - 2
+    return max(1, math.floor(width * 0.95) - 2)
 
 
-def _row_height(row: Row, cells: list[list[str]], blank: bool) -> float:
-    """Tall enough for the wrapped label and entries; roomy for writing in when blank."""
-    lines = max(
-        [_lines(row.label, LABEL_WIDTH)]
-        + [_lines("\n".join(entries), STAGE_WIDTH) for entries in cells if entries]
-    )
-    minimum = BLANK_MIN_HEIGHT if blank else EXAMPLE_MIN_HEIGHT
+def _row_height(row: TableRow, table: SheetTable) -> float:
+    """Tall enough for the wrapped label and values; roomy for writing in when blank."""
+    texts = [row.label, *row.values]
+    pairs = zip(texts, table.widths, strict=True)
+    lines = max(_lines(text, width) for text, width in pairs if text)
+    minimum = row.blank_height if table.blank else EXAMPLE_MIN_HEIGHT
     return max(minimum, lines * LINE_HEIGHT + CELL_PADDING)
 
 
-def _write_sign_line(sheet: Worksheet, view: DocumentView, number: int) -> int:
-    """``Ifyllt av:`` and ``Datum:`` with a bordered empty cell each; returns the last column."""
-    name_span = max(1, len(view.worksheet.stages) - 2)
-    date_label = 2 + name_span
-    label_font = _font(view, bold=True)
-    for column, text in ((1, view.ui.filled_in_by), (date_label, view.ui.date)):
-        cell = sheet.cell(number, column, f"{text}:")
-        cell.font = label_font
+def _write_sign_line(sheet: Worksheet, view: DocumentView, number: int, last_column: int) -> None:
+    """``Ifyllt av:`` and ``Datum:``, each with a bordered empty cell to write in."""
+    name, date = view.ui.filled_in_by, view.ui.date
+    if last_column >= 4:  # both on one line
+        places = [(number, 1, name, 2, last_column - 2)]
+        places.append((number, last_column - 1, date, last_column, last_column))
+    else:
+        places = [(number, 1, name, 2, last_column), (number + 1, 1, date, 2, last_column)]
+    for row, label_column, text, start, end in places:
+        cell = sheet.cell(row, label_column, f"{text}:")
+        cell.font = _font(view, bold=True)
         cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
-    for start, end in ((2, 1 + name_span), (date_label + 1, date_label + 1)):
-        _style(sheet.cell(number, start), _font(view), Alignment(vertical="center"))
+        _style(sheet.cell(row, start), _font(view), Alignment(vertical="center"))
         if end > start:
-            sheet.merge_cells(start_row=number, start_column=start, end_row=number, end_column=end)
-    sheet.row_dimensions[number].height = SIGN_HEIGHT
-    return date_label + 1
+            sheet.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        sheet.row_dimensions[row].height = SIGN_HEIGHT
 
 
-def _write_progress(sheet: Worksheet, view: DocumentView, grid: Grid, last_row: int) -> None:
-    """A live count of the filled-in cells, e.g. ``Ifyllda rutor: 12 / 36``, beside the title."""
-    last_column = get_column_letter(len(grid.stages) + 1)
-    total = len(grid.stages) * len(grid.framework.rows)
+def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, last_row: int) -> None:
+    """A live count of what is filled in, e.g. ``Ifyllda rutor: 12 / 36``, under the table."""
+    last_column = get_column_letter(len(table.widths) if not table.ticks else 2)
     cells = f"B{FIRST_ROW}:{last_column}{last_row}"
-    counter = sheet.cell(last_row + 3, 1, f'="{view.ui.progress}: "&COUNTA({cells})&" / {total}"')
+    formula = table.count.format(cells=cells)
+    counter = sheet.cell(last_row + 4, 1, f'="{view.ui.progress}: "&{formula}&" / {table.total}"')
     counter.font = _font(view, size=BODY_SIZE - 1, color=GREY)
     counter.alignment = Alignment(horizontal="left", vertical="center", indent=1)
 
 
-def _set_widths(sheet: Worksheet, grid: Grid) -> None:
-    """Column A for the labels, one wider column per stage."""
-    sheet.column_dimensions["A"].width = LABEL_WIDTH
-    for column in range(2, len(grid.stages) + 2):
-        sheet.column_dimensions[get_column_letter(column)].width = STAGE_WIDTH
-
-
-def _set_print(sheet: Worksheet, view: DocumentView, last_column: int, last_row: int) -> None:
-    """A4 landscape, one page wide, titles repeated, brand and page number in the footer."""
-    sheet.page_setup.orientation = "landscape"
+def _set_print(
+    sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
+) -> None:
+    """A4, one page wide, titles repeated, brand and page number in the footer."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
