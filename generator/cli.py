@@ -177,12 +177,31 @@ def describe_shape(worksheet: Worksheet) -> str:
 
 
 @app.command()
-def validate(project: ProjectOption = Path(".")) -> None:
-    """Load all content and report every problem at once (exit 2 if there is any)."""
+def validate(
+    project: ProjectOption = Path("."),
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings (lint) as errors: exit 2.")
+    ] = False,
+) -> None:
+    """Load all content and report every problem at once (exit 2 if there is any).
+
+    Also lints the examples against the guides' own advice: at most two KPIs per stage, no
+    empty cells. Those are warnings (exit 0) unless --strict.
+    """
+    from generator.lint import lint
+
     library = load_or_exit(project)
+    warnings = lint(library)
+    for warning in warnings:
+        label = "[red]error[/red]" if strict else "[yellow]warning[/yellow]"
+        errors_console.print(f"{label} {warning.format(project)}", highlight=False, soft_wrap=True)
+    if strict and warnings:
+        errors_console.print(f"[red]{len(warnings)} problem(s) with --strict.")
+        raise typer.Exit(EXIT_INVALID)
     console.print(
         f"[green]ok[/green] {len(library.guides)} guide(s), {len(library.frameworks)} "
-        f"framework(s), {len(library.examples)} example(s), {len(library.ui)} language(s)."
+        f"framework(s), {len(library.examples)} example(s), {len(library.ui)} language(s)"
+        + (f", {len(warnings)} warning(s)." if warnings else ".")
     )
 
 

@@ -303,7 +303,7 @@ class Loader:
             extra = _from_name(
                 path, data, self.errors, id=example_id, language=language, framework=framework_id
             )
-            example = validate(Example, data, path, self.errors, **extra)
+            example = validate(Example, data, path, self.errors, path=path, **extra)
             framework = frameworks.get((framework_id, language))
             if example is None or (framework is None and (framework_id, language) in self.invalid):
                 self.invalid.add((framework_id, language, example_id))

@@ -52,6 +52,8 @@ class Row(Strict):
     label: Text
     help: Text
     """One line telling the reader what to write in this row."""
+    kpi: StrictBool = False
+    """Whether the row holds KPIs (the lint warns when a stage has more than two)."""
 
 
 class Framework(Strict):
@@ -148,6 +150,8 @@ class Example(Strict):
     """Checklists: the ids of the ticked items."""
     notes: dict[Id, Text] = Field(default_factory=dict)
     """Checklists: a note per item id."""
+    path: Path | None = None
+    """The file it was loaded from (set by loading)."""
 
     def entries(self, stage_id: str, row_id: str) -> list[str]:
         """The entries of one grid cell (empty when the example leaves it blank)."""

@@ -156,3 +156,21 @@ def test_a_project_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None
     result = run_cli("build", "--project", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_lint_warns_on_many_kpis_and_empty_cells_and_strict_fails(tmp_path: Path) -> None:
+    text = SHIPPED_EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('    kpi: ["Sign ups"]\n', "")  # an empty cell: Intressenter × KPI:er
+    project = project_with(tmp_path, "examples/kundresan/generell.sv.yaml", text)
+    kpi_line = next(n for n, row in enumerate(text.splitlines(), 1) if "Merförsäljning" in row)
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    warnings = [row for row in result.stderr.splitlines() if row.startswith("warning")]
+    assert any(
+        f"generell.sv.yaml:{kpi_line}: cells.kundnojdhet.kpi: 3 KPIs in stage 'Kundnöjdhet'" in w
+        for w in warnings
+    ), warnings
+    assert any("empty cell: Intressenter × KPI:er" in w for w in warnings), warnings
+    strict = run_cli("validate", "--strict", "--project", str(project))
+    assert strict.returncode == 2
+    assert strict.stderr.count("error") >= 2
