@@ -27,6 +27,7 @@ from generator.model import (
     UiStrings,
     Worksheet,
 )
+from generator.text import long_date
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ class DocumentView:
     @property
     def language(self) -> str:
         return self.guide.language
+
+    @property
+    def updated(self) -> str:
+        """``Uppdaterad 22 november 2026``, or nothing when the guide has no date."""
+        if self.guide.updated is None:
+            return ""
+        return f"{self.ui.updated} {long_date(self.guide.updated, self.language)}"
 
     @property
     def title(self) -> str:

@@ -7,6 +7,7 @@ section id in a guide) are checked by :mod:`generator.loading`, which knows the 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -213,6 +214,8 @@ class Guide(Strict):
     """Further worksheets (forms, checklists, grids): ``<guide>-<worksheet>-<variant>``."""
     credit: OptionalText = ""
     """The source the guide builds on; shown unless the brand turns attribution off."""
+    updated: date | None = None
+    """When the content was last revised; shown on the cover, written per locale."""
     contents: list[ContentItem] = Field(min_length=1)
     sections: dict[str, Section] = Field(default_factory=dict)
     """Filled in by loading from the guide's ``sections/`` folder."""
@@ -236,6 +239,8 @@ class UiStrings(Strict):
     """Heading of a checklist's notes column."""
     stage: Text
     contact: Text
+    updated: Text
+    """Before the revision date on the cover, e.g. ``Uppdaterad``."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
+from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -84,3 +86,17 @@ def css_string(text: str) -> Markup:
         f"\\{ord(char):x} " if char in '"\\<>&\n' or ord(char) < 32 else char for char in text
     )
     return Markup(f'"{escaped}"')
+
+
+LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
+"""The regional variant each content language is written in (British English, like the guides)."""
+
+
+def locale_of(language: str) -> str:
+    """The locale of a content language, e.g. ``sv`` → ``sv_SE``."""
+    return LOCALES.get(language, language)
+
+
+def long_date(day: date, language: str) -> str:
+    """A date as the language writes it in prose, e.g. ``22 november 2026`` in Swedish."""
+    return format_date(day, format="long", locale=locale_of(language))

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.model import Library
-from generator.text import css_string, mark_languages, markdown_to_html, split_languages
+from generator.text import (
+    css_string,
+    long_date,
+    mark_languages,
+    markdown_to_html,
+    split_languages,
+)
+from tests.conftest import pdf_text
 
 
 @given(st.text())
@@ -42,3 +52,16 @@ def test_markdown_raw_html_is_text_and_headings_shift_down(library: Library) -> 
 def test_css_strings_have_no_quote_or_markup_characters_inside(text: str) -> None:
     inner = str(css_string(text))[1:-1]
     assert not re.search(r'["<>&\n]', inner)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("sv", "22 november 2026"), ("nb", "22. november 2026"), ("en", "22 November 2026")],
+)
+def test_dates_are_written_per_locale(language: str, expected: str) -> None:
+    assert long_date(date(2026, 11, 22), language) == expected
+
+
+def test_the_cover_shows_the_revision_date_in_the_guide_language(built: Path) -> None:
+    cover = pdf_text(built / "kundresan.pdf").split("\f")[0]
+    assert "Uppdaterad 22 november 2026" in cover

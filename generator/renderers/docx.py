@@ -34,11 +34,10 @@ from generator.document import (
     Sheet,
 )
 from generator.layouts import Layouts
-from generator.text import parse_markdown, split_languages
+from generator.text import locale_of, parse_markdown, split_languages
 
 FIXED_TIME = datetime(2024, 1, 1)
 """Created and modified time of every document, so that a rebuild gives the same file."""
-LANGUAGE_TAGS = {"sv": "sv-SE", "nb": "nb-NO", "en": "en-GB"}
 PORTRAIT_MARGIN, LANDSCAPE_MARGIN = Cm(2.2), Cm(1.5)
 LABEL_WIDTH = Cm(3.8)
 BLANK_ROW_HEIGHT = {"guide": Cm(2.5), "worksheet": Cm(2.3)}
@@ -143,7 +142,12 @@ def set_up_styles(document: Document, view: DocumentView) -> None:
 
 def language_tag(view: DocumentView) -> str:
     """The document's language as Word writes it, e.g. ``sv-SE``."""
-    return LANGUAGE_TAGS.get(view.language, view.language)
+    return word_language(view.language)
+
+
+def word_language(language: str) -> str:
+    """A content language as Word writes it, e.g. ``en`` → ``en-GB``."""
+    return locale_of(language).replace("_", "-")
 
 
 def set_properties(document: Document, view: DocumentView) -> None:
@@ -228,7 +232,7 @@ def add_text(
         run.bold = bold or None
         run.italic = italic or None
         if language:
-            set_language(run._r.get_or_add_rPr(), LANGUAGE_TAGS.get(language, language))
+            set_language(run._r.get_or_add_rPr(), word_language(language))
 
 
 def add_inline(paragraph: Paragraph, token: Token, view: DocumentView) -> None:
@@ -305,7 +309,12 @@ def write_cover(document: Document, view: DocumentView) -> None:
     stages.paragraph_format.space_before = Cm(4)
     names = " → ".join(stage.name for stage in view.framework.stages)
     add_text(stages, names, view, bold=True)
-    contact = [view.brand.contact.website, view.brand.contact.email, view.brand.contact.phone]
+    contact = [
+        view.brand.contact.website,
+        view.brand.contact.email,
+        view.brand.contact.phone,
+        view.updated,
+    ]
     document.add_paragraph("  ·  ".join(value for value in contact if value))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
