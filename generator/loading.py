@@ -388,6 +388,7 @@ class Loader:
         if broken:
             return
         self._check_stages(guide, frameworks[(guide.framework, guide.language)])
+        self._check_example_ids(path, data, guide, examples)
         for index, item in enumerate(guide.contents):
             where = {"line": line_of(data, ("contents", index)), "field": f"contents.{index}"}
             if item.section and item.section not in guide.sections:
@@ -414,6 +415,28 @@ class Loader:
                     f"{guide.language}.yaml",
                     **where,
                 )
+
+    def _check_example_ids(
+        self, path: Path, data: Any, guide: Guide, examples: dict[tuple[str, str, str], Example]
+    ) -> None:
+        """Example ids name worksheet files, so two of a guide's worksheets cannot share one."""
+        owners: dict[str, str] = {}
+        for worksheet_id, language, example_id in sorted(examples):
+            if language != guide.language or worksheet_id not in (
+                guide.framework,
+                *guide.worksheets,
+            ):
+                continue
+            if example_id in owners:
+                self.errors.add(
+                    path,
+                    f"example id {example_id!r} is used by both {owners[example_id]!r} and "
+                    f"{worksheet_id!r}",
+                    line=line_of(data, ("worksheets",)),
+                    field="worksheets",
+                    hint="rename one of the example files",
+                )
+            owners[example_id] = worksheet_id
 
     def _check_stages(self, guide: Guide, framework: Worksheet) -> None:
         """A section that explains a stage must name one of the framework's stages."""
