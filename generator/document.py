@@ -54,6 +54,10 @@ class Grid:
     def entries(self, stage_id: str, row_id: str) -> list[str]:
         return self.example.entries(stage_id, row_id) if self.example else []
 
+    def prompts(self, row: Row) -> list[str]:
+        """The row's question for each stage ("" where the row asks nothing special)."""
+        return [row.prompts.get(stage.id, "") for stage in self.stages]
+
 
 @dataclass(frozen=True)
 class FormSheet:

@@ -269,11 +269,27 @@ class Loader:
             extra = _from_name(path, data, self.errors, id=framework_id, language=language)
             model = self._worksheet_model(path, data)
             framework = validate(model, data, path, self.errors, **extra) if model else None
+            if isinstance(framework, Framework):
+                self._check_prompts(path, data, framework)
             if framework is not None:
                 frameworks[(framework_id, language)] = framework
             else:
                 self.invalid.add((framework_id, language))
         return frameworks
+
+    def _check_prompts(self, path: Path, data: Any, framework: Framework) -> None:
+        """A row's prompts must name the framework's stages."""
+        stage_ids = [stage.id for stage in framework.stages]
+        for index, row in enumerate(framework.rows):
+            for stage_id in row.prompts:
+                if stage_id not in stage_ids:
+                    self.errors.add(
+                        path,
+                        f"unknown stage {stage_id!r} in the prompts of row {row.id!r}",
+                        line=line_of(data, ("rows", index, "prompts", stage_id)),
+                        field=f"rows.{index}.prompts.{stage_id}",
+                        hint=f"valid stages: {', '.join(stage_ids)}",
+                    )
 
     def _worksheet_model(self, path: Path, data: Any) -> type[Worksheet] | None:
         """The model for a worksheet file, chosen by its ``kind`` (a grid by default)."""

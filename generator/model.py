@@ -55,6 +55,8 @@ class Row(Strict):
     """One line telling the reader what to write in this row."""
     kpi: StrictBool = False
     """Whether the row holds KPIs (the lint warns when a stage has more than two)."""
+    prompts: dict[Id, Text] = Field(default_factory=dict)
+    """A question of the row's own for some stages, shown in their cells (stage id → text)."""
 
 
 class Framework(Strict):

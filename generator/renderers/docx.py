@@ -417,8 +417,12 @@ def write_table(document: Document, view: DocumentView, grid: Grid) -> Table:
         table_row.height = height
         table_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         write_label(table_row.cells[0], view, row.label, "" if grid.example else row.help)
-        for cell, entries in zip(table_row.cells[1:], cells, strict=True):
+        for cell, entries, prompt in zip(
+            table_row.cells[1:], cells, grid.prompts(row), strict=True
+        ):
             write_cell(cell, entries, view)
+            if prompt:
+                write_prompt(cell, prompt, view)
     return table
 
 
@@ -487,6 +491,15 @@ def write_checklist_table(document: Document, view: DocumentView, sheet: Checkli
         write_label(row.cells[2], view, item.text, item.help, size=9.5)
         write_cell(row.cells[3], [note] if note else [], view, size=9)
     return table
+
+
+def write_prompt(cell: _Cell, prompt: str, view: DocumentView) -> None:
+    """The cell's own question, small and grey, above its entries."""
+    first = cell.paragraphs[0]
+    paragraph = first.insert_paragraph_before() if first.text else first
+    add_text(paragraph, prompt, view, italic=True)
+    for run in paragraph.runs:
+        run.font.size, run.font.color.rgb = Pt(7), MUTED
 
 
 def write_header_row(table: Table, view: DocumentView, grid: Grid) -> None:

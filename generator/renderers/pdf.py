@@ -59,6 +59,7 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
         markdown=lambda source: markdown_to_html(source, view.ui),
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
+        zip=zip,
     )
 
 

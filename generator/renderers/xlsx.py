@@ -63,6 +63,8 @@ class TableRow:
     help: str
     values: list[str]
     blank_height: float = BLANK_MIN_HEIGHT
+    prompts: tuple[tuple[str, str], ...] = ()
+    """Per entry column, a question of its own: (title, text); empty when the row has none."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,17 @@ def grid_table(grid: Grid, view: DocumentView) -> SheetTable:
         f"{stage.name}\n{stage.subtitle}" if stage.subtitle else stage.name for stage in grid.stages
     ]
     rows = [
-        TableRow(row.label, row.help, ["\n".join(entries) for entries in cells])
+        TableRow(
+            row.label,
+            row.help,
+            ["\n".join(entries) for entries in cells],
+            prompts=tuple(
+                (stage.name, prompt)
+                for stage, prompt in zip(grid.stages, grid.prompts(row), strict=True)
+            )
+            if row.prompts
+            else (),
+        )
         for row, cells in grid.rows()
     ]
     widths = [LABEL_WIDTH] + [STAGE_WIDTH] * len(grid.stages)
@@ -247,16 +259,25 @@ def _help_comment(text: str, author: str) -> Comment:
 
 
 def _add_prompt(sheet: Worksheet, row: TableRow, number: int, last_column: int) -> None:
-    """The row's help text as the input message shown when one of its entry cells is selected."""
-    if not row.help:
-        return
+    """The input message shown when an entry cell is selected: the cell's own question if the
+    row has one per column, else the row's help text."""
+    if row.prompts:
+        for column, (title, text) in enumerate(row.prompts, start=2):
+            if text:
+                _input_message(sheet, f"{get_column_letter(column)}{number}", title, text)
+    elif row.help:
+        cells = f"B{number}:{get_column_letter(last_column)}{number}"
+        _input_message(sheet, cells, row.label, row.help)
+
+
+def _input_message(sheet: Worksheet, cells: str, title: str, text: str) -> None:
     validation = DataValidation(
         allow_blank=True,
         showInputMessage=True,
-        promptTitle=row.label[:PROMPT_TITLE_MAX],
-        prompt=row.help[:PROMPT_MAX],
+        promptTitle=title[:PROMPT_TITLE_MAX],
+        prompt=text[:PROMPT_MAX],
     )
-    validation.add(f"B{number}:{get_column_letter(last_column)}{number}")
+    validation.add(cells)
     sheet.add_data_validation(validation)
 
 
