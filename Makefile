@@ -9,7 +9,7 @@ BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-
 TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
 TEST_TOOLS := pdftotext pdftoppm qpdf soffice
 
-.PHONY: build test lint bench clean system-build system-test
+.PHONY: build test lint bench docs clean system-build system-test
 
 build: $(BIN)/.installed system-build
 	$(BIN)/journeykit build
@@ -51,6 +51,16 @@ system-build:
 system-test:
 	@missing=""; for tool in $(TEST_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then $(call APT_INSTALL,$(TEST_DEBS)); fi
+
+# Thumbnails of every blank worksheet page for the README (committed under docs/).
+docs: $(BIN)/.installed system-build system-test
+	rm -rf .docs-build docs/thumbnails && mkdir -p docs/thumbnails
+	$(BIN)/journeykit build --format pdf --variant blank --out .docs-build
+	for pdf in .docs-build/default/*/*.pdf; do \
+		lang=$$(basename $$(dirname $$pdf)); name=$$(basename $$pdf .pdf); \
+		pdftoppm -png -r 24 -singlefile $$pdf docs/thumbnails/$$lang-$${name%-blank}; \
+	done
+	rm -rf .docs-build
 
 clean:
 	rm -rf output/*/ .pytest_cache .ruff_cache
