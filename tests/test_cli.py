@@ -174,3 +174,12 @@ def test_lint_warns_on_many_kpis_and_empty_cells_and_strict_fails(tmp_path: Path
     strict = run_cli("validate", "--strict", "--project", str(project))
     assert strict.returncode == 2
     assert strict.stderr.count("error") >= 2
+
+
+def test_a_missing_ui_translation_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    shipped = (ROOT / "content/i18n/nb.yaml").read_text(encoding="utf-8")
+    text = "\n".join(row for row in shipped.splitlines() if not row.startswith("contents:"))
+    project = project_with(tmp_path, "i18n/nb.yaml", text)
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2
+    assert "nb.yaml:" in result.stderr and "contents: required but missing" in result.stderr
