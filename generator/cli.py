@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from generator.errors import ContentErrors
+from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import load_library
 from generator.model import Checklist, Form, Library, Worksheet
@@ -182,16 +182,35 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings (lint) as errors: exit 2.")
     ] = False,
+    worksheet: Annotated[
+        list[Path],
+        typer.Option(
+            "--worksheet",
+            metavar="XLSX",
+            help="Also check a worksheet a client filled in (an .xlsx from journeykit build).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = [],  # noqa: B006
 ) -> None:
     """Load all content and report every problem at once (exit 2 if there is any).
 
-    Also lints the examples against the guides' own advice: at most two KPIs per stage, no
-    empty cells. Those are warnings (exit 0) unless --strict.
+    Also lints the examples, and any worksheet given with --worksheet, against the guides' own
+    advice: at most two KPIs per stage, no empty cells. Those are warnings (exit 0) unless
+    --strict, e.g. 'journeykit validate --strict --worksheet kundens-kundresa.xlsx'.
     """
-    from generator.lint import lint
+    from generator.lint import lint, lint_workbook
 
     library = load_or_exit(project)
     warnings = lint(library)
+    for path in worksheet:
+        try:
+            warnings += lint_workbook(path, library)
+        except ContentError as exc:
+            errors_console.print(
+                f"[red]error[/red] {exc.format()}", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(EXIT_INVALID) from None
     for warning in warnings:
         label = "[red]error[/red]" if strict else "[yellow]warning[/yellow]"
         errors_console.print(f"{label} {warning.format(project)}", highlight=False, soft_wrap=True)

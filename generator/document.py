@@ -44,6 +44,11 @@ class Grid:
     def stages(self) -> list[Stage]:
         return self.framework.stages
 
+    @property
+    def definition(self) -> Framework:
+        """The worksheet this sheet shows."""
+        return self.framework
+
     def rows(self) -> list[tuple[Row, list[list[str]]]]:
         """Each row with, per stage, the list of entries (empty lists when blank)."""
         return [
@@ -69,6 +74,11 @@ class FormSheet:
     anchor: str = "template"
     kind: str = "form"
 
+    @property
+    def definition(self) -> Form:
+        """The worksheet this sheet shows."""
+        return self.form
+
     def fields(self) -> list[tuple[FormField, list[str]]]:
         """Each field with its entries (none when blank)."""
         values = self.example.values if self.example else {}
@@ -84,6 +94,11 @@ class ChecklistSheet:
     example: Example | None = None
     anchor: str = "template"
     kind: str = "checklist"
+
+    @property
+    def definition(self) -> Checklist:
+        """The worksheet this sheet shows."""
+        return self.checklist
 
     def items(self) -> list[tuple[int, ChecklistItem, bool, str]]:
         """Number, item, whether it is ticked, and its note."""

@@ -1,4 +1,5 @@
-"""Content lint: advice the guides give, checked against the examples (warnings, not errors).
+"""Content lint: advice the guides give, checked against the examples and against worksheets
+a user filled in (warnings, not errors).
 
 The source material advises as few KPIs per stage as possible (preferably one) and a filled-in
 grid leaves no cell empty. ``journeykit validate`` prints these; ``--strict`` makes them errors.
@@ -6,7 +7,9 @@ grid leaves no cell empty. ``journeykit validate`` prints these; ``--strict`` ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -28,32 +31,76 @@ def lint(library: Library) -> list[ContentError]:
 
 
 def lint_grid_example(example: Example, framework: Framework, path: Path) -> list[ContentError]:
-    """Too many KPIs in a stage, and empty cells, of one filled-in grid."""
+    """Too many KPIs in a stage, and empty cells, of one example."""
     data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+
+    def where(stage_id: str, row_id: str) -> dict[str, Any]:
+        return {
+            "line": line_of(data, ("cells", stage_id, row_id)),
+            "field": f"cells.{stage_id}.{row_id}",
+        }
+
+    return lint_grid(framework, path, example.entries, where)
+
+
+def lint_grid(
+    framework: Framework,
+    path: Path,
+    entries_of: Callable[[str, str], list[str]],
+    where_of: Callable[[str, str], dict[str, Any]],
+) -> list[ContentError]:
+    """Too many KPIs in a stage, and empty cells, of a filled-in grid, wherever it is kept."""
     warnings = []
     for stage in framework.stages:
         for row in framework.rows:
-            entries = example.entries(stage.id, row.id)
-            where = {
-                "line": line_of(data, ("cells", stage.id, row.id)),
-                "field": f"cells.{stage.id}.{row.id}",
-            }
+            entries = entries_of(stage.id, row.id)
             if not entries:
-                warnings.append(
-                    ContentError(
-                        path,
-                        f"empty cell: {stage.name} × {row.label}",
-                        hint="fill it in, or the worksheet looks unfinished",
-                        **where,
-                    )
-                )
+                message = f"empty cell: {stage.name} × {row.label}"
+                hint = "fill it in, or the worksheet looks unfinished"
             elif row.kpi and len(entries) > MAX_KPIS:
-                warnings.append(
-                    ContentError(
-                        path,
-                        f"{len(entries)} KPIs in stage {stage.name!r}",
-                        hint="keep to one or two: the KPI that shows whether customers move on",
-                        **where,
-                    )
-                )
+                message = f"{len(entries)} KPIs in stage {stage.name!r}"
+                hint = "keep to one or two: the KPI that shows whether customers move on"
+            else:
+                continue
+            warnings.append(ContentError(path, message, hint=hint, **where_of(stage.id, row.id)))
     return warnings
+
+
+def lint_workbook(path: Path, library: Library) -> list[ContentError]:
+    """The same advice for an XLSX worksheet a user filled in (cells named like ``F8``)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook  # only when asked: validate stays light otherwise
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from generator.renderers.xlsx import FIRST_ROW, FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY
+
+    try:
+        workbook = load_workbook(path)
+    except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
+        raise ContentError(path, f"cannot be read as an XLSX workbook: {exc}") from None
+    properties = {prop.name: prop.value for prop in workbook.custom_doc_props}
+    key = (properties.get(FRAMEWORK_PROPERTY), properties.get(LANGUAGE_PROPERTY))
+    framework = library.frameworks.get(key)  # type: ignore[arg-type]
+    if framework is None:
+        raise ContentError(
+            path,
+            "not a worksheet journeykit made for this project's content",
+            hint="check a copy of an .xlsx from journeykit build",
+        )
+    if not isinstance(framework, Framework):
+        return []
+    sheet = workbook.active
+    stage_column = {stage.id: column for column, stage in enumerate(framework.stages, start=2)}
+    row_number = {row.id: number for number, row in enumerate(framework.rows, start=FIRST_ROW)}
+
+    def entries(stage_id: str, row_id: str) -> list[str]:
+        value = sheet.cell(row_number[row_id], stage_column[stage_id]).value
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+    def where(stage_id: str, row_id: str) -> dict[str, Any]:
+        cell = f"{get_column_letter(stage_column[stage_id])}{row_number[row_id]}"
+        return {"field": f"{sheet.title}!{cell}"}
+
+    return lint_grid(framework, path, entries, where)

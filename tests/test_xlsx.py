@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.model import Library
-from tests.conftest import RenderJob, pdf_text
+from tests.conftest import RenderJob, pdf_text, run_cli
 
 HEADER_ROW, FIRST_ROW = 2, 3
 
@@ -87,3 +87,26 @@ def test_libreoffice_recalculates_the_progress_formula(
         check=True,
     )
     assert f"Ifyllda rutor: {filled} / 36" in pdf_text(tmp_path / f"{variant}.pdf")
+
+
+def test_validate_checks_a_worksheet_a_client_filled_in(
+    render_job: RenderJob, library: Library, tmp_path: Path
+) -> None:
+    """A client fills in the blank XLSX: three KPIs in one stage and one cell left empty."""
+    workbook = load_workbook(BytesIO(render_job("xlsx", "worksheet", "blank")))
+    sheet = workbook.active
+    for row in range(FIRST_ROW, FIRST_ROW + 6):
+        for column in range(2, 8):
+            sheet.cell(row, column, "Vårt svar")
+    sheet["C8"] = "Sign ups\nÖppningsgrad\nKlick"  # Intressenter × KPI:er
+    sheet["G4"] = None  # Rekommendationer × Vår uppgift
+    filled = tmp_path / "kundens-kundresa.xlsx"
+    workbook.save(filled)
+
+    result = run_cli("validate", "--worksheet", str(filled))
+    assert result.returncode == 0, result.stderr
+    warnings = [row for row in result.stderr.splitlines() if str(filled) in row]
+    assert len(warnings) == 2, warnings
+    assert any("!C8: 3 KPIs in stage 'Intressenter'" in w for w in warnings)
+    assert any("!G4: empty cell: Rekommendationer × Vår uppgift" in w for w in warnings)
+    assert run_cli("validate", "--strict", "--worksheet", str(filled)).returncode == 2

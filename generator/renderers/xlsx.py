@@ -19,6 +19,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -36,6 +37,7 @@ LABEL_WIDTH = 28
 STAGE_WIDTH = 30
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 TICK = "✓"
+FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.language"
 FORM_LINE = 20
 """Points of height per handwritten line a blank form field offers."""
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36
@@ -170,7 +172,7 @@ def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable
 
 def sheet_name(title: str) -> str:
     """A valid sheet name: without ``[]:*?/\\`` and at most 31 characters."""
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Sheet"
+    cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", title)).strip() or "Sheet"
     return cleaned[:SHEET_NAME_MAX].strip()
 
 
@@ -367,6 +369,12 @@ def _set_properties(workbook: Workbook, view: DocumentView) -> None:
     properties.language = view.language
     properties.created = FIXED_TIME
     properties.modified = FIXED_TIME
+    # So that `journeykit validate --worksheet` can read a filled-in copy back against its source.
+    for name, value in (
+        (FRAMEWORK_PROPERTY, view.worksheet.definition.id),
+        (LANGUAGE_PROPERTY, view.language),
+    ):
+        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
 
 
 def _save(workbook: Workbook) -> bytes:
