@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
+from zipfile import ZipFile
 
 import pytest
 from docx import Document
@@ -109,3 +111,17 @@ def test_properties_language_and_loanwords(render_job: RenderJob, document: str)
     assert "en-GB" in languages  # "Lead nurturing" and "Research" are marked English
     default = docx.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert default.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "sv-SE"
+
+
+def test_rebuilds_give_identical_bytes(render_job: RenderJob) -> None:
+    """No time of day leaks into the file: zip entries and properties carry one fixed date."""
+    data = render_job("docx", "guide")
+    with ZipFile(BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+    assert open_docx(data).core_properties.created.replace(tzinfo=None) == datetime(2024, 1, 1)
+    assert data == render_job("docx", "guide")
+
+
+def test_no_stale_preview_picture_from_the_template(render_job: RenderJob) -> None:
+    with ZipFile(BytesIO(render_job("docx", "worksheet"))) as archive:
+        assert not [name for name in archive.namelist() if "thumbnail" in name]

@@ -123,3 +123,9 @@ def test_html_marks_the_document_language_and_english_loanwords(
     assert '<html lang="sv">' in html
     assert '<span lang="en">Lead nurturing</span>' in html
     assert "hyphens: auto" in html
+
+
+def test_rebuilds_give_identical_bytes(render_job) -> None:
+    first = render_job("pdf", "worksheet", "generell")
+    assert b"/CreationDate" not in first and b"/ModDate" not in first
+    assert first == render_job("pdf", "worksheet", "generell")

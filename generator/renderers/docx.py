@@ -7,7 +7,6 @@ the styles, so a user restyles the document from Word's style gallery.
 
 from __future__ import annotations
 
-from datetime import datetime
 from io import BytesIO
 
 from docx import Document as new_document
@@ -34,10 +33,9 @@ from generator.document import (
     Sheet,
 )
 from generator.layouts import Layouts
+from generator.reproducible import FIXED_TIME, fixed_zip
 from generator.text import locale_of, parse_markdown, split_languages
 
-FIXED_TIME = datetime(2024, 1, 1)
-"""Created and modified time of every document, so that a rebuild gives the same file."""
 PORTRAIT_MARGIN, LANDSCAPE_MARGIN = Cm(2.2), Cm(1.5)
 LABEL_WIDTH = Cm(3.8)
 BLANK_ROW_HEIGHT = {"guide": Cm(2.5), "worksheet": Cm(2.3)}
@@ -61,9 +59,10 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
         write_blocks(document, view)
     write_headers_and_footers(document, view)
     set_properties(document, view)
+    drop_template_thumbnail(document)
     buffer = BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return fixed_zip(buffer.getvalue())
 
 
 # --- styles and properties -------------------------------------------------------------------
@@ -148,6 +147,14 @@ def language_tag(view: DocumentView) -> str:
 def word_language(language: str) -> str:
     """A content language as Word writes it, e.g. ``en`` → ``en-GB``."""
     return locale_of(language).replace("_", "-")
+
+
+def drop_template_thumbnail(document: Document) -> None:
+    """python-docx's template carries a picture of an empty page as the file's preview: drop it."""
+    package_rels = document.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del package_rels[rel_id]
 
 
 def set_properties(document: Document, view: DocumentView) -> None:

@@ -12,9 +12,8 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime
 from io import BytesIO
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -29,9 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from generator.colors import tint
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
 from generator.layouts import Layouts
-
-FIXED_TIME = datetime(2024, 1, 1)
-"""Created and modified time of every workbook, so that a rebuild gives the same file."""
+from generator.reproducible import FIXED_TIME, fixed_zip
 
 LABEL_WIDTH = 28
 STAGE_WIDTH = 30
@@ -382,14 +379,4 @@ def _save(workbook: Workbook) -> bytes:
     written = BytesIO()
     with ZipFile(written, "w", ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # unlike Workbook.save, keeps our modified time
-    return _fix_timestamps(written.getvalue())
-
-
-def _fix_timestamps(data: bytes) -> bytes:
-    """The zip archive again, every member dated :data:`FIXED_TIME` instead of now."""
-    fixed = BytesIO()
-    with ZipFile(BytesIO(data)) as source, ZipFile(fixed, "w", ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            info = ZipInfo(member.filename, FIXED_TIME.timetuple()[:6])
-            target.writestr(info, source.read(member), ZIP_DEFLATED)
-    return fixed.getvalue()
+    return fixed_zip(written.getvalue())
