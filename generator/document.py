@@ -7,6 +7,7 @@ grids) so that every renderer walks the same sequence and none looks things up i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar, Generic, TypeVar
 
 from generator.model import (
     BLANK,
@@ -29,31 +30,35 @@ from generator.model import (
 )
 from generator.text import long_date
 
+W = TypeVar("W", Framework, Form, Checklist)
+
 
 @dataclass(frozen=True)
-class Grid:
-    """A framework's stages × rows, blank or filled from an example."""
+class SheetBlock(Generic[W]):
+    """A worksheet on a page of its own: blank, or filled from an example."""
 
     title: str
-    framework: Framework
+    definition: W
+    """The worksheet this sheet shows."""
     example: Example | None = None
     anchor: str = "template"
-    kind: str = "grid"
+
+
+@dataclass(frozen=True)
+class Grid(SheetBlock[Framework]):
+    """A framework's stages × rows."""
+
+    kind: ClassVar[str] = "grid"
 
     @property
     def stages(self) -> list[Stage]:
-        return self.framework.stages
-
-    @property
-    def definition(self) -> Framework:
-        """The worksheet this sheet shows."""
-        return self.framework
+        return self.definition.stages
 
     def rows(self) -> list[tuple[Row, list[list[str]]]]:
         """Each row with, per stage, the list of entries (empty lists when blank)."""
         return [
             (row, [self.entries(stage.id, row.id) for stage in self.stages])
-            for row in self.framework.rows
+            for row in self.definition.rows
         ]
 
     def entries(self, stage_id: str, row_id: str) -> list[str]:
@@ -65,40 +70,22 @@ class Grid:
 
 
 @dataclass(frozen=True)
-class FormSheet:
-    """A form: labelled fields, blank or filled from an example."""
+class FormSheet(SheetBlock[Form]):
+    """A form: labelled fields."""
 
-    title: str
-    form: Form
-    example: Example | None = None
-    anchor: str = "template"
-    kind: str = "form"
-
-    @property
-    def definition(self) -> Form:
-        """The worksheet this sheet shows."""
-        return self.form
+    kind: ClassVar[str] = "form"
 
     def fields(self) -> list[tuple[FormField, list[str]]]:
         """Each field with its entries (none when blank)."""
         values = self.example.values if self.example else {}
-        return [(field, values.get(field.id, [])) for field in self.form.fields]
+        return [(field, values.get(field.id, [])) for field in self.definition.fields]
 
 
 @dataclass(frozen=True)
-class ChecklistSheet:
+class ChecklistSheet(SheetBlock[Checklist]):
     """A checklist: numbered items, each ticked or not, with a note."""
 
-    title: str
-    checklist: Checklist
-    example: Example | None = None
-    anchor: str = "template"
-    kind: str = "checklist"
-
-    @property
-    def definition(self) -> Checklist:
-        """The worksheet this sheet shows."""
-        return self.checklist
+    kind: ClassVar[str] = "checklist"
 
     def items(self) -> list[tuple[int, ChecklistItem, bool, str]]:
         """Number, item, whether it is ticked, and its note."""
@@ -106,7 +93,7 @@ class ChecklistSheet:
         notes = self.example.notes if self.example else {}
         return [
             (number, item, item.id in checked, notes.get(item.id, ""))
-            for number, item in enumerate(self.checklist.items, start=1)
+            for number, item in enumerate(self.definition.items, start=1)
         ]
 
 
@@ -130,7 +117,7 @@ class SectionBlock:
 
     section: Section
     stage: Stage | None
-    kind: str = "section"
+    kind: ClassVar[str] = "section"
 
     @property
     def anchor(self) -> str:
