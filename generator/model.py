@@ -59,13 +59,18 @@ class Row(Strict):
     """A question of the row's own for some stages, shown in their cells (stage id → text)."""
 
 
-class Framework(Strict):
-    """A grid worksheet: stages (columns) × rows (questions), in one language."""
+class WorksheetBase(Strict):
+    """What every worksheet has: an id (its file name), a language and a title."""
 
-    kind: Literal["grid"] = "grid"
     id: Id
     language: Language
     title: Text
+
+
+class Framework(WorksheetBase):
+    """A grid worksheet: stages (columns) × rows (questions), in one language."""
+
+    kind: Literal["grid"] = "grid"
     stages: list[Stage] = Field(min_length=1)
     rows: list[Row] = Field(min_length=1)
 
@@ -90,13 +95,10 @@ class FormField(Strict):
     """How many handwritten lines the blank field offers."""
 
 
-class Form(Strict):
+class Form(WorksheetBase):
     """A form worksheet: labelled fields to fill in, e.g. a buyer persona."""
 
     kind: Literal["form"]
-    id: Id
-    language: Language
-    title: Text
     fields: list[FormField] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -113,13 +115,10 @@ class ChecklistItem(Strict):
     help: OptionalText = ""
 
 
-class Checklist(Strict):
+class Checklist(WorksheetBase):
     """A checklist worksheet: numbered items with a tick box and room for notes."""
 
     kind: Literal["checklist"]
-    id: Id
-    language: Language
-    title: Text
     items: list[ChecklistItem] = Field(min_length=1)
 
     @model_validator(mode="after")
