@@ -7,3 +7,19 @@ def tint(color: str, amount: float) -> str:
     """The colour moved ``amount`` of the way towards white, as ``RRGGBB``."""
     channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = []
+    for i in (1, 3, 5):
+        value = int(color[i : i + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

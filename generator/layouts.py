@@ -19,6 +19,7 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
+from ruamel.yaml import YAML
 
 from generator.paths import search_path, shipped_dir
 
@@ -52,6 +53,20 @@ class Layouts:
         return [*self.folders, *self.content_folders]
 
     @cached_property
+    def font_families(self) -> dict[str, dict[str, Path]]:
+        """Bundled font families from ``fonts/fonts.yaml``: family → style → file."""
+        families: dict[str, dict[str, Path]] = {}
+        for folder in reversed(self.folders):
+            manifest = folder / "fonts" / "fonts.yaml"
+            if manifest.is_file():
+                data = YAML(typ="safe").load(manifest.read_text(encoding="utf-8")) or {}
+                for family, styles in data.items():
+                    families[str(family)] = {
+                        style: folder / "fonts" / name for style, name in styles.items()
+                    }
+        return families
+
+    @cached_property
     def jinja(self) -> Environment:
         """Jinja over the layout folders: autoescaped HTML, undefined names are errors."""
         loader = ChoiceLoader(
@@ -67,3 +82,22 @@ class Layouts:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+
+FONT_STYLES = {
+    "regular": (400, "normal"),
+    "italic": (400, "italic"),
+    "semibold": (600, "normal"),
+    "bold": (700, "normal"),
+}
+"""The styles a font family may provide, as CSS weight and style."""
+
+
+def brand_font_files(folder: Path, family: str) -> dict[str, Path]:
+    """A family's files in a brand's folder: ``<Family>-Regular.ttf``, ``-Bold``, … (or .otf)."""
+    found: dict[str, Path] = {}
+    for path in sorted(folder.glob(f"{family}-*.[ot]tf")):
+        style = path.stem.removeprefix(f"{family}-").lower()
+        if style in FONT_STYLES:
+            found[style] = path
+    return found

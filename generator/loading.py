@@ -16,7 +16,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from generator.branding import brand_problems
 from generator.errors import ContentError, ContentErrors
+from generator.layouts import Layouts
 from generator.model import (
     WORKSHEET_KINDS,
     Brand,
@@ -223,6 +225,7 @@ class Loader:
     """Reads a project's content folders into a :class:`Library`."""
 
     def __init__(self, project: Path) -> None:
+        self.project = project
         self.folders = search_path(project, "content")
         self.errors = Collector()
         self.invalid: set[tuple[str, ...]] = set()
@@ -469,12 +472,23 @@ class Loader:
 
     def _load_brands(self) -> dict[str, Brand]:
         brands: dict[str, Brand] = {}
+        families = list(Layouts.for_project(self.project).font_families)
         for path in self.files("brands/*/brand.yaml").values():
             brand_id = path.parent.name
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=brand_id)
-            if (brand := validate(Brand, data, path, self.errors, **extra)) is not None:
-                brands[brand_id] = brand
+            brand = validate(Brand, data, path, self.errors, folder=path.parent, **extra)
+            if brand is None:
+                continue
+            for problem in brand_problems(brand, path.parent, families):
+                self.errors.add(
+                    path,
+                    problem.message,
+                    line=line_of(data, problem.key),
+                    field=".".join(problem.key),
+                    hint=problem.hint,
+                )
+            brands[brand_id] = brand
         return brands
 
 

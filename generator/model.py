@@ -276,6 +276,8 @@ class Brand(Strict):
     language: Language = "sv"
     footer: OptionalText = ""
     attribution: StrictBool = True
+    folder: Path | None = None
+    """The brand's folder, where its logo and font files are (set by loading)."""
 
 
 class Library(Strict):

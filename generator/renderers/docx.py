@@ -2,7 +2,8 @@
 
 Guides get a cover, a TOC field, real Heading styles and each grid as a Word table in a landscape
 section; worksheets are one landscape section holding the grid. Brand fonts and colours go into
-the styles, so a user restyles the document from Word's style gallery.
+named styles (Normal, Heading 1–3, Tip, Cell …), so a user restyles the document from Word's
+style gallery instead of run by run.
 """
 
 from __future__ import annotations
@@ -13,50 +14,55 @@ from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.font import CT_RPr
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section as DocxSection
-from docx.shared import Cm, Mm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml.etree import QName
 from markdown_it.token import Token
 
 from generator.colors import tint
-from generator.document import (
-    ChecklistSheet,
-    DocumentView,
-    FormSheet,
-    Grid,
-    SectionBlock,
-    Sheet,
-)
+from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
 from generator.layouts import Layouts
+from generator.model import Stage
 from generator.reproducible import FIXED_TIME, fixed_zip
 from generator.text import locale_of, parse_markdown, split_languages
 
 PORTRAIT_MARGIN, LANDSCAPE_MARGIN = Cm(2.2), Cm(1.5)
-LABEL_WIDTH = Cm(3.8)
-BLANK_ROW_HEIGHT = {"guide": Cm(2.5), "worksheet": Cm(2.3)}
-EXAMPLE_ROW_HEIGHT = Cm(1.6)
-RULE, MUTED = "C9CED6", RGBColor(0x6B, 0x72, 0x80)
-TIP_STYLE = "Tip"
+BODY_SIZE = {"guide": 11.0, "worksheet": 10.0}
+BLANK_ROW_HEIGHT = {"guide": Cm(2.5), "worksheet": Cm(2.4)}
+"""Room to write by hand: six rows of this, the header and the title fill one landscape page."""
+EXAMPLE_ROW_HEIGHT = Cm(1.5)
+LABEL_SHARE = 1.4
+"""The question column's width relative to one stage column."""
+RULE, MUTED, WHITE = "BFC5CD", "6B7280", "FFFFFF"
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+UPDATE_HINT = {
+    "sv": "Högerklicka här och välj Uppdatera fält (F9) för att visa sidnumren.",
+    "nb": "Høyreklikk her og velg Oppdater felt (F9) for å vise sidetallene.",
+    "en": "Right-click here and choose Update Field (F9) to show the page numbers.",
+}
+"""The TOC field's text until Word updates it (Word also offers to, as the file opens)."""
+LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
+CONTAINERS = {**LIST_STYLES, "blockquote_open": "Tip"}
 
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a guide or a worksheet to DOCX bytes."""
     document = new_document()
     set_up_styles(document, view)
-    first = document.sections[0]
     if view.job.document == "worksheet":
-        orient(first, landscape=view.worksheet.kind == "grid")
-        write_sheet(document, view, view.worksheet, signature=True)
+        write_worksheet(document, view)
     else:
-        orient(first, landscape=False)
-        write_cover(document, view)
-        write_contents(document, view)
-        write_blocks(document, view)
+        write_guide(document, view)
     write_headers_and_footers(document, view)
     set_properties(document, view)
     drop_template_thumbnail(document)
@@ -65,88 +71,250 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     return fixed_zip(buffer.getvalue())
 
 
+# --- low-level OOXML --------------------------------------------------------------------------
+
+
+SCHEMA_ORDER = {
+    "pPr": "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct"
+    " autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing"
+    " mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl"
+    " divId cnfStyle rPr sectPr pPrChange",
+    "tblPr": "tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+    " tblCaption tblDescription tblPrChange",
+    "trPr": "cantSplit trHeight tblHeader tblCellSpacing jc hidden ins del trPrChange",
+    "tcPr": "shd noWrap tcMar textDirection tcFitText vAlign hideMark headers cellIns cellDel"
+    " cellMerge tcPrChange",
+    "rPr": "lang eastAsianLayout specVanish m:oMath",
+    "settings": "updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids"
+    " m:mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats"
+    " doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType"
+    " sl:schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator",
+}
+"""The tail of each parent's child sequence (WordprocessingML schema) from the first we set."""
+
+
+def put(parent: BaseOxmlElement, child: BaseOxmlElement) -> BaseOxmlElement:
+    """Put ``child`` where the schema orders it in ``parent``, replacing one of the same tag."""
+    old = parent.find(child.tag)
+    if old is not None:
+        parent.remove(old)
+    order = [
+        tag if ":" in tag else f"w:{tag}" for tag in SCHEMA_ORDER[QName(parent).localname].split()
+    ]
+    tags = [qn(tag) for tag in order]
+    parent.insert_element_before(child, *order[tags.index(child.tag) + 1 :])
+    return child
+
+
+def element(tag: str, **attributes: str) -> BaseOxmlElement:
+    """A ``w:`` element with ``w:`` attributes, e.g. ``element("w:shd", fill="FFFFFF")``."""
+    node = OxmlElement(tag)
+    for name, value in attributes.items():
+        node.set(qn(f"w:{name}"), value)
+    return node
+
+
+def shading(fill: str) -> BaseOxmlElement:
+    """A ``w:shd`` filling with ``fill`` (RRGGBB)."""
+    return element("w:shd", val="clear", color="auto", fill=fill)
+
+
+def border(tag: str, edges: list[str], color: str, size: int) -> BaseOxmlElement:
+    """A border element (``w:pBdr``, ``w:tblBorders``) of single lines on these edges."""
+    node = OxmlElement(tag)
+    space = "4" if tag == "w:pBdr" else "0"
+    for edge in edges:
+        node.append(element(f"w:{edge}", val="single", sz=str(size), space=space, color=color))
+    return node
+
+
+def cell_margins(top: Length, side: Length) -> BaseOxmlElement:
+    """Default cell padding of a table (``w:tblCellMar``)."""
+    node = OxmlElement("w:tblCellMar")
+    for edge, length in (("top", top), ("left", side), ("bottom", top), ("right", side)):
+        node.append(element(f"w:{edge}", w=str(length.twips), type="dxa"))
+    return node
+
+
+def field_char(kind: str) -> BaseOxmlElement:
+    """One of a complex field's markers: ``begin``, ``separate`` or ``end``."""
+    return element("w:fldChar", fldCharType=kind)
+
+
+def start_field(paragraph: Paragraph, instruction: str) -> None:
+    """The start of a complex field: begin, instruction, separator (its shown result follows)."""
+    paragraph.add_run()._r.append(field_char("begin"))
+    instruction_text = OxmlElement("w:instrText")
+    instruction_text.set(qn("xml:space"), "preserve")
+    instruction_text.text = f" {instruction} "
+    paragraph.add_run()._r.append(instruction_text)
+    paragraph.add_run()._r.append(field_char("separate"))
+
+
+def end_field(paragraph: Paragraph) -> None:
+    """The end of a complex field."""
+    paragraph.add_run()._r.append(field_char("end"))
+
+
+def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A whole field (PAGE …) that Word and LibreOffice compute when they show the file."""
+    start_field(paragraph, instruction)
+    paragraph.add_run(placeholder)
+    end_field(paragraph)
+
+
+def add_link(paragraph: Paragraph, text: str, url: str) -> None:
+    """A clickable link to ``url`` in Word's Hyperlink character style."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, True))
+    link.append(paragraph.add_run(text, style="Hyperlink")._r)
+    paragraph._p.append(link)
+
+
 # --- styles and properties -------------------------------------------------------------------
 
 
 def rgb(color: str) -> RGBColor:
-    """``#RRGGBB`` → python-docx colour."""
+    """``#RRGGBB`` or ``RRGGBB`` → python-docx colour."""
     return RGBColor.from_string(color.lstrip("#").upper())
 
 
-def set_fonts(element: object, name: str) -> None:
+def set_fonts(r_pr: CT_RPr, name: str) -> None:
     """Set a font on every script slot, so Word does not substitute another for some text."""
-    r_pr = element.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), name)
-    for theme_slot in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme_slot), None)
+    fonts = r_pr.get_or_add_rFonts()
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), name)
+    for slot in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{slot}"), None)
 
 
-def set_language(r_pr: object, tag: str) -> None:
-    """Mark a run's (or a style's) text as being in the language ``tag``."""
-    lang = r_pr.find(qn("w:lang"))  # type: ignore[attr-defined]
+def set_language(r_pr: CT_RPr, tag: str) -> None:
+    """Mark a run's (or a style's) text as being in the language ``tag``, e.g. ``en-GB``."""
+    lang = r_pr.find(qn("w:lang"))
     if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)  # type: ignore[attr-defined]
+        lang = put(r_pr, element("w:lang"))
     lang.set(qn("w:val"), tag)
-
-
-def set_up_styles(document: Document, view: DocumentView) -> None:
-    """Brand fonts and colours on Normal, headings, lists and the tip box; the default language."""
-    styles = document.styles
-    body, heading = view.brand.fonts.body, view.brand.fonts.heading
-    primary = rgb(view.brand.colors.primary)
-    normal = styles["Normal"]
-    normal.font.size = Pt(10.5)
-    normal.font.color.rgb = rgb(view.brand.colors.text)
-    set_fonts(normal.element, body)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    set_language(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), language_tag(view))
-    for level, size in ((1, 20), (2, 14), (3, 11.5)):
-        style = styles[f"Heading {level}"]
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.color.rgb = primary
-        set_fonts(style.element, heading)
-        style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
-        style.paragraph_format.space_after = Pt(6)
-    for name, size, color in (("Title", 30, primary), ("Subtitle", 14, rgb("#444444"))):
-        style = styles[name]
-        style.font.size = Pt(size)
-        style.font.color.rgb = color
-        set_fonts(style.element, heading)
-    for level in (1, 2):
-        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
-        toc.base_style = normal
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.space_after = Pt(3)
-        toc.font.bold = level == 1
-    for name in ("Header", "Footer"):
-        styles[name].paragraph_format.tab_stops.clear_all()
-    tip = styles.add_style(TIP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    tip.base_style = normal
-    tip.paragraph_format.left_indent = Cm(0.4)
-    tip.paragraph_format.space_before = Pt(6)
-    tip.paragraph_format.space_after = Pt(10)
-    p_pr = tip.element.get_or_add_pPr()
-    p_pr.append(border("w:pBdr", {"w:left": (view.brand.colors.accent.lstrip("#"), 24)}))
-    p_pr.append(shading(tint(view.brand.colors.accent, 0.85)))
-
-
-def language_tag(view: DocumentView) -> str:
-    """The document's language as Word writes it, e.g. ``sv-SE``."""
-    return word_language(view.language)
 
 
 def word_language(language: str) -> str:
     """A content language as Word writes it, e.g. ``en`` → ``en-GB``."""
     return locale_of(language).replace("_", "-")
+
+
+def style(
+    document: Document,
+    name: str,
+    base: str = "Normal",
+    kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
+    color: RGBColor | None = None,
+    **font: object,
+) -> BaseStyle:
+    """A style of the document (added if the template lacks it) with these font settings."""
+    styles = document.styles
+    if name in styles:
+        target = styles[name]
+    else:
+        target = styles.add_style(name, kind)
+        target.base_style = styles[base]
+    for attribute, value in font.items():
+        setattr(target.font, attribute, value)
+    if color is not None:
+        target.font.color.rgb = color
+    return target
+
+
+def set_up_styles(document: Document, view: DocumentView) -> None:
+    """Brand fonts, colours and the document language in the styles every paragraph uses."""
+    colors, fonts = view.brand.colors, view.brand.fonts
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(default_run, fonts.body)
+    set_language(default_run, word_language(view.language))
+    normal = style(
+        document, "Normal", size=Pt(BODY_SIZE[view.job.document]), color=rgb(colors.text)
+    )
+    set_fonts(normal.element.get_or_add_rPr(), fonts.body)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    set_up_headings(document, view)
+    set_up_text_styles(document, view)
+    set_up_cell_styles(document, view)
+
+
+def set_up_headings(document: Document, view: DocumentView) -> None:
+    """Headings, title and subtitle in the heading font, headings in the primary colour."""
+    primary, heading_font = rgb(view.brand.colors.primary), view.brand.fonts.heading
+    for level, size in enumerate((20, 14, 12, 11), start=1):
+        heading = style(document, f"Heading {level}", size=Pt(size), bold=True, color=primary)
+        heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+        heading.paragraph_format.space_after = Pt(6)
+    title = style(document, "Title", size=Pt(32), color=primary)
+    put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], accent(view), 18))
+    style(document, "Subtitle", size=Pt(14), italic=False, color=rgb("#444444"))
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
+        set_fonts(document.styles[name].element.get_or_add_rPr(), heading_font)
+
+
+def accent(view: DocumentView) -> str:
+    """The brand's accent colour as ``RRGGBB``."""
+    return view.brand.colors.accent.lstrip("#")
+
+
+def set_up_text_styles(document: Document, view: DocumentView) -> None:
+    """The tip box, small notes, the cover's kicker, contents entries and links."""
+    tip = style(document, "Tip")
+    tip.paragraph_format.left_indent = Cm(0.4)
+    tip.paragraph_format.right_indent = Cm(0.2)
+    tip.paragraph_format.space_before = Pt(8)
+    tip.paragraph_format.space_after = Pt(12)
+    tip_properties = tip.element.get_or_add_pPr()
+    put(tip_properties, border("w:pBdr", ["left"], accent(view), 24))
+    put(tip_properties, shading(tint(view.brand.colors.accent, 0.85)))
+    style(document, "Note", size=Pt(8.5), italic=True, color=rgb(MUTED))
+    kicker = style(document, "Kicker", size=Pt(9), bold=True, color=rgb(accent(view)))
+    kicker.paragraph_format.space_after = Pt(2)
+    kicker.paragraph_format.keep_with_next = True
+    for level in (1, 2):
+        entry = style(document, f"toc {level}", bold=level == 1)
+        entry.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        entry.paragraph_format.space_before = Pt(6 if level == 1 else 0)
+        entry.paragraph_format.space_after = Pt(2)
+    style(
+        document,
+        "Hyperlink",
+        "Default Paragraph Font",
+        WD_STYLE_TYPE.CHARACTER,
+        underline=True,
+        color=rgb(view.brand.colors.primary),
+    )
+    for name in ("Header", "Footer"):
+        style(document, name, size=Pt(8), color=rgb(MUTED)).paragraph_format.tab_stops.clear_all()
+
+
+def set_up_cell_styles(document: Document, view: DocumentView) -> None:
+    """Table text: entries, row labels and help, stage names and subtitles on the header."""
+    cell = style(document, "Cell", size=Pt(9))
+    cell.paragraph_format.space_before = Pt(0)
+    cell.paragraph_format.space_after = Pt(2)
+    cell.paragraph_format.line_spacing = 1.0
+    primary = rgb(view.brand.colors.primary)
+    style(document, "Cell Label", "Cell", size=Pt(9.5), bold=True, color=primary)
+    style(document, "Cell Help", "Cell", size=Pt(7.5), italic=True, color=rgb(MUTED))
+    style(document, "Cell Head", "Cell", size=Pt(10), bold=True, color=rgb(WHITE))
+    style(document, "Cell Head Sub", "Cell", size=Pt(8), color=rgb(WHITE))
+
+
+def set_properties(document: Document, view: DocumentView) -> None:
+    """Title, author, subject and language; a fixed time and revision so rebuilds are identical."""
+    properties = document.core_properties
+    properties.title = view.title
+    properties.author = properties.last_modified_by = view.brand.name
+    properties.subject = view.guide.subtitle
+    properties.language = word_language(view.language)
+    properties.keywords = view.framework.title
+    properties.comments = ""
+    properties.created = properties.modified = FIXED_TIME
+    properties.revision = 1
 
 
 def drop_template_thumbnail(document: Document) -> None:
@@ -157,82 +325,12 @@ def drop_template_thumbnail(document: Document) -> None:
             del package_rels[rel_id]
 
 
-def set_properties(document: Document, view: DocumentView) -> None:
-    """Title, author, subject and language; fixed times so rebuilds are identical."""
-    properties = document.core_properties
-    properties.title = view.title
-    properties.author = view.brand.name
-    properties.last_modified_by = view.brand.name
-    properties.subject = view.guide.subtitle
-    properties.language = language_tag(view)
-    properties.keywords = view.framework.title
-    properties.created = FIXED_TIME
-    properties.modified = FIXED_TIME
-    properties.revision = 1
-    properties.comments = ""
-
-
-# --- low-level OOXML --------------------------------------------------------------------------
-
-
-def shading(fill: str) -> OxmlElement:
-    """A ``w:shd`` element filling with ``fill`` (RRGGBB)."""
-    element = OxmlElement("w:shd")
-    element.set(qn("w:val"), "clear")
-    element.set(qn("w:color"), "auto")
-    element.set(qn("w:fill"), fill)
-    return element
-
-
-def border(tag: str, edges: dict[str, tuple[str, int]]) -> OxmlElement:
-    """A border element (``w:pBdr``, ``w:tblBorders``) of single lines: edge → (colour, size)."""
-    element = OxmlElement(tag)
-    for edge, (color, size) in edges.items():
-        line = OxmlElement(edge)
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size))
-        line.set(qn("w:space"), "4" if tag == "w:pBdr" else "0")
-        line.set(qn("w:color"), color)
-        element.append(line)
-    return element
-
-
-def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:
-    """A complex field (PAGE …) that Word and LibreOffice compute when they show the file."""
-    start_field(paragraph, instruction)
-    paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(field_char("end"))
-
-
-def start_field(paragraph: Paragraph, instruction: str) -> None:
-    """The start of a complex field: begin, instruction, separator (its result follows)."""
-    paragraph.add_run()._r.append(field_char("begin"))
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(field_char("separate"))
-
-
-def field_char(kind: str) -> OxmlElement:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    return element
-
-
-def ask_to_update_fields(document: Document) -> None:
-    """Make Word refresh the TOC and page fields when the document opens."""
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    document.settings.element.append(update)
-
-
 # --- text -------------------------------------------------------------------------------------
 
 
 def add_text(
     paragraph: Paragraph, text: str, view: DocumentView, bold: bool = False, italic: bool = False
-) -> None:
+) -> Paragraph:
     """Add text as runs, marking loanwords with their own language."""
     for part, language in split_languages(text, view.ui):
         run = paragraph.add_run(part)
@@ -240,6 +338,7 @@ def add_text(
         run.italic = italic or None
         if language:
             set_language(run._r.get_or_add_rPr(), word_language(language))
+    return paragraph
 
 
 def add_inline(paragraph: Paragraph, token: Token, view: DocumentView) -> None:
@@ -259,37 +358,58 @@ def add_inline(paragraph: Paragraph, token: Token, view: DocumentView) -> None:
 
 
 def write_markdown(document: Document, source: str, view: DocumentView, level: int) -> None:
-    """Markdown blocks → paragraphs: headings below ``level``, lists, tip boxes."""
-    context: list[str] = []
-    style = "Normal"
+    """Markdown → paragraphs under a heading of ``level``: subheadings, lists, tip boxes."""
+    context: list[tuple[str, int | None]] = []
+    paragraph_style = "Normal"
     for token in parse_markdown(source):
-        if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
-            context.append(token.type)
-        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+        if token.type in CONTAINERS:
+            numbered = token.type == "ordered_list_open"
+            style_name = list_style(context, token.type)
+            context.append(
+                (style_name, restart_numbering(document, style_name) if numbered else None)
+            )
+        elif token.type.endswith("_close") and token.type.replace("_close", "_open") in CONTAINERS:
             context.pop()
         elif token.type == "heading_open":
-            style = f"Heading {min(3, level + int(token.tag[1]) - 1)}"
+            paragraph_style = f"Heading {min(9, level + max(1, int(token.tag[1]) - 1))}"
         elif token.type == "paragraph_open":
-            style = paragraph_style(context)
+            paragraph_style = context[-1][0] if context else "Normal"
         elif token.type == "inline":
-            add_inline(document.add_paragraph(style=style), token, view)
+            paragraph = document.add_paragraph(style=paragraph_style)
+            add_inline(paragraph, token, view)
+            if context and context[-1][1] is not None:
+                number(paragraph, context[-1][1])
 
 
-def paragraph_style(context: list[str]) -> str:
-    """The style of a paragraph inside lists and quotes."""
-    if "blockquote_open" in context:
-        return TIP_STYLE
-    if context and context[-1] == "bullet_list_open":
-        return "List Bullet"
-    if context and context[-1] == "ordered_list_open":
-        return "List Number"
-    return "Normal"
+def list_style(context: list[tuple[str, int | None]], opening: str) -> str:
+    """The style of a list or quote opened inside ``context``: nested lists are indented more."""
+    if opening == "blockquote_open":
+        return "Tip"
+    depth = 1 + sum(1 for name, _ in context if name.startswith("List"))
+    return LIST_STYLES[opening] + (f" {min(depth, 3)}" if depth > 1 else "")
+
+
+def restart_numbering(document: Document, style_name: str) -> int:
+    """A new numbering instance of a list style, so that each numbered list counts from 1."""
+    numbering = document.part.numbering_part.element
+    style_num = document.styles[style_name].element.pPr.numPr.numId.val
+    abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
+
+
+def number(paragraph: Paragraph, num_id: int) -> None:
+    """Number a paragraph in the numbering instance ``num_id``."""
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = 0
+    numbering.get_or_add_numId().val = num_id
 
 
 # --- pages and sections -----------------------------------------------------------------------
 
 
-def orient(section: DocxSection, landscape: bool) -> None:
+def orient(section: DocxSection, landscape: bool) -> DocxSection:
     """A4 in the given orientation with the margins that go with it."""
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (
@@ -299,262 +419,265 @@ def orient(section: DocxSection, landscape: bool) -> None:
     section.left_margin = section.right_margin = margin
     section.top_margin = section.bottom_margin = margin
     section.header_distance = section.footer_distance = Cm(0.8)
+    return section
+
+
+def usable_width(section: DocxSection) -> Length:
+    """The width between a section's margins."""
+    return Length(section.page_width - section.left_margin - section.right_margin)
+
+
+def write_guide(document: Document, view: DocumentView) -> None:
+    """Cover, contents, then the sections and worksheets in the guide's order."""
+    orient(document.sections[0], landscape=False)
+    write_cover(document, view)
+    contents_end = write_contents(document, view)
+    write_blocks(document, view)
+    fill_contents(document, contents_end, view)
+
+
+def write_worksheet(document: Document, view: DocumentView) -> None:
+    """One page: the worksheet, then a line to sign and date."""
+    sheet = view.worksheet
+    orient(document.sections[0], landscape=sheet.kind == "grid")
+    write_sheet(document, view, sheet)
+    line = document.add_paragraph()
+    line.paragraph_format.space_before = Pt(12)
+    line.paragraph_format.tab_stops.add_tab_stop(Cm(11), WD_TAB_ALIGNMENT.LEFT)
+    line.add_run(f"{view.ui.filled_in_by}: {'_' * 32}\t{view.ui.date}: {'_' * 18}")
 
 
 def write_cover(document: Document, view: DocumentView) -> None:
-    """The cover: brand, title, subtitle, the stages of the journey."""
-    document.add_paragraph(view.brand.name).runs[0].bold = True
-    spacer = document.add_paragraph()
-    spacer.paragraph_format.space_before = Cm(6)
-    kicker = document.add_paragraph()
-    add_text(kicker, view.framework.title.upper(), view, bold=True)
-    kicker.runs[0].font.color.rgb = rgb(view.brand.colors.accent)
+    """The cover: brand, the framework as a kicker, title, subtitle, stages, contact and date."""
+    primary = rgb(view.brand.colors.primary)
+    colored(add_text(document.add_paragraph(style="Kicker"), view.brand.name, view), primary)
+    kicker = add_text(document.add_paragraph(style="Kicker"), view.framework.title.upper(), view)
+    kicker.paragraph_format.space_before = Cm(7)
     add_text(document.add_paragraph(style="Title"), view.guide.title, view)
     if view.guide.subtitle:
         add_text(document.add_paragraph(style="Subtitle"), view.guide.subtitle, view)
     stages = document.add_paragraph()
-    stages.paragraph_format.space_before = Cm(4)
-    names = " → ".join(stage.name for stage in view.framework.stages)
-    add_text(stages, names, view, bold=True)
-    contact = [
-        view.brand.contact.website,
-        view.brand.contact.email,
-        view.brand.contact.phone,
-        view.updated,
-    ]
-    document.add_paragraph("  ·  ".join(value for value in contact if value))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    stages.paragraph_format.space_before = Cm(3)
+    stage_names = "  →  ".join(stage.name for stage in view.framework.stages)
+    colored(add_text(stages, stage_names, view, bold=True), primary)
+    contact = view.brand.contact
+    details = [contact.website, contact.email, contact.phone, view.updated]
+    foot = document.add_paragraph("  ·  ".join(value for value in details if value), style="Note")
+    foot.paragraph_format.space_before = Cm(5)
 
 
-def write_contents(document: Document, view: DocumentView) -> None:
-    """A contents page: a real TOC field, showing the headings until Word fills in the pages."""
-    heading = document.add_paragraph(style="Title")
-    heading.add_run(view.ui.contents).font.size = Pt(20)
-    entries = [
-        (block.section.title, 2 if block.stage else 1)
-        if isinstance(block, SectionBlock)
-        else (block.title, 1)
-        for block in view.blocks
-    ]
-    for index, (title, level) in enumerate(entries):
-        paragraph = document.add_paragraph(style=f"toc {level}")
-        if index == 0:
-            start_field(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
-        add_text(paragraph, title, view)
-        if index == len(entries) - 1:
-            paragraph.add_run()._r.append(field_char("end"))
-    ask_to_update_fields(document)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def colored(paragraph: Paragraph, color: RGBColor) -> None:
+    """Give every run of a paragraph this colour."""
+    for run in paragraph.runs:
+        run.font.color.rgb = color
+
+
+def write_contents(document: Document, view: DocumentView) -> Paragraph:
+    """The contents page: a TOC field Word fills in; returns the paragraph that ends it."""
+    heading = document.add_paragraph(view.ui.contents, style="TOC Heading")
+    heading.paragraph_format.page_break_before = True
+    hint = document.add_paragraph(style="Note")
+    start_field(hint, TOC_INSTRUCTION)
+    hint.add_run(UPDATE_HINT.get(view.language, UPDATE_HINT["en"]))
+    end = document.add_paragraph(style="toc 1")
+    end_field(end)
+    update = element("w:updateFields", val="true")
+    put(document.settings.element, update)
+    return end
+
+
+def fill_contents(document: Document, contents_end: Paragraph, view: DocumentView) -> None:
+    """Show the headings in the TOC field until Word adds page numbers, as it will on update."""
+    for paragraph in document.paragraphs:
+        level = paragraph.style.name.removeprefix("Heading ")
+        if level in ("1", "2"):
+            entry = contents_end.insert_paragraph_before(style=f"toc {level}")
+            add_text(entry, paragraph.text, view)
 
 
 def write_blocks(document: Document, view: DocumentView) -> None:
     """Sections as headings and text; each worksheet in a section of its own (grids landscape)."""
     in_sheet = False
-    for block in view.blocks:
+    for index, block in enumerate(view.blocks):
         if isinstance(block, SectionBlock):
             if in_sheet:
                 orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
-                in_sheet = False
-            write_section(document, view, block)
+            write_section(document, view, block, new_page=index == 0 and not in_sheet)
+            in_sheet = False
         else:
-            orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=block.kind == "grid")
-            write_sheet(document, view, block, signature=False)
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            orient(section, landscape=block.kind == "grid")
+            write_sheet(document, view, block)
             in_sheet = True
 
 
-def write_section(document: Document, view: DocumentView, block: SectionBlock) -> None:
-    """A prose section: heading (level 2 for a stage), body, contact card if asked for."""
+def write_section(
+    document: Document, view: DocumentView, block: SectionBlock, new_page: bool
+) -> None:
+    """A prose section: heading (level 2 and a stage tag for a stage), body, contact card."""
     section = block.section
     level = 2 if block.stage else 1
-    heading = document.add_heading(level=level)
-    add_text(heading, section.title, view)
-    heading.paragraph_format.page_break_before = section.new_page
-    write_markdown(document, section.body, view, level + 1)
+    first = heading = add_text(document.add_heading(level=level), section.title, view)
+    if block.stage:
+        first = heading.insert_paragraph_before(style="Kicker")
+        add_text(first, stage_tag(view, block.stage), view)
+    first.paragraph_format.page_break_before = new_page or section.new_page
+    write_markdown(document, section.body, view, level)
     if section.contact:
-        write_contact(document, view)
+        write_contact(document, view, level + 1)
 
 
-def write_contact(document: Document, view: DocumentView) -> None:
-    """The brand's contact details, and the source credit unless the brand turns it off."""
+def stage_tag(view: DocumentView, stage: Stage) -> str:
+    """``STEG 2 / 6 · Research``: where a stage's section sits in the journey."""
+    stages = view.framework.stages
+    tag = f"{view.ui.stage} {stages.index(stage) + 1} / {len(stages)}".upper()
+    return f"{tag} · {stage.subtitle}" if stage.subtitle else tag
+
+
+def write_contact(document: Document, view: DocumentView, level: int) -> None:
+    """The brand's contact details under a heading, then the source credit unless turned off."""
     contact = view.brand.contact
-    card = document.add_paragraph(style=TIP_STYLE)
-    add_text(card, view.brand.name, view, bold=True)
-    for value in (contact.website, contact.email, contact.phone):
+    add_text(document.add_heading(level=level), view.ui.contact, view)
+    card = add_text(document.add_paragraph(style="Tip"), view.brand.name, view, bold=True)
+    links = (
+        (
+            contact.website,
+            contact.website if "://" in contact.website else f"https://{contact.website}",
+        ),
+        (contact.email, f"mailto:{contact.email}"),
+        (contact.phone, ""),
+    )
+    for value, url in links:
         if value:
             card.add_run().add_break()
-            card.add_run(value)
+            if url:
+                add_link(card, value, url)
+            else:
+                card.add_run(value)
     if view.guide.credit and view.brand.attribution:
-        credit = document.add_paragraph()
-        credit.add_run(view.guide.credit).font.size = Pt(8)
-        credit.runs[0].font.color.rgb = MUTED
+        add_text(document.add_paragraph(style="Note"), view.guide.credit, view)
 
 
-# --- grids ------------------------------------------------------------------------------------
+# --- worksheets -------------------------------------------------------------------------------
 
 
-def write_sheet(document: Document, view: DocumentView, sheet: Sheet, signature: bool) -> None:
-    """The worksheet's title, its table, and (on worksheet files) a line to sign and date."""
-    add_text(document.add_heading(level=1), sheet.title, view)
+def write_sheet(document: Document, view: DocumentView, sheet: Sheet) -> None:
+    """The worksheet's title, the example's description and the table."""
+    title = add_text(document.add_heading(level=1), sheet.title, view)
+    title.paragraph_format.space_before = Pt(0)
     if sheet.example and sheet.example.description:
-        lead = document.add_paragraph()
-        add_text(lead, sheet.example.description, view, italic=True)
-        lead.runs[0].font.size = Pt(9)
+        add_text(document.add_paragraph(style="Note"), sheet.example.description, view)
     if isinstance(sheet, Grid):
-        write_table(document, view, sheet)
+        write_grid(document, view, sheet)
     elif isinstance(sheet, FormSheet):
-        write_form_table(document, view, sheet)
+        write_form(document, view, sheet)
     else:
-        write_checklist_table(document, view, sheet)
-    if signature:
-        line = document.add_paragraph()
-        line.paragraph_format.space_before = Pt(10)
-        line.paragraph_format.tab_stops.add_tab_stop(Cm(11), WD_TAB_ALIGNMENT.LEFT)
-        line.add_run(f"{view.ui.filled_in_by}: ____________________________\t")
-        line.add_run(f"{view.ui.date}: ________________")
+        write_checklist(document, view, sheet)
 
 
-def write_table(document: Document, view: DocumentView, grid: Grid) -> Table:
+def write_grid(document: Document, view: DocumentView, grid: Grid) -> Table:
     """Stages as the header row, questions as the first column, entries in the cells."""
-    rows = grid.rows()
-    stage_width = int((usable_width(document) - LABEL_WIDTH) / len(grid.stages))
-    table = new_table(document, 1 + len(rows), [LABEL_WIDTH] + [stage_width] * len(grid.stages))
-    write_header_row(table, view, grid)
+    stages, rows = grid.stages, grid.rows()
+    width = usable_width(document.sections[-1])
+    stage_width = int(width / (len(stages) + LABEL_SHARE))
+    widths = [width - stage_width * len(stages)] + [stage_width] * len(stages)
+    table = new_table(document, 1 + len(rows), widths)
+    write_header_row(table, view, [(stage.name, stage.subtitle) for stage in stages])
     height = EXAMPLE_ROW_HEIGHT if grid.example else BLANK_ROW_HEIGHT[view.job.document]
     for (row, cells), table_row in zip(rows, table.rows[1:], strict=True):
-        table_row.height = height
-        table_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        set_height(table_row, height)
         write_label(table_row.cells[0], view, row.label, "" if grid.example else row.help)
         for cell, entries, prompt in zip(
             table_row.cells[1:], cells, grid.prompts(row), strict=True
         ):
+            write_cell(cell, [prompt] if prompt else [], view, "Cell Help")
             write_cell(cell, entries, view)
-            if prompt:
-                write_prompt(cell, prompt, view)
     return table
 
 
-def new_table(document: Document, rows: int, widths: list[int]) -> Table:
-    """A fixed-layout, centred table with these column widths."""
+def write_form(document: Document, view: DocumentView, sheet: FormSheet) -> Table:
+    """Labels in the first column, answers (or room to write them) in the second."""
+    fields = sheet.fields()
+    width, label_width = usable_width(document.sections[-1]), Cm(5.5)
+    table = new_table(document, len(fields), [label_width, width - label_width])
+    for (field, entries), row in zip(fields, table.rows, strict=True):
+        set_height(row, Cm(0.6 if sheet.example else 0.4 + 0.9 * field.lines))
+        write_label(row.cells[0], view, field.label, field.help)
+        write_cell(row.cells[1], entries, view)
+    return table
+
+
+def write_checklist(document: Document, view: DocumentView, sheet: ChecklistSheet) -> Table:
+    """Number, tick box, item and notes; the header row names the notes column."""
+    narrow, notes = Cm(1.0), Cm(5.5)
+    items = sheet.items()
+    widths = [narrow, narrow, usable_width(document.sections[-1]) - 2 * narrow - notes, notes]
+    table = new_table(document, 1 + len(items), widths)
+    write_header_row(table, view, [("", ""), ("", ""), (view.ui.notes, "")])
+    for (index, item, ticked, note), row in zip(items, table.rows[1:], strict=True):
+        set_height(row, Cm(1.1 if sheet.example else 1.4))
+        write_cell(row.cells[0], [str(index)], view, "Cell Label")
+        write_cell(row.cells[1], ["☑" if ticked else "☐"], view, "Cell Label")
+        write_label(row.cells[2], view, item.text, item.help)
+        write_cell(row.cells[3], [note] if note else [], view)
+    return table
+
+
+def new_table(document: Document, rows: int, widths: list[Length]) -> Table:
+    """A centred table with fixed column widths, thin grey rules and room around the text."""
     table = document.add_table(rows=rows, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    fix_layout(table)
+    properties = table._tbl.tblPr
+    put(properties, element("w:tblW", w=str(sum(Length(w).twips for w in widths)), type="dxa"))
+    edges = ["top", "left", "bottom", "right", "insideH", "insideV"]
+    put(properties, border("w:tblBorders", edges, RULE, 4))
+    put(properties, element("w:tblLayout", type="fixed"))
+    put(properties, cell_margins(Cm(0.1), Cm(0.15)))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the table grid, which LibreOffice follows
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width  # each cell's own width, which Word follows
+            cell.paragraphs[0].style = "Cell"
     return table
 
 
-def usable_width(document: Document) -> int:
-    """The width between the margins of the current section."""
-    section = document.sections[-1]
-    return section.page_width - section.left_margin - section.right_margin
+def set_height(row: _Row, height: Length) -> None:
+    """A row at least ``height`` tall that never breaks across pages."""
+    row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
+    put(row._tr.get_or_add_trPr(), element("w:cantSplit"))
 
 
-def write_label(
-    cell: _Cell, view: DocumentView, label: str, help_text: str, size: float = 8.5
-) -> None:
-    """A shaded label cell: the label in bold, its help text small below."""
-    primary = view.brand.colors.primary
-    cell._tc.get_or_add_tcPr().append(shading(tint(primary, 0.9)))
-    write_cell(cell, [label], view, bold=True, color=rgb(primary), size=size)
-    if help_text:
-        paragraph = cell.add_paragraph()
-        add_text(paragraph, help_text, view, italic=True)
-        for run in paragraph.runs:
-            run.font.size, run.font.color.rgb = Pt(size - 1.5), MUTED
-
-
-def write_form_table(document: Document, view: DocumentView, sheet: FormSheet) -> Table:
-    """Labels in the first column, answers (or room to write them) in the second."""
-    label_width = Cm(5.5)
-    fields = sheet.fields()
-    table = new_table(document, len(fields), [label_width, usable_width(document) - label_width])
-    for (field, entries), row in zip(fields, table.rows, strict=True):
-        if not sheet.example:
-            row.height = Cm(0.4 + 0.9 * field.lines)
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        write_label(row.cells[0], view, field.label, field.help, size=9.5)
-        write_cell(row.cells[1], entries, view, size=9.5)
-    return table
-
-
-def write_checklist_table(document: Document, view: DocumentView, sheet: ChecklistSheet) -> Table:
-    """Number, tick box, item and notes; a header row names the notes column."""
-    narrow, notes = Cm(1.0), Cm(5.5)
-    items = sheet.items()
-    widths = [narrow, narrow, usable_width(document) - 2 * narrow - notes, notes]
-    table = new_table(document, 1 + len(items), widths)
-    write_cell(table.rows[0].cells[3], [view.ui.notes], view, bold=True, size=8.5)
-    for (number, item, ticked, note), row in zip(items, table.rows[1:], strict=True):
-        row.height = Cm(1.1 if sheet.example else 1.4)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        write_cell(
-            row.cells[0], [str(number)], view, bold=True, color=rgb(view.brand.colors.primary)
-        )
-        write_cell(row.cells[1], ["☑" if ticked else "☐"], view, size=12)
-        write_label(row.cells[2], view, item.text, item.help, size=9.5)
-        write_cell(row.cells[3], [note] if note else [], view, size=9)
-    return table
-
-
-def write_prompt(cell: _Cell, prompt: str, view: DocumentView) -> None:
-    """The cell's own question, small and grey, above its entries."""
-    first = cell.paragraphs[0]
-    paragraph = first.insert_paragraph_before() if first.text else first
-    add_text(paragraph, prompt, view, italic=True)
-    for run in paragraph.runs:
-        run.font.size, run.font.color.rgb = Pt(7), MUTED
-
-
-def write_header_row(table: Table, view: DocumentView, grid: Grid) -> None:
-    """The stage names on the brand colour, repeated on every page the table spans."""
+def write_header_row(table: Table, view: DocumentView, titles: list[tuple[str, str]]) -> None:
+    """Column titles (and subtitles) on the brand colour, repeated on every page of the table."""
     header = table.rows[0]
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, stage in zip(header.cells[1:], grid.stages, strict=True):
-        cell._tc.get_or_add_tcPr().append(shading(view.brand.colors.primary.lstrip("#")))
-        write_cell(cell, [stage.name], view, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), size=9.5)
-        if stage.subtitle:
-            subtitle = cell.add_paragraph()
-            add_text(subtitle, stage.subtitle, view)
-            for run in subtitle.runs:
-                run.font.size, run.font.color.rgb = Pt(7.5), RGBColor(0xFF, 0xFF, 0xFF)
+    put(header._tr.get_or_add_trPr(), element("w:tblHeader"))
+    set_height(header, Cm(1.0))
+    primary = view.brand.colors.primary.lstrip("#")
+    blank = [("", "")] * (len(header.cells) - len(titles))
+    for cell, (title, subtitle) in zip(header.cells, blank + titles, strict=True):
+        put(cell._tc.get_or_add_tcPr(), shading(primary))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        write_cell(cell, [title] if title else [], view, "Cell Head")
+        write_cell(cell, [subtitle] if subtitle else [], view, "Cell Head Sub")
 
 
-def write_cell(
-    cell: _Cell,
-    lines: list[str],
-    view: DocumentView,
-    bold: bool = False,
-    color: RGBColor | None = None,
-    size: float = 8.5,
-) -> None:
-    """One paragraph per entry, in the cell's first paragraph onwards."""
-    for index, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(2)
-        paragraph.paragraph_format.line_spacing = 1.0
-        add_text(paragraph, line, view, bold=bold)
-        for run in paragraph.runs:
-            run.font.size = Pt(size)
-            if color is not None:
-                run.font.color.rgb = color
-    for paragraph in cell.paragraphs:
-        paragraph.paragraph_format.space_after = Pt(2)
+def write_label(cell: _Cell, view: DocumentView, label: str, help_text: str) -> None:
+    """A lightly shaded question cell: the label in bold, its help small below."""
+    put(cell._tc.get_or_add_tcPr(), shading(tint(view.brand.colors.primary, 0.9)))
+    write_cell(cell, [label], view, "Cell Label")
+    write_cell(cell, [help_text] if help_text else [], view, "Cell Help")
 
 
-def fix_layout(table: Table) -> None:
-    """Fixed column widths and thin grey borders: Word must not autofit the grid."""
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    edges = ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV")
-    tbl_pr.append(border("w:tblBorders", {edge: (RULE, 4) for edge in edges}))
+def write_cell(cell: _Cell, lines: list[str], view: DocumentView, style_name: str = "Cell") -> None:
+    """One paragraph per line, filling the cell's empty first paragraph before adding more."""
+    for line in lines:
+        first = cell.paragraphs[0]
+        empty = len(cell.paragraphs) == 1 and not first.runs
+        paragraph = first if empty else cell.add_paragraph()
+        paragraph.style = style_name
+        add_text(paragraph, line, view)
 
 
 # --- headers and footers ----------------------------------------------------------------------
@@ -566,15 +689,11 @@ def write_headers_and_footers(document: Document, view: DocumentView) -> None:
     for section in document.sections:
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
-        usable = section.page_width - section.left_margin - section.right_margin
-        header = section.header.paragraphs[0]
-        add_text(header, view.guide.title, view)
+        add_text(section.header.paragraphs[0], view.guide.title, view)
         footer = section.footer.paragraphs[0]
-        footer.paragraph_format.tab_stops.add_tab_stop(usable, WD_TAB_ALIGNMENT.RIGHT)
-        footer.add_run(view.brand.footer or view.brand.name)
+        footer.paragraph_format.tab_stops.add_tab_stop(
+            usable_width(section), WD_TAB_ALIGNMENT.RIGHT
+        )
+        add_text(footer, view.brand.footer or view.brand.name, view)
         footer.add_run("\t")
         add_field(footer, "PAGE", "1")
-        for paragraph in (header, footer):
-            for run in paragraph.runs:
-                run.font.size = Pt(8)
-                run.font.color.rgb = MUTED

@@ -15,7 +15,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView
 from generator.errors import BuildError
-from generator.layouts import Layouts
+from generator.layouts import FONT_STYLES, Layouts, brand_font_files
 from generator.renderers.fetcher import ProjectFetcher
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -60,7 +60,31 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
         zip=zip,
+        font_faces=font_faces(view, layouts),
+        logo=logo_uri(view),
     )
+
+
+def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int]]:
+    """@font-face rules for the brand's heading and body families, Inter as the fallback."""
+    faces: list[dict[str, str | int]] = []
+    for family in dict.fromkeys([view.brand.fonts.heading, view.brand.fonts.body, "Inter"]):
+        files = layouts.font_families.get(family)
+        if files is None and view.brand.folder is not None:
+            files = brand_font_files(view.brand.folder, family)
+        for style, path in (files or {}).items():
+            weight, css_style = FONT_STYLES[style]
+            faces.append(
+                {"family": family, "weight": weight, "style": css_style, "url": path.as_uri()}
+            )
+    return faces
+
+
+def logo_uri(view: DocumentView) -> str:
+    """The brand's logo as a file URL, or "" when it has none."""
+    if not view.brand.logo or view.brand.folder is None:
+        return ""
+    return (view.brand.folder / view.brand.logo).resolve().as_uri()
 
 
 def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:

@@ -1,0 +1,114 @@
+"""Brand checks that go beyond the schema: readable colour pairs, known fonts, a safe logo.
+
+Loading calls :func:`brand_problems` for every brand file and reports each problem with the
+line of the offending key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.colors import contrast_ratio
+from generator.model import Brand
+
+AA_TEXT, AA_LARGE = 4.5, 3.0
+"""WCAG 2 AA: normal text, and large or bold text (also enough for rules and borders)."""
+LOGO_SUFFIXES = (".svg", ".png")
+
+
+@dataclass(frozen=True)
+class ColourPair:
+    """Two brand colours the layouts put on top of each other, and the contrast they need."""
+
+    foreground: str
+    background: str
+    needs: float
+    where: str
+
+
+PAIRS = [
+    ColourPair("text", "background", AA_TEXT, "body text on the page"),
+    ColourPair("primary", "background", AA_TEXT, "headings and grid labels on the page"),
+    ColourPair("white", "primary", AA_TEXT, "white header text on the primary colour"),
+    ColourPair("accent", "primary", AA_LARGE, "the accent on the cover's primary colour"),
+]
+
+
+@dataclass(frozen=True)
+class BrandProblem:
+    """One problem with a brand: the key it concerns (e.g. ``colors.primary``) and what is wrong."""
+
+    key: tuple[str, ...]
+    message: str
+    hint: str
+
+
+def brand_problems(brand: Brand, folder: Path, font_families: list[str]) -> list[BrandProblem]:
+    """Everything wrong with a brand that the schema cannot see."""
+    return [
+        *contrast_problems(brand),
+        *font_problems(brand, folder, font_families),
+        *logo_problems(brand, folder),
+    ]
+
+
+def contrast_problems(brand: Brand) -> list[BrandProblem]:
+    """Colour pairs whose contrast is below WCAG AA, with the ratio."""
+    colours = {**brand.colors.model_dump(), "white": "#FFFFFF"}
+    problems = []
+    for pair in PAIRS:
+        ratio = contrast_ratio(colours[pair.foreground], colours[pair.background])
+        if ratio < pair.needs:
+            key = pair.foreground if pair.foreground != "white" else pair.background
+            problems.append(
+                BrandProblem(
+                    ("colors", key),
+                    f"contrast {ratio:.2f}:1 between {pair.foreground} and {pair.background} "
+                    f"is below WCAG AA {pair.needs}:1 ({pair.where})",
+                    "pick a darker or lighter shade",
+                )
+            )
+    return problems
+
+
+def font_problems(brand: Brand, folder: Path, families: list[str]) -> list[BrandProblem]:
+    """Font families that are neither bundled nor a font file in the brand's folder."""
+    problems = []
+    for role, family in brand.fonts.model_dump().items():
+        if family in families or any(folder.glob(f"{family}*.[ot]tf")):
+            continue
+        problems.append(
+            BrandProblem(
+                ("fonts", role),
+                f"unknown font {family!r}",
+                f"bundled families: {', '.join(families)}; or put {family}-Regular.ttf in "
+                f"{folder.name}/",
+            )
+        )
+    return problems
+
+
+def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
+    """A logo must be an SVG or PNG file inside the brand's own folder."""
+    if not brand.logo:
+        return []
+    if "://" in brand.logo or brand.logo.startswith("data:"):
+        return [BrandProblem(("logo",), "a logo must be a file, not a URL", _LOGO_HINT)]
+    path = (folder / brand.logo).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        return [
+            BrandProblem(("logo",), f"{brand.logo!r} is outside the brand's folder", _LOGO_HINT)
+        ]
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG or PNG", _LOGO_HINT)]
+    if not path.is_file():
+        return [BrandProblem(("logo",), f"no file {brand.logo!r} in {folder.name}/", _LOGO_HINT)]
+    head = path.read_bytes()[:4096]
+    readable = head.startswith(b"\x89PNG") if path.suffix.lower() == ".png" else b"<svg" in head
+    if not readable:
+        return [BrandProblem(("logo",), f"{brand.logo!r} cannot be read as an image", _LOGO_HINT)]
+    return []
+
+
+_LOGO_HINT = "put logo.svg or logo.png next to brand.yaml and write logo: logo.svg"
