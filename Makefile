@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (small, fast PDFs) for building;
 # poppler (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our
 # files) for testing.
-BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
 TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
 TEST_TOOLS := pdftotext pdftoppm qpdf soffice
 
@@ -45,7 +45,8 @@ APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	else echo "Missing system packages; install them first: $(1)" >&2; exit 1; fi
 
 system-build:
-	@if ! ldconfig -p | grep -q libharfbuzz-subset.so.0 || ! ldconfig -p | grep -q libpangoft2; \
+	@if ! ldconfig -p | grep -q libharfbuzz-subset.so.0 || ! ldconfig -p | grep -q libpangoft2 \
+		|| ! ldconfig -p | grep -q libcairo.so.2; \
 	then $(call APT_INSTALL,$(BUILD_DEBS)); fi
 
 system-test:

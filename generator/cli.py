@@ -83,6 +83,10 @@ def build(
             metavar="VARIANT", help="Only worksheets of this variant: blank or an example id."
         ),
     ] = [],  # noqa: B006
+    brand: Annotated[
+        str,
+        typer.Option(metavar="ID", help="Build for this brand, or 'all' for every brand."),
+    ] = "default",
     format: Annotated[
         list[str],
         typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
@@ -96,7 +100,8 @@ def build(
     from generator.build import build as run_build
 
     library = load_or_exit(project)
-    filters = Filters(guides=guide, languages=lang, variants=variant, formats=format)
+    brands = sorted(library.brands) if brand == "all" else [brand]
+    filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
     try:
         jobs = plan(library, filters)
     except FilterError as exc:

@@ -44,7 +44,7 @@ def test_freeze_print_setup_and_input_messages(render_job: RenderJob, library: L
     sheet = open_sheet(render_job("xlsx", "worksheet", "blank"))
     assert sheet.freeze_panes == "B3"
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$2" and sheet.print_title_cols == "$A:$A"
     prompts = {v.prompt for v in sheet.data_validations.dataValidation if v.showInputMessage}

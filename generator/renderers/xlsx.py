@@ -18,6 +18,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -28,6 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from generator.colors import tint
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
 from generator.layouts import Layouts
+from generator.logo import logo_png
 from generator.reproducible import FIXED_TIME, fixed_zip
 
 LABEL_WIDTH = 28
@@ -38,11 +40,11 @@ FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.lang
 FORM_LINE = 20
 """Points of height per handwritten line a blank form field offers."""
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36
-BODY_SIZE, HEADER_SIZE, TITLE_SIZE = 10, 11, 16
-LINE_HEIGHT = 13.5
+BODY_SIZE, HEADER_SIZE, TITLE_SIZE = 11, 12, 18
+LINE_HEIGHT = 15
 """Points per wrapped line of body text."""
 CELL_PADDING = 10
-EXAMPLE_MIN_HEIGHT = 45
+EXAMPLE_MIN_HEIGHT = 60
 BLANK_MIN_HEIGHT = 90
 SIGN_HEIGHT = 28
 GREY = "A6A6A6"
@@ -92,6 +94,7 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     table = table_for(view.worksheet, view)
     last_column = len(table.widths)
     _write_title(sheet, view, table.title, last_column)
+    _place_logo(sheet, view, last_column)
     _write_header(sheet, view, table.header)
     last_row = _write_rows(sheet, view, table)
     _write_sign_line(sheet, view, last_row + 2, last_column)
@@ -214,6 +217,17 @@ def _write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: 
     sheet.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
 
 
+def _place_logo(sheet: Worksheet, view: DocumentView, last_column: int) -> None:
+    """The brand's logo at the right end of the title row."""
+    logo = logo_png(view.brand)
+    if logo is None:
+        return
+    image = Image(BytesIO(logo))
+    scale = (TITLE_HEIGHT - 6) / image.height * 96 / 72  # points → pixels
+    image.width, image.height = image.width * scale, image.height * scale
+    sheet.add_image(image, f"{get_column_letter(last_column)}{TITLE_ROW}")
+
+
 def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> None:
     """Row 2: the column headings on the primary colour."""
     font = _font(view, size=HEADER_SIZE, bold=True, color=WHITE)
@@ -227,7 +241,7 @@ def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> Non
 def _write_rows(sheet: Worksheet, view: DocumentView, table: SheetTable) -> int:
     """The labelled rows with their values (or empty cells); returns the last row's number."""
     label_font = _font(view, bold=True)
-    label_alignment = Alignment(vertical="top", wrap_text=True, indent=1)
+    label_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
     label_fill = _fill(tint(view.brand.colors.primary, TINT))
     entry_font = _font(view)
     entry_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
@@ -341,7 +355,7 @@ def _set_print(
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.fitToHeight = 1  # a worksheet prints on one page
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
