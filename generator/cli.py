@@ -5,6 +5,7 @@ Turns content errors into one line each and exit code 2, build failures into exi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +16,9 @@ from rich.table import Table
 
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
-from generator.loading import load_library
+from generator.loading import ID_HINT, load_library
 from generator.model import Checklist, Form, Library, Worksheet
+from generator.output import write_atomic
 from generator.plan import FilterError, Filters, plan, worksheet_variants
 from generator.renderers import FORMATS
 
@@ -227,6 +229,43 @@ def validate(
         f"framework(s), {len(library.examples)} example(s), {len(library.ui)} language(s)"
         + (f", {len(warnings)} warning(s)." if warnings else ".")
     )
+
+
+brand_app = typer.Typer(help="Make and manage brands (content/brands/<id>/brand.yaml).")
+app.add_typer(brand_app, name="brand")
+
+BRAND_TEMPLATE = """\
+# The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
+name: "{name}"                  # on covers, headers, document properties
+logo: ""                        # logo.svg or logo.png in this folder; "" for none
+colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
+fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
+contact: {{website: "", email: "", phone: ""}}
+language: sv                    # sv, nb or en
+footer: ""                      # a line on every page, e.g. "© {name}"
+attribution: true               # keep the source credit
+"""
+
+
+@brand_app.command("new")
+def brand_new(
+    brand_id: Annotated[str, typer.Argument(metavar="ID", help="Lowercase id, e.g. acme.")],
+    project: ProjectOption = Path("."),
+    name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
+) -> None:
+    """Create content/brands/<ID>/brand.yaml to edit, with every field explained."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", brand_id):
+        errors_console.print(f"[red]error[/red] {brand_id!r} is not a valid id ({ID_HINT})")
+        raise typer.Exit(EXIT_INVALID)
+    folder = project / "content" / "brands" / brand_id
+    if (folder / "brand.yaml").exists():
+        errors_console.print(f"[red]error[/red] {folder / 'brand.yaml'} exists already")
+        raise typer.Exit(EXIT_INVALID)
+    fonts = ", ".join(Layouts.for_project(project).font_families)
+    text = BRAND_TEMPLATE.format(id=brand_id, name=name or brand_id.title(), fonts=fonts)
+    write_atomic(folder / "brand.yaml", text.encode("utf-8"))
+    console.print(f"[green]created[/green] {folder / 'brand.yaml'}")
+    console.print(f"Edit it, then: journeykit build --brand {brand_id}")
 
 
 def main() -> None:

@@ -1,0 +1,143 @@
+"""Brands: one small file restyles every format; bad brands are refused with the reason."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from zipfile import ZipFile
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.conftest import ROOT, pdf_text, run_cli
+
+BRANDED = ROOT / "tests" / "projects" / "branded"
+ACME = "7A1F3D"
+
+
+@pytest.fixture(scope="module")
+def acme_and_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Kundresan (sv) built for every brand of the branded project."""
+    out = tmp_path_factory.mktemp("brands")
+    result = run_cli(
+        "build",
+        "--project",
+        str(BRANDED),
+        "--brand",
+        "all",
+        "--guide",
+        "kundresan",
+        "--lang",
+        "sv",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def fill_colours(pdf: Path) -> set[str]:
+    """The RGB fill colours a PDF page draws with, as RRGGBB."""
+    data = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
+    return {
+        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
+        for match in re.findall(r"([0-9.]+ [0-9.]+ [0-9.]+) rg", data)
+    }
+
+
+def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -> None:
+    sheet = acme_and_default / "acme" / "sv" / "kundresan-worksheet-generell.pdf"
+    assert ACME in fill_colours(sheet)
+    guide = acme_and_default / "acme" / "sv" / "kundresan.pdf"
+    assert "Acme Rådgivning AB" in pdf_text(guide)
+    reader = PdfReader(guide)
+    fonts = {f["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
+    assert any("Lato" in name for name in fonts)
+    assert reader.pages[0]["/Resources"].get("/XObject")  # the logo on the cover
+
+
+def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
+    folder = acme_and_default / "acme" / "sv"
+    with ZipFile(folder / "kundresan.docx") as docx:
+        styles = docx.read("word/styles.xml").decode()
+        assert ACME in styles and "Lato" in styles
+        assert any(name.startswith("word/media/") for name in docx.namelist())  # logo
+        assert "Acme Rådgivning AB" in docx.read("docProps/core.xml").decode()
+    workbook = load_workbook(folder / "kundresan-worksheet-blank.xlsx")
+    sheet = workbook.active
+    assert sheet["B2"].fill.fgColor.rgb.endswith(ACME)
+    assert sheet._images  # the logo in the title row
+    assert workbook.properties.creator == "Acme Rådgivning AB"
+
+
+def test_two_brands_differ_and_a_rebuild_is_identical(
+    acme_and_default: Path, tmp_path: Path
+) -> None:
+    names = [p.name for p in (acme_and_default / "default" / "sv").iterdir()]
+    for name in names:
+        assert (acme_and_default / "acme" / "sv" / name).read_bytes() != (
+            acme_and_default / "default" / "sv" / name
+        ).read_bytes(), name
+    again = run_cli(
+        "build",
+        "--project",
+        str(BRANDED),
+        "--brand",
+        "acme",
+        "--guide",
+        "kundresan",
+        "--lang",
+        "sv",
+        "--out",
+        str(tmp_path),
+    )
+    assert again.returncode == 0, again.stderr
+    for name in names:
+        first = (acme_and_default / "acme" / "sv" / name).read_bytes()
+        assert (tmp_path / "acme" / "sv" / name).read_bytes() == first, name
+
+
+def broken_brand(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A copy of the branded project with one line of the brand file changed."""
+    project = tmp_path / "project"
+    shutil.copytree(BRANDED, project)
+    brand = project / "content" / "brands" / "acme" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8").replace(old, new)
+    brand.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if new.split(":")[0] in row)
+    return project, line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('primary: "#7A1F3D"', 'primary: "#F2C94C"', "contrast 1."),
+        ("logo: logo.svg", "logo: ../../../../README.md", "outside the brand's folder"),
+        ("logo: logo.svg", "logo: https://example.com/logo.png", "not a URL"),
+        ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
+        ("heading: Lato", "heading: Comic Sans", "unknown font 'Comic Sans'"),
+        ('primary: "#7A1F3D"', 'primary: "red"', "is not a colour"),
+    ],
+)
+def test_a_bad_brand_is_refused_naming_the_file_and_line(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    project, line = broken_brand(tmp_path, old, new)
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2
+    errors = [row for row in result.stderr.splitlines() if row.startswith("error")]
+    assert any("brand.yaml:" in e and message in e for e in errors), errors
+    assert any(f"brand.yaml:{line}:" in e for e in errors), (line, errors)
+
+
+def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    created = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path), "--name", "Kund AB")
+    assert created.returncode == 0, created.stderr
+    brand = tmp_path / "content" / "brands" / "kund-ab" / "brand.yaml"
+    assert 'name: "Kund AB"' in brand.read_text(encoding="utf-8")
+    assert run_cli("validate", "--project", str(tmp_path)).returncode == 0
+    again = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path))
+    assert again.returncode == 2 and "exists already" in again.stderr
+    assert run_cli("brand", "new", "Kund AB", "--project", str(tmp_path)).returncode == 2
