@@ -2,113 +2,306 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from io import BytesIO
 from zipfile import ZipFile
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Cm
+from docx.table import Table, _Cell
 
-from generator.model import Library
-from tests.conftest import RenderJob
+from generator.colors import tint
+from generator.document import template_title
+from generator.model import ContentItem, Example, Framework, Guide, Library
+from tests.conftest import RenderJob, squash
+
+TOC = 'TOC \\o "1-2" \\h \\z \\u'
 
 
-def open_docx(data: bytes):
+def open_docx(data: bytes) -> DocxDocument:
     return Document(BytesIO(data))
 
 
-def table_texts(table) -> list[list[list[str]]]:
-    """Each row's cells as lists of non-empty paragraph texts."""
+@pytest.fixture(scope="module")
+def guide(library: Library) -> Guide:
+    return library.guides[("kundresan", "sv")]
+
+
+@pytest.fixture(scope="module")
+def framework(library: Library) -> Framework:
+    worksheet = library.frameworks[("kundresan", "sv")]
+    assert isinstance(worksheet, Framework)
+    return worksheet
+
+
+@pytest.fixture(scope="module")
+def example(library: Library) -> Example:
+    return library.examples[("kundresan", "sv", "generell")]
+
+
+@pytest.fixture(scope="module")
+def guide_docx(render_job: RenderJob) -> DocxDocument:
+    return open_docx(render_job("docx", "guide"))
+
+
+def texts(cell: _Cell) -> list[str]:
+    """A cell's non-empty paragraphs."""
+    return [p.text for p in cell.paragraphs if p.text]
+
+
+def headings(document: DocxDocument) -> list[tuple[int, str]]:
+    """Every paragraph in a built-in Heading style, as (level, text)."""
     return [
-        [[p.text for p in cell.paragraphs if p.text] for cell in row.cells] for row in table.rows
+        (int(p.style.name.removeprefix("Heading ")), p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading ")
     ]
 
 
-def test_guide_headings_follow_the_guide_contents(render_job: RenderJob, library: Library) -> None:
-    guide = library.guides[("kundresan", "sv")]
-    document = open_docx(render_job("docx", "guide"))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    expected = []
+def instructions(element: object) -> list[str]:
+    """The instructions of the fields inside an element, e.g. ``["PAGE"]``."""
+    return [e.text.strip() for e in element.iter(qn("w:instrText"))]  # type: ignore[attr-defined]
+
+
+def grid_title(item: ContentItem, guide: Guide, library: Library) -> str:
+    """The title over the example or blank template a contents entry shows."""
+    if item.example:
+        return library.example(guide, item.example).title
+    return template_title(library.framework_of(guide), library.ui[guide.language])
+
+
+def expected_outline(guide: Guide, library: Library) -> list[tuple[int, str]]:
+    """The headings the guide's contents call for: sections, their ``##``, contact, grids."""
+    ui, outline = library.ui["sv"], []
     for item in guide.contents:
         if item.section:
-            expected.append(guide.sections[item.section].title)
-            expected += [
-                line[3:]
-                for line in guide.sections[item.section].body.splitlines()
-                if line.startswith("## ")
-            ]
-        elif item.template:
-            expected.append("Din mall: Kundresan")
+            section = guide.sections[item.section]
+            level = 2 if section.stage else 1
+            outline.append((level, section.title))
+            body = section.body.splitlines()
+            outline += [(level + 1, line[3:]) for line in body if line.startswith("## ")]
+            if section.contact:
+                outline.append((level + 1, ui.contact))
         else:
-            expected.append(library.examples[("kundresan", "sv", item.example)].title)
-    assert headings == expected
-    stage_headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert [s.name for s in library.frameworks[("kundresan", "sv")].stages] == [
-        h for h in stage_headings if h != "Vill du ha hjälp på vägen?"
+            outline.append((1, grid_title(item, guide, library)))
+    return outline
+
+
+def test_guide_headings_follow_the_guide_contents(
+    guide_docx: DocxDocument, guide: Guide, library: Library
+) -> None:
+    outline = expected_outline(guide, library)
+    assert headings(guide_docx) == outline
+    top = {text for level, text in headings(guide_docx) if level == 1}
+    grids = [grid_title(item, guide, library) for item in guide.contents if not item.section]
+    plain_sections = [s.title for s in guide.sections.values() if not s.stage]
+    assert {*grids, *plain_sections} <= top
+
+
+def test_contents_is_a_toc_field_word_refreshes(guide_docx: DocxDocument) -> None:
+    assert TOC in instructions(guide_docx.element.body)
+    update = guide_docx.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    entries = [
+        (int(p.style.name[-1]), p.text)
+        for p in guide_docx.paragraphs
+        if p.style.name.startswith("toc ")
     ]
+    # until Word adds page numbers, the field shows every heading it will list
+    assert [e for e in entries if e[1]] == [h for h in headings(guide_docx) if h[0] <= 2]
 
 
-def test_guide_has_a_toc_field_that_word_updates_and_page_numbers(render_job: RenderJob) -> None:
-    document = open_docx(render_job("docx", "guide"))
-    instructions = [e.text for e in document.element.body.iter(qn("w:instrText"))]
-    assert any(i.strip().startswith("TOC") for i in instructions)
-    assert document.settings.element.find(qn("w:updateFields")) is not None
-    footer_fields = [
-        e.text.strip() for e in document.sections[1].footer._element.iter(qn("w:instrText"))
-    ]
-    assert footer_fields == ["PAGE"]
+def test_grids_sit_in_landscape_sections(
+    guide_docx: DocxDocument, guide: Guide, library: Library
+) -> None:
+    sections = guide_docx.sections
+    assert sections[0].orientation == WD_ORIENT.PORTRAIT
+    landscape = [s for s in sections if s.orientation == WD_ORIENT.LANDSCAPE]
+    grids = [item for item in guide.contents if not item.section]
+    assert len(landscape) == len(grids) == len(guide_docx.tables)
+    titles = {grid_title(item, guide, library) for item in grids}
+    for section in sections:
+        assert (section.page_width > section.page_height) == (
+            section.orientation == WD_ORIENT.LANDSCAPE
+        )
+        content = list(section.iter_inner_content())
+        tables = [block for block in content if isinstance(block, Table)]
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            assert len(tables) == 1
+            assert content[0].style.name == "Heading 1" and content[0].text in titles
+        else:
+            assert not tables
 
 
-def test_grids_sit_in_landscape_sections(render_job: RenderJob) -> None:
-    document = open_docx(render_job("docx", "guide"))
-    orientations = [section.orientation for section in document.sections]
-    assert orientations.count(WD_ORIENT.LANDSCAPE) == 2
-    assert orientations[0] == WD_ORIENT.PORTRAIT
-    for section in document.sections:
-        landscape = section.orientation == WD_ORIENT.LANDSCAPE
-        assert (section.page_width > section.page_height) == landscape
+def grid_rows(table: Table) -> list[list[list[str]]]:
+    """Each row's cells as lists of their non-empty paragraphs."""
+    return [[texts(cell) for cell in row.cells] for row in table.rows]
 
 
-def test_example_table_holds_exactly_the_example(render_job: RenderJob, library: Library) -> None:
-    framework = library.frameworks[("kundresan", "sv")]
-    example = library.examples[("kundresan", "sv", "generell")]
+def assert_grid(table: Table, framework: Framework, example: Example | None) -> None:
+    """Stages across the top, questions down the side, exactly the example's entries inside."""
+    rows = grid_rows(table)
+    assert rows[0][0] == []
+    assert rows[0][1:] == [[s.name, s.subtitle] for s in framework.stages]
+    for row, cells in zip(framework.rows, rows[1:], strict=True):
+        assert cells[0] == ([row.label] if example else [row.label, row.help])
+        for stage, cell in zip(framework.stages, cells[1:], strict=True):
+            assert cell == (example.entries(stage.id, row.id) if example else []), stage.id
+
+
+def test_example_worksheet_holds_exactly_the_example(
+    render_job: RenderJob, framework: Framework, example: Example
+) -> None:
     document = open_docx(render_job("docx", "worksheet", "generell"))
     (table,) = document.tables
-    rows = table_texts(table)
-    assert [cell[0] for cell in rows[0][1:]] == [s.name for s in framework.stages]
-    for row, cells in zip(framework.rows, rows[1:], strict=True):
-        assert cells[0] == [row.label]
-        for stage, cell in zip(framework.stages, cells[1:], strict=True):
-            assert cell == example.entries(stage.id, row.id), (stage.id, row.id)
+    assert_grid(table, framework, example)
+    assert document.paragraphs[0].text == example.title
 
 
-def test_blank_worksheet_is_one_landscape_section_with_empty_cells(
-    render_job: RenderJob, library: Library
+def test_guide_tables_are_the_example_and_the_blank_template(
+    guide_docx: DocxDocument, guide: Guide, framework: Framework, library: Library
+) -> None:
+    grids = [item for item in guide.contents if not item.section]
+    for item, table in zip(grids, guide_docx.tables, strict=True):
+        assert_grid(
+            table, framework, library.example(guide, item.example) if item.example else None
+        )
+
+
+def usable(section: Section) -> tuple[int, int]:
+    return (
+        section.page_width - section.left_margin - section.right_margin,
+        section.page_height - section.top_margin - section.bottom_margin,
+    )
+
+
+def test_blank_worksheet_is_one_landscape_page_with_room_to_write(
+    render_job: RenderJob, framework: Framework, library: Library
 ) -> None:
     document = open_docx(render_job("docx", "worksheet", "blank"))
-    assert len(document.sections) == 1
-    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    (section,) = document.sections
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert abs(section.page_width - Cm(29.7)) < Cm(0.01)  # A4, stored in twentieths of a point
+    assert abs(section.page_height - Cm(21)) < Cm(0.01)
+    assert all(Cm(1.2) <= margin <= Cm(2) for margin in (section.left_margin, section.top_margin))
     (table,) = document.tables
-    rows = table_texts(table)
-    framework = library.frameworks[("kundresan", "sv")]
-    for row, cells in zip(framework.rows, rows[1:], strict=True):
-        assert cells[0] == [row.label, row.help]
-        assert all(cell == [] for cell in cells[1:])
-    header = table.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader"))
-    assert header is not None  # the stage row repeats if the table ever breaks
+    assert_grid(table, framework, None)
+    assert document.paragraphs[0].text == template_title(framework, library.ui["sv"])
+    ui = library.ui["sv"]
+    signature = document.paragraphs[-1].text
+    assert signature.startswith(f"{ui.filled_in_by}: ___") and f"{ui.date}: ___" in signature
+    width, height = usable(section)
+    heights = [row.height for row in table.rows[1:]]
+    assert all(h >= Cm(2.4) for h in heights)
+    assert sum(heights) + Cm(3) <= height  # title, stage row and signature fit below
+    widths = [column.width for column in table.columns]
+    assert abs(sum(widths) - width) < Cm(0.05)
+    assert widths[0] > max(widths[1:])
+    assert all(
+        cell.width == w for row in table.rows for cell, w in zip(row.cells, widths, strict=True)
+    )
+    properties = table._tbl.tblPr
+    assert properties.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_stage_row_is_the_brand_colour(render_job: RenderJob, library: Library) -> None:
+    primary = library.brands["default"].colors.primary.lstrip("#").upper()
+    (table,) = open_docx(render_job("docx", "worksheet", "blank")).tables
+    for cell in table.rows[0].cells:
+        assert cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")).upper() == primary
+    name = table.rows[0].cells[1].paragraphs[0]
+    assert name.style.font.bold and str(name.style.font.color.rgb) == "FFFFFF"
+
+
+def test_headers_and_footers(guide_docx: DocxDocument, guide: Guide, library: Library) -> None:
+    brand = library.brands["default"]
+    assert guide_docx.sections[0].different_first_page_header_footer  # no header on the cover
+    assert not "".join(p.text for p in guide_docx.sections[0].first_page_header.paragraphs)
+    for section in guide_docx.sections:
+        assert guide.title in section.header.paragraphs[0].text
+        assert instructions(section.footer._element) == ["PAGE"]
+        assert brand.name in section.footer.paragraphs[0].text
+
+
+def test_markdown_lists_tips_and_emphasis(guide_docx: DocxDocument, guide: Guide) -> None:
+    paragraphs = guide_docx.paragraphs
+    bodies = "\n".join(guide.sections[item.section].body for item in guide.contents if item.section)
+    bullets = re.findall(r"^- (.+)$", bodies, re.MULTILINE)
+    numbered = re.findall(r"^\d+\. (.+)$", bodies, re.MULTILINE)
+    tips = re.findall(r"^> (.+)$", bodies, re.MULTILINE)
+    in_style = {
+        name: [squash(p.text) for p in paragraphs if p.style.name == name]
+        for name in ("List Bullet", "List Number", "Tip")
+    }
+    assert in_style["List Bullet"] == [squash(b) for b in bullets]
+    assert in_style["List Number"] == [squash(n) for n in numbered]
+    assert in_style["Tip"][: len(tips)] == [squash(t) for t in tips]
+    bold = {run.text.strip() for p in paragraphs for run in p.runs if run.bold}
+    assert "I mallen:" in bold
+
+
+def test_contact_card_after_the_closing_section(
+    guide_docx: DocxDocument, guide: Guide, library: Library
+) -> None:
+    ui, contact = library.ui["sv"], library.brands["default"].contact
+    paragraphs = guide_docx.paragraphs
+    closing = next(s.title for s in guide.sections.values() if s.contact)
+    start = next(
+        i
+        for i, p in enumerate(paragraphs)
+        if p.text == closing and p.style.name.startswith("Heading ")
+    )
+    heading = next(i for i, p in enumerate(paragraphs) if i > start and p.text == ui.contact)
+    assert paragraphs[heading].style.name.startswith("Heading ")
+    card = paragraphs[heading + 1]
+    lines = card.text.split("\n")
+    assert lines[1:] == [
+        value for value in (contact.website, contact.email, contact.phone) if value
+    ]
+    assert f"mailto:{contact.email}" in [link.address for link in card.hyperlinks]
+
+
+def test_styles_carry_the_brand(guide_docx: DocxDocument, library: Library) -> None:
+    brand = library.brands["default"]
+    styles = guide_docx.styles
+    assert styles["Normal"].font.name == brand.fonts.body
+    assert styles["Normal"].font.size.pt == 11
+    fonts = styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == fonts.get(qn("w:cs")) == brand.fonts.body
+    for level in (1, 2):
+        heading = styles[f"Heading {level}"].font
+        assert heading.name == brand.fonts.heading
+        assert str(heading.color.rgb) == brand.colors.primary.lstrip("#").upper()
+    tip = styles["Tip"].element.pPr
+    assert tip.find(qn("w:shd")).get(qn("w:fill")) == tint(brand.colors.accent, 0.85)
+    assert tip.find(qn("w:pBdr")).find(qn("w:left")) is not None
 
 
 @pytest.mark.parametrize("document", ["guide", "worksheet"])
-def test_properties_language_and_loanwords(render_job: RenderJob, document: str) -> None:
+def test_properties_language_and_loanwords(
+    render_job: RenderJob, library: Library, guide: Guide, framework: Framework, document: str
+) -> None:
     docx = open_docx(render_job("docx", document))
     properties = docx.core_properties
-    assert properties.author == "journeykit"
+    assert properties.author == library.brands["default"].name
     assert properties.language == "sv-SE"
-    assert properties.title in ("Kundresan i sociala medier", "Din mall: Kundresan")
-    languages = {e.get(qn("w:val")) for e in docx.element.body.iter(qn("w:lang"))}
-    assert "en-GB" in languages  # "Lead nurturing" and "Research" are marked English
+    assert properties.subject == guide.subtitle
+    assert properties.revision == 1
+    titles = {"guide": guide.title, "worksheet": template_title(framework, library.ui["sv"])}
+    assert properties.title == titles[document]
+    marked = {
+        "".join(t.text for t in run.iter(qn("w:t"))): lang.get(qn("w:val"))
+        for run in docx.element.body.iter(qn("w:r"))
+        if (lang := run.find(f"{qn('w:rPr')}/{qn('w:lang')}")) is not None
+    }
+    assert marked.get("Lead nurturing") == "en-GB"  # a stage name, in every document
     default = docx.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert default.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "sv-SE"
 

@@ -32,17 +32,21 @@ from markdown_it.token import Token
 from generator.colors import tint
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
 from generator.layouts import Layouts
+from generator.logo import logo_png
 from generator.model import Stage
 from generator.reproducible import FIXED_TIME, fixed_zip
 from generator.text import locale_of, parse_markdown, split_languages
 
 PORTRAIT_MARGIN, LANDSCAPE_MARGIN = Cm(2.2), Cm(1.5)
 BODY_SIZE = {"guide": 11.0, "worksheet": 10.0}
-BLANK_ROW_HEIGHT = {"guide": Cm(2.5), "worksheet": Cm(2.4)}
-"""Room to write by hand: six rows of this, the header and the title fill one landscape page."""
+BLANK_GRID_HEIGHT = {"guide": Cm(15.0), "worksheet": Cm(14.4)}
+"""What a blank grid's rows share of a landscape page (worksheets keep room to sign below)."""
+MAX_ROW_HEIGHT = Cm(2.5)
 EXAMPLE_ROW_HEIGHT = Cm(1.5)
-LABEL_SHARE = 1.4
-"""The question column's width relative to one stage column."""
+LOGO_HEIGHT = Cm(0.8)
+"""The brand's logo in the page header."""
+LABEL_SHARE, MIN_LABEL_WIDTH = 1.3, Cm(4.2)
+"""The question column's width relative to one stage column, and its least width."""
 RULE, MUTED, WHITE = "BFC5CD", "6B7280", "FFFFFF"
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 UPDATE_HINT = {
@@ -52,7 +56,7 @@ UPDATE_HINT = {
 }
 """The TOC field's text until Word updates it (Word also offers to, as the file opens)."""
 LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
-CONTAINERS = {**LIST_STYLES, "blockquote_open": "Tip"}
+CONTAINERS = {*LIST_STYLES, "blockquote_open"}
 
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
@@ -247,7 +251,8 @@ def set_up_headings(document: Document, view: DocumentView) -> None:
     for level, size in enumerate((20, 14, 12, 11), start=1):
         heading = style(document, f"Heading {level}", size=Pt(size), bold=True, color=primary)
         heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
-        heading.paragraph_format.space_after = Pt(6)
+        heading.paragraph_format.space_after = Pt(6 if level == 1 else 4)
+        heading.paragraph_format.line_spacing = 1.0
     title = style(document, "Title", size=Pt(32), color=primary)
     put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], accent(view), 18))
     style(document, "Subtitle", size=Pt(14), italic=False, color=rgb("#444444"))
@@ -288,20 +293,28 @@ def set_up_text_styles(document: Document, view: DocumentView) -> None:
         color=rgb(view.brand.colors.primary),
     )
     for name in ("Header", "Footer"):
-        style(document, name, size=Pt(8), color=rgb(MUTED)).paragraph_format.tab_stops.clear_all()
+        layout = style(document, name, size=Pt(8), color=rgb(MUTED)).paragraph_format
+        layout.tab_stops.clear_all()
+        layout.space_after = Pt(4 if name == "Header" else 0)  # a logo's header clears the text
 
 
 def set_up_cell_styles(document: Document, view: DocumentView) -> None:
     """Table text: entries, row labels and help, stage names and subtitles on the header."""
-    cell = style(document, "Cell", size=Pt(9))
+    step = 1 if crowded(view) else 0
+    cell = style(document, "Cell", size=Pt(9 - step))
     cell.paragraph_format.space_before = Pt(0)
     cell.paragraph_format.space_after = Pt(2)
     cell.paragraph_format.line_spacing = 1.0
     primary = rgb(view.brand.colors.primary)
-    style(document, "Cell Label", "Cell", size=Pt(9.5), bold=True, color=primary)
-    style(document, "Cell Help", "Cell", size=Pt(7.5), italic=True, color=rgb(MUTED))
-    style(document, "Cell Head", "Cell", size=Pt(10), bold=True, color=rgb(WHITE))
-    style(document, "Cell Head Sub", "Cell", size=Pt(8), color=rgb(WHITE))
+    style(document, "Cell Label", "Cell", size=Pt(9.5 - step), bold=True, color=primary)
+    style(document, "Cell Help", "Cell", size=Pt(7.5 - step), italic=True, color=rgb(MUTED))
+    style(document, "Cell Head", "Cell", size=Pt(9 - step), bold=True, color=rgb(WHITE))
+    style(document, "Cell Head Sub", "Cell", size=Pt(7.5 - step), color=rgb(WHITE))
+
+
+def crowded(view: DocumentView) -> bool:
+    """Whether a grid of the document has seven stages or more, which calls for smaller text."""
+    return any(isinstance(block, Grid) and len(block.stages) >= 7 for block in view.blocks)
 
 
 def set_properties(document: Document, view: DocumentView) -> None:
@@ -442,7 +455,7 @@ def write_worksheet(document: Document, view: DocumentView) -> None:
     orient(document.sections[0], landscape=sheet.kind == "grid")
     write_sheet(document, view, sheet)
     line = document.add_paragraph()
-    line.paragraph_format.space_before = Pt(12)
+    line.paragraph_format.space_before = Pt(8)
     line.paragraph_format.tab_stops.add_tab_stop(Cm(11), WD_TAB_ALIGNMENT.LEFT)
     line.add_run(f"{view.ui.filled_in_by}: {'_' * 32}\t{view.ui.date}: {'_' * 18}")
 
@@ -456,14 +469,17 @@ def write_cover(document: Document, view: DocumentView) -> None:
     add_text(document.add_paragraph(style="Title"), view.guide.title, view)
     if view.guide.subtitle:
         add_text(document.add_paragraph(style="Subtitle"), view.guide.subtitle, view)
-    stages = document.add_paragraph()
-    stages.paragraph_format.space_before = Cm(3)
-    stage_names = "  →  ".join(stage.name for stage in view.framework.stages)
-    colored(add_text(stages, stage_names, view, bold=True), primary)
+    for number, stage in enumerate(view.framework.stages, start=1):
+        item = document.add_paragraph()
+        item.paragraph_format.space_before = Cm(2.5 if number == 1 else 0)
+        item.paragraph_format.space_after = Pt(3)
+        item.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
+        colored(add_text(item, f"{number}\t", view, bold=True), rgb(accent(view)))
+        add_text(item, stage.name, view, bold=True)
     contact = view.brand.contact
     details = [contact.website, contact.email, contact.phone, view.updated]
     foot = document.add_paragraph("  ·  ".join(value for value in details if value), style="Note")
-    foot.paragraph_format.space_before = Cm(5)
+    foot.paragraph_format.space_before = Cm(2.5)
 
 
 def colored(paragraph: Paragraph, color: RGBColor) -> None:
@@ -481,8 +497,7 @@ def write_contents(document: Document, view: DocumentView) -> Paragraph:
     hint.add_run(UPDATE_HINT.get(view.language, UPDATE_HINT["en"]))
     end = document.add_paragraph(style="toc 1")
     end_field(end)
-    update = element("w:updateFields", val="true")
-    put(document.settings.element, update)
+    put(document.settings.element, element("w:updateFields", val="true"))
     return end
 
 
@@ -521,6 +536,8 @@ def write_section(
     if block.stage:
         first = heading.insert_paragraph_before(style="Kicker")
         add_text(first, stage_tag(view, block.stage), view)
+        first.paragraph_format.space_before = Pt(14)
+        heading.paragraph_format.space_before = Pt(0)
     first.paragraph_format.page_break_before = new_page or section.new_page
     write_markdown(document, section.body, view, level)
     if section.contact:
@@ -539,15 +556,9 @@ def write_contact(document: Document, view: DocumentView, level: int) -> None:
     contact = view.brand.contact
     add_text(document.add_heading(level=level), view.ui.contact, view)
     card = add_text(document.add_paragraph(style="Tip"), view.brand.name, view, bold=True)
-    links = (
-        (
-            contact.website,
-            contact.website if "://" in contact.website else f"https://{contact.website}",
-        ),
-        (contact.email, f"mailto:{contact.email}"),
-        (contact.phone, ""),
-    )
-    for value, url in links:
+    website = contact.website if "://" in contact.website else f"https://{contact.website}"
+    lines = ((contact.website, website), (contact.email, f"mailto:{contact.email}"))
+    for value, url in (*lines, (contact.phone, "")):
         if value:
             card.add_run().add_break()
             if url:
@@ -579,11 +590,13 @@ def write_grid(document: Document, view: DocumentView, grid: Grid) -> Table:
     """Stages as the header row, questions as the first column, entries in the cells."""
     stages, rows = grid.stages, grid.rows()
     width = usable_width(document.sections[-1])
-    stage_width = int(width / (len(stages) + LABEL_SHARE))
+    label_width = max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (len(stages) + LABEL_SHARE)))
+    stage_width = int((width - label_width) / len(stages))
     widths = [width - stage_width * len(stages)] + [stage_width] * len(stages)
     table = new_table(document, 1 + len(rows), widths)
     write_header_row(table, view, [(stage.name, stage.subtitle) for stage in stages])
-    height = EXAMPLE_ROW_HEIGHT if grid.example else BLANK_ROW_HEIGHT[view.job.document]
+    blank_height = min(MAX_ROW_HEIGHT, int(BLANK_GRID_HEIGHT[view.job.document] / len(rows)))
+    height = EXAMPLE_ROW_HEIGHT if grid.example else Length(blank_height)
     for (row, cells), table_row in zip(rows, table.rows[1:], strict=True):
         set_height(table_row, height)
         write_label(table_row.cells[0], view, row.label, "" if grid.example else row.help)
@@ -618,7 +631,8 @@ def write_checklist(document: Document, view: DocumentView, sheet: ChecklistShee
         set_height(row, Cm(1.1 if sheet.example else 1.4))
         write_cell(row.cells[0], [str(index)], view, "Cell Label")
         write_cell(row.cells[1], ["☑" if ticked else "☐"], view, "Cell Label")
-        write_label(row.cells[2], view, item.text, item.help)
+        write_cell(row.cells[2], [item.text], view)
+        write_cell(row.cells[2], [item.help] if item.help else [], view, "Cell Help")
         write_cell(row.cells[3], [note] if note else [], view)
     return table
 
@@ -686,10 +700,15 @@ def write_cell(cell: _Cell, lines: list[str], view: DocumentView, style_name: st
 def write_headers_and_footers(document: Document, view: DocumentView) -> None:
     """Guide title in the header, brand and page number in the footer; none on the cover."""
     document.sections[0].different_first_page_header_footer = view.job.document == "guide"
+    logo = logo_png(view.brand)
     for section in document.sections:
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
-        add_text(section.header.paragraphs[0], view.guide.title, view)
+        header = section.header.paragraphs[0]
+        if logo is not None:
+            header.add_run().add_picture(BytesIO(logo), height=LOGO_HEIGHT)
+            header.add_run("   ")
+        add_text(header, view.guide.title, view)
         footer = section.footer.paragraphs[0]
         footer.paragraph_format.tab_stops.add_tab_stop(
             usable_width(section), WD_TAB_ALIGNMENT.RIGHT
