@@ -13,8 +13,9 @@ from pathlib import Path
 from generator.document import build_view
 from generator.errors import BuildError
 from generator.layouts import Layouts
+from generator.manifest import InputHasher, Manifest
 from generator.model import Job, Library
-from generator.output import write_atomic
+from generator.output import remove_stale_temporaries, write_atomic
 from generator.renderers import FORMATS
 
 
@@ -29,6 +30,8 @@ class Written:
 class BuildResult:
     written: list[Written] = field(default_factory=list)
     failed: list[tuple[Job, str]] = field(default_factory=list)
+    current: list[Job] = field(default_factory=list)
+    """Jobs whose file was already up to date, so nothing was rendered."""
 
 
 def render(library: Library, layouts: Layouts, job: Job) -> bytes:
@@ -43,18 +46,27 @@ def build(
     out: Path,
     on_done: Callable[[Job], None] = lambda job: None,
     on_start: Callable[[Job], None] = lambda job: None,
+    force: bool = False,
 ) -> BuildResult:
-    """Render and write every job below ``out``; failures are collected, not raised."""
+    """Render and write every job below ``out`` whose inputs changed; failures are collected."""
     result = BuildResult()
+    remove_stale_temporaries(out)
+    hasher = InputHasher(library, layouts.content_folders, layouts.folders)
+    manifest = Manifest(out)
     for job in jobs:
         on_start(job)
-        try:
-            data = render(library, layouts, job)
-        except BuildError as exc:
-            result.failed.append((job, str(exc)))
+        relative = job.relative_path()
+        digest = hasher.job(job)
+        if not force and manifest.is_current(relative, digest, out):
+            result.current.append(job)
         else:
-            path = out / job.relative_path()
-            write_atomic(path, data)
-            result.written.append(Written(job, path, len(data)))
+            try:
+                data = render(library, layouts, job)
+            except BuildError as exc:
+                result.failed.append((job, str(exc)))
+            else:
+                write_atomic(out / relative, data)
+                manifest.record(relative, digest)
+                result.written.append(Written(job, out / relative, len(data)))
         on_done(job)
     return result

@@ -89,6 +89,9 @@ def build(
         str,
         typer.Option(metavar="ID", help="Build for this brand, or 'all' for every brand."),
     ] = "default",
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
+    ] = False,
     format: Annotated[
         list[str],
         typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
@@ -128,13 +131,21 @@ def build(
         def starting(job: object) -> None:
             progress.update(task, current=str(job.relative_path()))
 
-        result = run_build(library, layouts, jobs, out, on_done=advance, on_start=starting)
+        result = run_build(
+            library, layouts, jobs, out, on_done=advance, on_start=starting, force=force
+        )
     table = Table(title=f"Files written to {out}", title_justify="left")
     table.add_column("file")
     table.add_column("size", justify="right")
     for written in result.written:
         table.add_row(str(written.path.relative_to(out)), f"{written.size / 1024:,.0f} KiB")
-    console.print(table)
+    if result.written:
+        console.print(table)
+    console.print(
+        f"{len(result.written)} written, {len(result.current)} up to date"
+        + (f", [red]{len(result.failed)} failed[/red]" if result.failed else "")
+        + (" (use --force to rebuild them)" if result.current and not result.written else "")
+    )
     for job, message in result.failed:
         errors_console.print(f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False)
     if result.failed:

@@ -23,3 +23,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary files a killed build left behind (``.<name>.<random>.tmp``)."""
+    if out.is_dir():
+        for stale in out.rglob(".*.tmp"):
+            stale.unlink(missing_ok=True)

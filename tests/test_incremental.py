@@ -1,0 +1,88 @@
+"""Incremental builds: unchanged files are not rebuilt, a changed input rebuilds exactly what
+depends on it, and a build killed half way finishes on the next run with every file valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from generator.manifest import MANIFEST_NAME
+from tests.conftest import ROOT, run_cli
+
+ARGS = ("--guide", "kundresan", "--lang", "sv")
+
+
+def build(project: Path, out: Path, *extra: str) -> str:
+    result = run_cli("build", "--project", str(project), "--out", str(out), *ARGS, *extra)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(out)): p.stat().st_mtime_ns
+        for p in out.rglob("*.*")
+        if p.name != MANIFEST_NAME
+    }
+
+
+def test_a_second_build_rebuilds_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert "8 written, 0 up to date" in build(ROOT, out)
+    before = mtimes(out)
+    assert "0 written, 8 up to date" in build(ROOT, out)
+    assert mtimes(out) == before
+    assert "8 written, 0 up to date" in build(ROOT, out, "--force")
+
+
+def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    section = project / "content/guides/kundresan/sections/syfte.sv.md"
+    section.parent.mkdir(parents=True)
+    shipped = ROOT / "content/guides/kundresan/sections/syfte.sv.md"
+    shutil.copy(shipped, section)
+    out = tmp_path / "out"
+    build(project, out)
+    before = mtimes(out)
+    section.write_text(shipped.read_text(encoding="utf-8") + "\nEn mening till.\n", "utf-8")
+    assert "2 written, 6 up to date" in build(project, out)
+    changed = {name for name, mtime in mtimes(out).items() if before[name] != mtime}
+    assert changed == {"default/sv/kundresan.pdf", "default/sv/kundresan.docx"}
+
+
+def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "build", "--out", str(out), *ARGS]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    manifest = out / MANIFEST_NAME
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if manifest.exists() and len(json.loads(manifest.read_text() or "{}")) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(json.loads(manifest.read_text()))
+    assert 0 < done_before < 8, "the build should have been stopped half way"
+
+    stdout = build(ROOT, out)
+    assert f"{8 - done_before} written, {done_before} up to date" in stdout
+    files = sorted(out.rglob("*.*"))
+    assert not [f for f in files if f.name.endswith(".tmp")]  # nothing half-written left
+    for pdf in (f for f in files if f.suffix == ".pdf"):
+        assert len(PdfReader(pdf).pages) >= 1
+    assert len(json.loads(manifest.read_text())) == 8
