@@ -5,6 +5,7 @@ Turns content errors into one line each and exit code 2, build failures into exi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -92,6 +93,12 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."
+        ),
+    ] = os.cpu_count() or 1,
     format: Annotated[
         list[str],
         typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
@@ -108,7 +115,7 @@ def build(
     brands = sorted(library.brands) if brand == "all" else [brand]
     filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
     try:
-        jobs = plan(library, filters)
+        planned = plan(library, filters)
     except FilterError as exc:
         errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID) from None
@@ -123,7 +130,7 @@ def build(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("Building", total=len(jobs), current="")
+        task = progress.add_task("Building", total=len(planned), current="")
 
         def advance(job: object) -> None:
             progress.advance(task)
@@ -132,7 +139,14 @@ def build(
             progress.update(task, current=str(job.relative_path()))
 
         result = run_build(
-            library, layouts, jobs, out, on_done=advance, on_start=starting, force=force
+            library,
+            layouts,
+            planned,
+            out,
+            on_done=advance,
+            on_start=starting,
+            force=force,
+            workers=jobs,
         )
     table = Table(title=f"Files written to {out}", title_justify="left")
     table.add_column("file")

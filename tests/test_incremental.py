@@ -86,3 +86,11 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     for pdf in (f for f in files if f.suffix == ".pdf"):
         assert len(PdfReader(pdf).pages) >= 1
     assert len(json.loads(manifest.read_text())) == 8
+
+
+def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: Path) -> None:
+    """The shared fixture builds with one worker per core; here one process does it all."""
+    out = tmp_path / "out"
+    build(ROOT, out, "--jobs", "1")
+    for path in (out / "default" / "sv").iterdir():
+        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
