@@ -80,10 +80,6 @@ class Framework(WorksheetBase):
         _unique([r.id for r in self.rows], "row")
         return self
 
-    def stage(self, stage_id: str) -> Stage:
-        """The stage with this id."""
-        return next(s for s in self.stages if s.id == stage_id)
-
 
 class FormField(Strict):
     """One labelled field of a form, with room to write."""
