@@ -14,7 +14,6 @@ from pathlib import Path
 from generator.document import build_view
 from generator.errors import BuildError
 from generator.layouts import Layouts
-from generator.loading import load_library
 from generator.manifest import InputHasher, Manifest
 from generator.model import Job, Library
 from generator.output import remove_stale_temporaries, write_atomic
@@ -87,7 +86,9 @@ def build(
     batch = workers * WORKER_TASKS
     for start in range(0, len(todo), batch):
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(layouts.project,)
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(library, layouts.project, layouts.folders, layouts.content_folders),
         ) as pool:
             futures = {
                 pool.submit(_render_in_worker, job): (job, digest)
@@ -112,10 +113,12 @@ def _render_safely(library: Library, layouts: Layouts, job: Job) -> tuple[bytes 
         return None, str(exc)
 
 
-def _start_worker(project: Path) -> None:
-    """Load the content once per worker process."""
-    _WORKER["library"] = load_library(project)
-    _WORKER["layouts"] = Layouts.for_project(project)
+def _start_worker(
+    library: Library, project: Path, folders: list[Path], content_folders: list[Path]
+) -> None:
+    """Receive the checked content once per worker process (brands from a CSV included)."""
+    _WORKER["library"] = library
+    _WORKER["layouts"] = Layouts(project, folders, content_folders)
 
 
 def _render_in_worker(job: Job) -> tuple[bytes | None, str | None]:

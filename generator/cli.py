@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import ID_HINT, load_library
-from generator.model import Checklist, Form, Library, Worksheet
+from generator.model import Checklist, Form, Job, Library, Worksheet
 from generator.output import write_atomic
 from generator.plan import FilterError, Filters, plan, worksheet_variants
 from generator.renderers import FORMATS
@@ -109,7 +117,6 @@ def build(
     Builds everything by default; the options narrow it down, e.g.
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
-    from generator.build import build as run_build
 
     library = load_or_exit(project)
     brands = sorted(library.brands) if brand == "all" else [brand]
@@ -120,40 +127,49 @@ def build(
         errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID) from None
     out = (out or project / "output").resolve()
-    layouts = Layouts.for_project(project)
+    build_and_report(library, Layouts.for_project(project), planned, out, force, jobs)
+
+
+def build_and_report(
+    library: Library,
+    layouts: Layouts,
+    planned: list[Job],
+    out: Path,
+    force: bool,
+    workers: int,
+    list_files: bool = True,
+) -> None:
+    """Build with a progress bar, then show what was written; exit 1 if anything failed."""
+    from generator.build import build as run_build
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         TextColumn("{task.fields[current]}"),
         console=console,
         transient=True,
     ) as progress:
         task = progress.add_task("Building", total=len(planned), current="")
-
-        def advance(job: object) -> None:
-            progress.advance(task)
-
-        def starting(job: object) -> None:
-            progress.update(task, current=str(job.relative_path()))
-
         result = run_build(
             library,
             layouts,
             planned,
             out,
-            on_done=advance,
-            on_start=starting,
+            on_done=lambda job: progress.advance(task),
+            on_start=lambda job: progress.update(task, current=str(job.relative_path())),
             force=force,
-            workers=jobs,
+            workers=workers,
         )
-    table = Table(title=f"Files written to {out}", title_justify="left")
-    table.add_column("file")
-    table.add_column("size", justify="right")
-    for written in result.written:
-        table.add_row(str(written.path.relative_to(out)), f"{written.size / 1024:,.0f} KiB")
-    if result.written:
+    if result.written and list_files:
+        table = Table(title=f"Files written to {out}", title_justify="left")
+        table.add_column("file")
+        table.add_column("size", justify="right")
+        for written in result.written:
+            table.add_row(str(written.path.relative_to(out)), f"{written.size / 1024:,.0f} KiB")
         console.print(table)
     console.print(
         f"{len(result.written)} written, {len(result.current)} up to date"
@@ -164,6 +180,57 @@ def build(
         errors_console.print(f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False)
     if result.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
+
+
+@app.command()
+def batch(
+    clients: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CSV",
+            exists=True,
+            dir_okay=False,
+            help="One brand a row: id,name,primary,accent,logo,website,email,phone,language.",
+        ),
+    ],
+    project: ProjectOption = Path("."),
+    out: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
+    ] = None,
+    guide: Annotated[list[str], typer.Option(metavar="ID", help="Only this guide.")] = [],  # noqa: B006
+    lang: Annotated[list[str], typer.Option(metavar="LANG", help="Only this language.")] = [],  # noqa: B006
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every file.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")
+    ] = os.cpu_count() or 1,
+) -> None:
+    """Build the full set for every client in a CSV, each under <out>/<id>/.
+
+    Every row is checked first (colours, contrast, logo); an unchanged client is not rebuilt.
+    """
+    from generator.batch import load_brands_csv
+
+    library = load_or_exit(project)
+    layouts = Layouts.for_project(project)
+    try:
+        clients_brands = load_brands_csv(clients.resolve(), list(layouts.font_families))
+    except ContentErrors as exc:
+        for error in exc.errors:
+            message = f"[red]error[/red] {error.format()}"
+            errors_console.print(message, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
+    layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
+    try:
+        planned = plan(
+            library, Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
+        )
+    except FilterError as exc:
+        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    out = (out or project / "output").resolve()
+    console.print(f"{len(clients_brands)} brand(s), {len(planned)} file(s)")
+    build_and_report(library, layouts, planned, out, force, jobs, list_files=False)
 
 
 @app.command("list")

@@ -66,7 +66,11 @@ class InputHasher:
         ]
         if job.document == "guide":
             patterns.append(f"guides/{job.guide}/sections/*.{language}.md")
-        parts = [__version__, job.model_dump_json(), self.layout_files()]
+        brand = self.library.brands[job.brand]
+        logo = brand.folder / brand.logo if brand.logo and brand.folder else None
+        parts = [__version__, job.model_dump_json(), self.layout_files(), brand.model_dump_json()]
+        if logo is not None and logo.is_file():
+            parts.append(self.file(logo))
         return _combine([*parts, *(self.pattern(p) for p in patterns)])
 
 

@@ -141,3 +141,34 @@ def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Pa
     again = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path))
     assert again.returncode == 2 and "exists already" in again.stderr
     assert run_cli("brand", "new", "Kund AB", "--project", str(tmp_path)).returncode == 2
+
+
+CLIENTS = """id,name,primary,accent,logo,website,email,phone,language
+acme,Acme AB,#7A1F3D,#F4B942,acme.svg,acme.example,hej@acme.example,+46 70 000 00 00,sv
+nord,Nord Konsult AS,#14532D,#FACC15,,nord.example,post@nord.example,,nb
+"""
+
+
+def test_batch_builds_every_client_and_rebuilds_only_a_changed_one(tmp_path: Path) -> None:
+    shutil.copy(BRANDED / "content/brands/acme/logo.svg", tmp_path / "acme.svg")
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CLIENTS, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("batch", str(clients), "--guide", "kundresan", "--lang", "sv", "--out", str(out))
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert "2 brand(s), 16 file(s)" in first.stdout and "16 written" in first.stdout
+    assert "Nord Konsult AS" in pdf_text(out / "nord/sv/kundresan.pdf")
+    assert "14532D" in fill_colours(out / "nord/sv/kundresan-worksheet-blank.pdf")
+    clients.write_text(CLIENTS.replace("#14532D", "#1E3A8A"), encoding="utf-8")
+    second = run_cli(*args)
+    assert "8 written, 8 up to date" in second.stdout, second.stdout
+
+
+def test_batch_refuses_a_bad_row_naming_the_line_and_builds_nothing(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CLIENTS.replace("#14532D", "#FFFF00"), encoding="utf-8")
+    result = run_cli("batch", str(clients), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "clients.csv:3: colors.primary: contrast" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,67 @@
+"""Batch brands: a CSV of clients (one brand a row) → brands, checked like brand files.
+
+Columns: id, name, primary, accent, logo, website, email, phone, language. A logo is a path
+relative to the CSV file's folder. Every row is checked before anything is built.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from generator.branding import brand_problems
+from generator.errors import ContentError, ContentErrors
+from generator.model import Brand
+
+COLUMNS = ("id", "name", "primary", "accent", "logo", "website", "email", "phone", "language")
+
+
+def load_brands_csv(path: Path, font_families: list[str]) -> dict[str, Brand]:
+    """The brands a CSV lists, or :class:`ContentErrors` naming each bad row and column."""
+    errors: list[ContentError] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+            header = rows[0].keys() if rows else []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ContentErrors([ContentError(path, f"cannot be read as CSV: {exc}")]) from None
+    missing = [column for column in COLUMNS if column not in header]
+    if missing or not rows:
+        hint = f"the first line names the columns: {','.join(COLUMNS)}"
+        message = f"missing columns: {', '.join(missing)}" if missing else "no rows"
+        raise ContentErrors([ContentError(path, message, line=1, hint=hint)])
+    brands: dict[str, Brand] = {}
+    for line, row in enumerate(rows, start=2):
+        brand = _brand(path, line, row, errors)
+        if brand is None:
+            continue
+        for problem in brand_problems(brand, path.parent, font_families):
+            field = ".".join(problem.key)
+            errors.append(ContentError(path, problem.message, line, field, problem.hint))
+        if brand.id in brands:
+            errors.append(ContentError(path, f"brand id {brand.id!r} appears twice", line, "id"))
+        brands[brand.id] = brand
+    if errors:
+        raise ContentErrors(errors)
+    return brands
+
+
+def _brand(path: Path, line: int, row: dict[str, str], errors: list[ContentError]) -> Brand | None:
+    data = {
+        "id": row["id"].strip(),
+        "name": row["name"].strip(),
+        "logo": row["logo"].strip(),
+        "colors": {"primary": row["primary"].strip(), "accent": row["accent"].strip()},
+        "contact": {k: row[k].strip() for k in ("website", "email", "phone")},
+        "language": row["language"].strip() or "sv",
+        "folder": path.parent,
+    }
+    try:
+        return Brand.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            errors.append(ContentError(path, error["msg"], line, field))
+    return None
