@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -62,32 +62,59 @@ ProjectOption = Annotated[
     ),
 ]
 
+OutOption = Annotated[
+    Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
+]
+GuideOption = Annotated[list[str], typer.Option(metavar="ID", help="Only this guide (repeatable).")]
+LangOption = Annotated[list[str], typer.Option(metavar="LANG", help="Only this language, e.g. sv.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
+]
+JobsOption = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per core)."
+    ),
+]
+CORES = os.cpu_count() or 1
+
+
+def exit_invalid(
+    errors: list[ContentError], root: Path | None = None, summary: str = ""
+) -> NoReturn:
+    """Print every problem on a line of its own, then exit 2."""
+    for error in errors:
+        message = f"[red]error[/red] {error.format(root)}"
+        errors_console.print(message, highlight=False, soft_wrap=True)
+    if summary:
+        errors_console.print(f"[red]{summary}")
+    raise typer.Exit(EXIT_INVALID) from None
+
 
 def load_or_exit(project: Path) -> Library:
     """Load the library, or print every content problem and exit 2."""
     try:
         return load_library(project)
     except ContentErrors as exc:
-        for error in exc.errors:
-            errors_console.print(
-                f"[red]error[/red] {error.format(project)}", highlight=False, soft_wrap=True
-            )
-        errors_console.print(f"[red]{len(exc.errors)} problem(s) in the content; nothing built.")
+        summary = f"{len(exc.errors)} problem(s) in the content; nothing built."
+        exit_invalid(exc.errors, project, summary)
+
+
+def plan_or_exit(library: Library, filters: Filters) -> list[Job]:
+    """The jobs the filters select, or the filter's mistake and exit 2."""
+    try:
+        return plan(library, filters)
+    except FilterError as exc:
+        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
 def build(
     project: ProjectOption = Path("."),
-    out: Annotated[
-        Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
-    ] = None,
-    guide: Annotated[
-        list[str], typer.Option(metavar="ID", help="Only this guide (repeatable).")
-    ] = [],  # noqa: B006
-    lang: Annotated[
-        list[str], typer.Option(metavar="LANG", help="Only this language, e.g. sv.")
-    ] = [],  # noqa: B006
+    out: OutOption = None,
+    guide: GuideOption = [],  # noqa: B006
+    lang: LangOption = [],  # noqa: B006
     variant: Annotated[
         list[str],
         typer.Option(
@@ -98,15 +125,8 @@ def build(
         str,
         typer.Option(metavar="ID", help="Build for this brand, or 'all' for every brand."),
     ] = "default",
-    force: Annotated[
-        bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
-    ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes (default: the number of cores)."
-        ),
-    ] = os.cpu_count() or 1,
+    force: ForceOption = False,
+    jobs: JobsOption = CORES,
     format: Annotated[
         list[str],
         typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
@@ -121,11 +141,7 @@ def build(
     library = load_or_exit(project)
     brands = sorted(library.brands) if brand == "all" else [brand]
     filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
-    try:
-        planned = plan(library, filters)
-    except FilterError as exc:
-        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INVALID) from None
+    planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
     build_and_report(library, Layouts.for_project(project), planned, out, force, jobs)
 
@@ -194,15 +210,11 @@ def batch(
         ),
     ],
     project: ProjectOption = Path("."),
-    out: Annotated[
-        Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
-    ] = None,
-    guide: Annotated[list[str], typer.Option(metavar="ID", help="Only this guide.")] = [],  # noqa: B006
-    lang: Annotated[list[str], typer.Option(metavar="LANG", help="Only this language.")] = [],  # noqa: B006
-    force: Annotated[bool, typer.Option("--force", help="Rebuild every file.")] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")
-    ] = os.cpu_count() or 1,
+    out: OutOption = None,
+    guide: GuideOption = [],  # noqa: B006
+    lang: LangOption = [],  # noqa: B006
+    force: ForceOption = False,
+    jobs: JobsOption = CORES,
 ) -> None:
     """Build the full set for every client in a CSV, each under <out>/<id>/.
 
@@ -215,19 +227,11 @@ def batch(
     try:
         clients_brands = load_brands_csv(clients.resolve(), list(layouts.font_families))
     except ContentErrors as exc:
-        for error in exc.errors:
-            message = f"[red]error[/red] {error.format()}"
-            errors_console.print(message, highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        exit_invalid(exc.errors)
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
     layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
-    try:
-        planned = plan(
-            library, Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
-        )
-    except FilterError as exc:
-        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INVALID) from None
+    filters = Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
+    planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
     console.print(f"{len(clients_brands)} brand(s), {len(planned)} file(s)")
     build_and_report(library, layouts, planned, out, force, jobs, list_files=False)
@@ -306,10 +310,7 @@ def validate(
         try:
             warnings += lint_workbook(path, library)
         except ContentError as exc:
-            errors_console.print(
-                f"[red]error[/red] {exc.format()}", highlight=False, soft_wrap=True
-            )
-            raise typer.Exit(EXIT_INVALID) from None
+            exit_invalid([exc])
     for warning in warnings:
         label = "[red]error[/red]" if strict else "[yellow]warning[/yellow]"
         errors_console.print(f"{label} {warning.format(project)}", highlight=False, soft_wrap=True)
