@@ -9,6 +9,8 @@ style gallery instead of run by run.
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from docx import Document as new_document
 from docx.document import Document
@@ -17,6 +19,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
@@ -26,6 +29,7 @@ from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml.etree import QName
 from markdown_it.token import Token
 
@@ -57,6 +61,7 @@ UPDATE_HINT = {
 """The TOC field's text until Word updates it (Word also offers to, as the file opens)."""
 LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
 CONTAINERS = {*LIST_STYLES, "blockquote_open"}
+StyledItem = TypeVar("StyledItem", Paragraph, Run)
 
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
@@ -171,7 +176,7 @@ def add_link(paragraph: Paragraph, text: str, url: str) -> None:
     """A clickable link to ``url`` in Word's Hyperlink character style."""
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, True))
-    link.append(paragraph.add_run(text, style="Hyperlink")._r)
+    link.append(styled(paragraph.add_run(text), "Hyperlink")._r)
     paragraph._p.append(link)
 
 
@@ -203,6 +208,35 @@ def set_language(r_pr: CT_RPr, tag: str) -> None:
 def word_language(language: str) -> str:
     """A content language as Word writes it, e.g. ``en`` → ``en-GB``."""
     return locale_of(language).replace("_", "-")
+
+
+_STYLE_IDS: WeakKeyDictionary[Part, dict[str, str | None]] = WeakKeyDictionary()
+
+
+def style_ids(part: Part) -> dict[str, str | None]:
+    """Style name → id in a document (None for the default paragraph style), read once."""
+    ids = _STYLE_IDS.get(part)
+    if ids is None:
+        styles = part.styles  # type: ignore[attr-defined]
+        default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        ids = {s.name: None if s == default else s.style_id for s in styles}
+        _STYLE_IDS[part] = ids
+    return ids
+
+
+def styled(item: StyledItem, name: str) -> StyledItem:
+    """Give a paragraph or a run the style ``name``; returns it.
+
+    python-docx's own ``item.style = name`` scans every style of the document twice per call,
+    which made it most of the cost of a guide; styles are set up before any text is written.
+    """
+    item._element.style = style_ids(item.part)[name]
+    return item
+
+
+def heading_paragraph(document: Document, level: int) -> Paragraph:
+    """An empty paragraph in the style ``Heading <level>``."""
+    return styled(document.add_paragraph(), f"Heading {level}")
 
 
 def style(
@@ -388,7 +422,7 @@ def write_markdown(document: Document, source: str, view: DocumentView, level: i
         elif token.type == "paragraph_open":
             paragraph_style = context[-1][0] if context else "Normal"
         elif token.type == "inline":
-            paragraph = document.add_paragraph(style=paragraph_style)
+            paragraph = styled(document.add_paragraph(), paragraph_style)
             add_inline(paragraph, token, view)
             if context and context[-1][1] is not None:
                 number(paragraph, context[-1][1])
@@ -463,12 +497,13 @@ def write_worksheet(document: Document, view: DocumentView) -> None:
 def write_cover(document: Document, view: DocumentView) -> None:
     """The cover: brand, the framework as a kicker, title, subtitle, stages, contact and date."""
     primary = rgb(view.brand.colors.primary)
-    colored(add_text(document.add_paragraph(style="Kicker"), view.brand.name, view), primary)
-    kicker = add_text(document.add_paragraph(style="Kicker"), view.framework.title.upper(), view)
+    colored(add_text(styled(document.add_paragraph(), "Kicker"), view.brand.name, view), primary)
+    kicker_text = view.framework.title.upper()
+    kicker = add_text(styled(document.add_paragraph(), "Kicker"), kicker_text, view)
     kicker.paragraph_format.space_before = Cm(7)
-    add_text(document.add_paragraph(style="Title"), view.guide.title, view)
+    add_text(styled(document.add_paragraph(), "Title"), view.guide.title, view)
     if view.guide.subtitle:
-        add_text(document.add_paragraph(style="Subtitle"), view.guide.subtitle, view)
+        add_text(styled(document.add_paragraph(), "Subtitle"), view.guide.subtitle, view)
     for number, stage in enumerate(view.framework.stages, start=1):
         item = document.add_paragraph()
         item.paragraph_format.space_before = Cm(2.5 if number == 1 else 0)
@@ -478,7 +513,7 @@ def write_cover(document: Document, view: DocumentView) -> None:
         add_text(item, stage.name, view, bold=True)
     contact = view.brand.contact
     details = [contact.website, contact.email, contact.phone, view.updated]
-    foot = document.add_paragraph("  ·  ".join(value for value in details if value), style="Note")
+    foot = styled(document.add_paragraph("  ·  ".join(value for value in details if value)), "Note")
     foot.paragraph_format.space_before = Cm(2.5)
 
 
@@ -490,12 +525,12 @@ def colored(paragraph: Paragraph, color: RGBColor) -> None:
 
 def write_contents(document: Document, view: DocumentView) -> Paragraph:
     """The contents page: a TOC field Word fills in; returns the paragraph that ends it."""
-    heading = document.add_paragraph(view.ui.contents, style="TOC Heading")
+    heading = styled(document.add_paragraph(view.ui.contents), "TOC Heading")
     heading.paragraph_format.page_break_before = True
-    hint = document.add_paragraph(style="Note")
+    hint = styled(document.add_paragraph(), "Note")
     start_field(hint, TOC_INSTRUCTION)
     hint.add_run(UPDATE_HINT.get(view.language, UPDATE_HINT["en"]))
-    end = document.add_paragraph(style="toc 1")
+    end = styled(document.add_paragraph(), "toc 1")
     end_field(end)
     put(document.settings.element, element("w:updateFields", val="true"))
     return end
@@ -503,10 +538,12 @@ def write_contents(document: Document, view: DocumentView) -> Paragraph:
 
 def fill_contents(document: Document, contents_end: Paragraph, view: DocumentView) -> None:
     """Show the headings in the TOC field until Word adds page numbers, as it will on update."""
+    ids = style_ids(document.part)
+    levels = {ids["Heading 1"]: "1", ids["Heading 2"]: "2"}
     for paragraph in document.paragraphs:
-        level = paragraph.style.name.removeprefix("Heading ")
-        if level in ("1", "2"):
-            entry = contents_end.insert_paragraph_before(style=f"toc {level}")
+        level = levels.get(paragraph._p.style or "")
+        if level:
+            entry = styled(contents_end.insert_paragraph_before(), f"toc {level}")
             add_text(entry, paragraph.text, view)
 
 
@@ -532,9 +569,9 @@ def write_section(
     """A prose section: heading (level 2 and a stage tag for a stage), body, contact card."""
     section = block.section
     level = 2 if block.stage else 1
-    first = heading = add_text(document.add_heading(level=level), section.title, view)
+    first = heading = add_text(heading_paragraph(document, level), section.title, view)
     if block.stage:
-        first = heading.insert_paragraph_before(style="Kicker")
+        first = styled(heading.insert_paragraph_before(), "Kicker")
         add_text(first, stage_tag(view, block.stage), view)
         first.paragraph_format.space_before = Pt(14)
         heading.paragraph_format.space_before = Pt(0)
@@ -554,8 +591,8 @@ def stage_tag(view: DocumentView, stage: Stage) -> str:
 def write_contact(document: Document, view: DocumentView, level: int) -> None:
     """The brand's contact details under a heading, then the source credit unless turned off."""
     contact = view.brand.contact
-    add_text(document.add_heading(level=level), view.ui.contact, view)
-    card = add_text(document.add_paragraph(style="Tip"), view.brand.name, view, bold=True)
+    add_text(heading_paragraph(document, level), view.ui.contact, view)
+    card = add_text(styled(document.add_paragraph(), "Tip"), view.brand.name, view, bold=True)
     website = contact.website if "://" in contact.website else f"https://{contact.website}"
     lines = ((contact.website, website), (contact.email, f"mailto:{contact.email}"))
     for value, url in (*lines, (contact.phone, "")):
@@ -566,7 +603,7 @@ def write_contact(document: Document, view: DocumentView, level: int) -> None:
             else:
                 card.add_run(value)
     if view.guide.credit and view.brand.attribution:
-        add_text(document.add_paragraph(style="Note"), view.guide.credit, view)
+        add_text(styled(document.add_paragraph(), "Note"), view.guide.credit, view)
 
 
 # --- worksheets -------------------------------------------------------------------------------
@@ -574,10 +611,10 @@ def write_contact(document: Document, view: DocumentView, level: int) -> None:
 
 def write_sheet(document: Document, view: DocumentView, sheet: Sheet) -> None:
     """The worksheet's title, the example's description and the table."""
-    title = add_text(document.add_heading(level=1), sheet.title, view)
+    title = add_text(heading_paragraph(document, 1), sheet.title, view)
     title.paragraph_format.space_before = Pt(0)
     if sheet.example and sheet.example.description:
-        add_text(document.add_paragraph(style="Note"), sheet.example.description, view)
+        add_text(styled(document.add_paragraph(), "Note"), sheet.example.description, view)
     if isinstance(sheet, Grid):
         write_grid(document, view, sheet)
     elif isinstance(sheet, FormSheet):
@@ -653,7 +690,7 @@ def new_table(document: Document, rows: int, widths: list[Length]) -> Table:
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width  # each cell's own width, which Word follows
-            cell.paragraphs[0].style = "Cell"
+            styled(cell.paragraphs[0], "Cell")
     return table
 
 
@@ -690,7 +727,7 @@ def write_cell(cell: _Cell, lines: list[str], view: DocumentView, style_name: st
         first = cell.paragraphs[0]
         empty = len(cell.paragraphs) == 1 and not first.runs
         paragraph = first if empty else cell.add_paragraph()
-        paragraph.style = style_name
+        styled(paragraph, style_name)
         add_text(paragraph, line, view)
 
 
