@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from generator.document import build_view
@@ -40,6 +41,27 @@ def render(library: Library, layouts: Layouts, job: Job) -> bytes:
     return FORMATS[job.format].render(build_view(library, job), layouts)
 
 
+Outcome = tuple[bytes | None, str | None]
+"""A rendered file's bytes, or why it failed."""
+
+
+def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
+    """Render jobs of one guide, language and brand together, so that they share work.
+
+    A failure fails only the jobs of its format.
+    """
+    view_of = partial(build_view, library)
+    outcomes: dict[Job, Outcome] = {}
+    for name in dict.fromkeys(job.format for job in jobs):
+        of_format = [job for job in jobs if job.format == name]
+        try:
+            data = FORMATS[name].render_many([view_of(j) for j in of_format], layouts, view_of)
+            outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
+        except BuildError as exc:
+            outcomes.update((job, (None, str(exc))) for job in of_format)
+    return [outcomes[job] for job in jobs]
+
+
 def build(
     library: Library,
     layouts: Layouts,
@@ -52,65 +74,62 @@ def build(
 ) -> BuildResult:
     """Render and write every job below ``out`` whose inputs changed; failures are collected.
 
-    With several workers, rendering runs in worker processes (recycled every few dozen
-    documents, since WeasyPrint and python-docx keep memory); this process alone writes files.
+    Jobs of one guide, language and brand are rendered together (a worksheet PDF is a page of
+    its guide's). With several workers, sets render in worker processes (recycled every few
+    dozen documents, since WeasyPrint and python-docx keep memory); this process alone writes.
     """
     result = BuildResult()
     remove_stale_temporaries(out)
     hasher = InputHasher(library, layouts.content_folders, layouts.folders)
     manifest = Manifest(out)
-    todo: list[tuple[Job, str]] = []
+    todo: dict[tuple[str, str, str], list[tuple[Job, str]]] = {}
     for job in jobs:
         digest = hasher.job(job)
         if not force and manifest.is_current(job.relative_path(), digest, out):
             result.current.append(job)
             on_done(job)
         else:
-            todo.append((job, digest))
+            todo.setdefault(job.set_key(), []).append((job, digest))
 
-    def finish(job: Job, digest: str, data: bytes | None, error: str | None) -> None:
-        if data is None:
-            result.failed.append((job, error or "failed"))
-        else:
-            write_atomic(out / job.relative_path(), data)
-            manifest.record(job.relative_path(), digest)
-            result.written.append(Written(job, out / job.relative_path(), len(data)))
-        on_done(job)
+    def finish(done: list[tuple[Job, str]], outcomes: list[Outcome]) -> None:
+        for (job, digest), (data, error) in zip(done, outcomes, strict=True):
+            if data is None:
+                result.failed.append((job, error or "failed"))
+            else:
+                write_atomic(out / job.relative_path(), data)
+                manifest.record(job.relative_path(), digest)
+                result.written.append(Written(job, out / job.relative_path(), len(data)))
+            on_done(job)
 
-    if workers <= 1 or len(todo) <= 1:
-        for job, digest in todo:
-            on_start(job)
-            finish(job, digest, *_render_safely(library, layouts, job))
+    sets = list(todo.values())
+    if workers <= 1 or len(sets) <= 1:
+        for pending in sets:
+            on_start(pending[0][0])
+            finish(pending, render_set(library, layouts, [job for job, _ in pending]))
         return result
     # A fresh pool per batch recycles the workers (Python 3.11's max_tasks_per_child can hang).
-    batch = workers * WORKER_TASKS
-    for start in range(0, len(todo), batch):
+    batch = workers * WORKER_SETS
+    for start in range(0, len(sets), batch):
         with ProcessPoolExecutor(
             max_workers=workers,
             initializer=_start_worker,
             initargs=(library, layouts.project, layouts.folders, layouts.content_folders),
         ) as pool:
             futures = {
-                pool.submit(_render_in_worker, job): (job, digest)
-                for job, digest in todo[start : start + batch]
+                pool.submit(_render_in_worker, [job for job, _ in pending]): pending
+                for pending in sets[start : start + batch]
             }
             for future in as_completed(futures):
-                job, digest = futures[future]
-                on_start(job)
-                finish(job, digest, *future.result())
+                pending = futures[future]
+                on_start(pending[0][0])
+                finish(pending, future.result())
     return result
 
 
-WORKER_TASKS = 40
-"""Documents a worker renders before it is replaced by a fresh process."""
+WORKER_SETS = 5
+"""Sets (a guide's documents for one brand and language, about 8) a worker renders before it is
+replaced by a fresh process, which keeps its memory in bounds."""
 _WORKER: dict[str, object] = {}
-
-
-def _render_safely(library: Library, layouts: Layouts, job: Job) -> tuple[bytes | None, str | None]:
-    try:
-        return render(library, layouts, job), None
-    except BuildError as exc:
-        return None, str(exc)
 
 
 def _start_worker(
@@ -121,6 +140,6 @@ def _start_worker(
     _WORKER["layouts"] = Layouts(project, folders, content_folders)
 
 
-def _render_in_worker(job: Job) -> tuple[bytes | None, str | None]:
+def _render_in_worker(jobs: list[Job]) -> list[Outcome]:
     library, layouts = _WORKER["library"], _WORKER["layouts"]
-    return _render_safely(library, layouts, job)  # type: ignore[arg-type]
+    return render_set(library, layouts, jobs)  # type: ignore[arg-type]

@@ -45,15 +45,21 @@ def test_files_under_layouts_are_served(layouts: Layouts) -> None:
 
 
 def test_a_project_layout_overrides_and_extends_the_shipped_one(tmp_path: Path) -> None:
-    layout = tmp_path / "layouts" / "pdf" / "worksheet.html.j2"
+    """A project's worksheet page reaches every worksheet: in the guide and on its own."""
+    layout = tmp_path / "layouts" / "pdf" / "worksheet-page.html.j2"
     layout.parent.mkdir(parents=True)
     layout.write_text(
-        '{% extends "shipped/pdf/worksheet.html.j2" %}'
+        '{% extends "shipped/pdf/worksheet-page.html.j2" %}'
         "{% block before_grid %}<p>Kund: ________</p>{% endblock %}",
         encoding="utf-8",
     )
-    result = run_cli("build", "--project", str(tmp_path), "--format", "pdf", "--variant", "blank")
+    args = ("--guide", "kundresan", "--lang", "sv", "--format", "pdf")
+    result = run_cli("build", "--project", str(tmp_path), *args)
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "output" / "default" / "sv" / "kundresan-worksheet-blank.pdf"
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "Kund:" in text and "Målgrupp" in text
+    folder = tmp_path / "output" / "default" / "sv"
+    worksheet = PdfReader(folder / "kundresan-worksheet-blank.pdf")
+    assert "Kund:" in worksheet.pages[0].extract_text()
+    guide = [page.extract_text() for page in PdfReader(folder / "kundresan.pdf").pages]
+    assert sum("Kund:" in text for text in guide) == 2  # the blank and the example page
+    sheet_page = next(text for text in guide if "Kund:" in text and "Din mall" in text)
+    assert "Målgrupp" in sheet_page

@@ -59,8 +59,10 @@ def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> 
 
 
 def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
+    """Two languages, one worker: 16 files in two sets, killed once the first set is written."""
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "build", "--out", str(out), *ARGS]
+    both = ("--guide", "kundresan", "--lang", "sv", "--lang", "en", "--jobs", "1")
+    command = [sys.executable, "-m", "generator", "build", "--out", str(out), *both]
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -77,15 +79,15 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     done_before = len(json.loads(manifest.read_text()))
-    assert 0 < done_before < 8, "the build should have been stopped half way"
+    assert 0 < done_before < 16, "the build should have been stopped half way"
 
-    stdout = build(ROOT, out)
-    assert f"{8 - done_before} written, {done_before} up to date" in stdout
+    result = run_cli("build", "--out", str(out), *both)
+    assert f"{16 - done_before} written, {done_before} up to date" in result.stdout
     files = sorted(out.rglob("*.*"))
     assert not [f for f in files if f.name.endswith(".tmp")]  # nothing half-written left
     for pdf in (f for f in files if f.suffix == ".pdf"):
         assert len(PdfReader(pdf).pages) >= 1
-    assert len(json.loads(manifest.read_text())) == 8
+    assert len(json.loads(manifest.read_text())) == 16
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: Path) -> None:

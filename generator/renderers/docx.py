@@ -234,6 +234,17 @@ def styled(item: StyledItem, name: str) -> StyledItem:
     return item
 
 
+_STYLES: WeakKeyDictionary[Part, dict[str, BaseStyle]] = WeakKeyDictionary()
+
+
+def named_styles(document: Document) -> dict[str, BaseStyle]:
+    """The document's styles by name, read once (``document.styles[name]`` scans them all)."""
+    styles = _STYLES.get(document.part)
+    if styles is None:
+        styles = _STYLES[document.part] = {style.name: style for style in document.styles}
+    return styles
+
+
 def heading_paragraph(document: Document, level: int) -> Paragraph:
     """An empty paragraph in the style ``Heading <level>``."""
     return styled(document.add_paragraph(), f"Heading {level}")
@@ -248,11 +259,11 @@ def style(
     **font: object,
 ) -> BaseStyle:
     """A style of the document (added if the template lacks it) with these font settings."""
-    styles = document.styles
+    styles = named_styles(document)
     if name in styles:
         target = styles[name]
     else:
-        target = styles.add_style(name, kind)
+        target = styles[name] = document.styles.add_style(name, kind)
         target.base_style = styles[base]
     for attribute, value in font.items():
         setattr(target.font, attribute, value)
@@ -291,7 +302,7 @@ def set_up_headings(document: Document, view: DocumentView) -> None:
     put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], accent(view), 18))
     style(document, "Subtitle", size=Pt(14), italic=False, color=rgb("#444444"))
     for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
-        set_fonts(document.styles[name].element.get_or_add_rPr(), heading_font)
+        set_fonts(named_styles(document)[name].element.get_or_add_rPr(), heading_font)
 
 
 def accent(view: DocumentView) -> str:
@@ -439,7 +450,7 @@ def list_style(context: list[tuple[str, int | None]], opening: str) -> str:
 def restart_numbering(document: Document, style_name: str) -> int:
     """A new numbering instance of a list style, so that each numbered list counts from 1."""
     numbering = document.part.numbering_part.element
-    style_num = document.styles[style_name].element.pPr.numPr.numId.val
+    style_num = named_styles(document)[style_name].element.pPr.numPr.numId.val
     abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
     num = numbering.add_num(abstract)
     num.add_lvlOverride(ilvl=0).add_startOverride(1)

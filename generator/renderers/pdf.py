@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import copy
 
 from weasyprint import HTML
+from weasyprint.document import Document, DocumentMetadata, Page
 from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView
 from generator.errors import BuildError
 from generator.layouts import FONT_STYLES, Layouts, brand_font_files
+from generator.renderers import ViewOf
 from generator.renderers.fetcher import ProjectFetcher
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -87,15 +90,67 @@ def logo_uri(view: DocumentView) -> str:
     return (view.brand.folder / view.brand.logo).resolve().as_uri()
 
 
-def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
-    """Lay out HTML with WeasyPrint, reading only the project's files."""
+def lay_out(html: str, layouts: Layouts, what: str) -> Document:
+    """Lay out HTML into pages with WeasyPrint, reading only the project's files."""
     fetcher = ProjectFetcher(layouts.readable_roots)
     base_url = layouts.folders[0].as_uri() + "/"
     with errors_fail_the_build(what):
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(pdf_tags=True)  # tagged: reading order, languages, headings
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+
+
+def write(document: Document, what: str) -> bytes:
+    """The pages as PDF bytes: tagged (reading order, languages, headings), fonts subset."""
+    with errors_fail_the_build(what):
+        return document.write_pdf(pdf_tags=True)
+
+
+def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
+    """Lay out HTML and write it as PDF bytes."""
+    return write(lay_out(html, layouts, what), what)
 
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a guide or a worksheet to PDF bytes."""
     return html_to_pdf(render_html(view, layouts), layouts, str(view.job.relative_path()))
+
+
+def render_many(views: list[DocumentView], layouts: Layouts, view_of: ViewOf) -> list[bytes]:
+    """Render several documents of one guide, language and brand, laying out each page once.
+
+    A worksheet the guide shows is not laid out again: its PDF is a copy of the guide's page
+    (always, so its bytes never depend on what else was built in the same run).
+    """
+    by_job = {view.job: view for view in views}
+    guide_view = next((v for v in views if v.job.document == "guide"), None)
+    if guide_view is None and any(v.job.document == "worksheet" for v in views):
+        guide_view = view_of(views[0].job.guide_job())
+    guide_pages: dict[str, list[Page]] = {}
+    guide = None
+    if guide_view is not None and (guide_view.job in by_job or _shows_any(guide_view, views)):
+        what = str(guide_view.job.relative_path())
+        guide = lay_out(render_html(guide_view, layouts), layouts, what)
+        guide_pages = {anchor: [page] for page in guide.pages for anchor in page.anchors}
+    results = []
+    for view in views:
+        what = str(view.job.relative_path())
+        if guide is not None and view.job.document == "guide":
+            results.append(write(guide, what))
+        elif guide is not None and view.worksheet.anchor in guide_pages:
+            sheet = guide.copy(guide_pages[view.worksheet.anchor])
+            sheet.metadata = titled(guide.metadata, view.title)
+            results.append(write(sheet, what))
+        else:
+            results.append(render(view, layouts))
+    return results
+
+
+def _shows_any(guide_view: DocumentView, views: list[DocumentView]) -> bool:
+    anchors = {block.anchor for block in guide_view.blocks if block.kind != "section"}
+    return any(v.job.document == "worksheet" and v.worksheet.anchor in anchors for v in views)
+
+
+def titled(metadata: DocumentMetadata, title: str) -> DocumentMetadata:
+    """The same document properties under another title."""
+    result = copy(metadata)
+    result.title = title
+    return result
