@@ -18,7 +18,7 @@ from generator.model import Brand
 COLUMNS = ("id", "name", "primary", "accent", "logo", "website", "email", "phone", "language")
 
 
-def load_brands_csv(path: Path, font_families: list[str]) -> dict[str, Brand]:
+def load_brands_csv(path: Path, font_families: list[str], languages: list[str]) -> dict[str, Brand]:
     """The brands a CSV lists, or :class:`ContentErrors` naming each bad row and column."""
     errors: list[ContentError] = []
     try:
@@ -37,7 +37,7 @@ def load_brands_csv(path: Path, font_families: list[str]) -> dict[str, Brand]:
         brand = _brand(path, line, row, errors)
         if brand is None:
             continue
-        for problem in brand_problems(brand, path.parent, font_families):
+        for problem in brand_problems(brand, path.parent, font_families, languages):
             field = ".".join(problem.key)
             errors.append(ContentError(path, problem.message, line, field, problem.hint))
         if brand.id in brands:
@@ -55,7 +55,7 @@ def _brand(path: Path, line: int, row: dict[str, str], errors: list[ContentError
         "logo": row["logo"].strip(),
         "colors": {"primary": row["primary"].strip(), "accent": row["accent"].strip()},
         "contact": {k: row[k].strip() for k in ("website", "email", "phone")},
-        "language": row["language"].strip() or "sv",
+        "language": row["language"].strip() or None,
         "folder": path.parent,
     }
     try:

@@ -44,13 +44,25 @@ class BrandProblem:
     hint: str
 
 
-def brand_problems(brand: Brand, folder: Path, font_families: list[str]) -> list[BrandProblem]:
+def brand_problems(
+    brand: Brand, folder: Path, font_families: list[str], languages: list[str]
+) -> list[BrandProblem]:
     """Everything wrong with a brand that the schema cannot see."""
     return [
+        *language_problems(brand, languages),
         *contrast_problems(brand),
         *font_problems(brand, folder, font_families),
         *logo_problems(brand, folder),
     ]
+
+
+def language_problems(brand: Brand, languages: list[str]) -> list[BrandProblem]:
+    """A default language the documents cannot be written in."""
+    if brand.language is None or brand.language in languages:
+        return []
+    valid = ", ".join(sorted(languages))
+    message = f"no documents can be made in {brand.language!r}"
+    return [BrandProblem(("language",), message, f"use one of {valid}, or leave it out for all")]
 
 
 def contrast_problems(brand: Brand) -> list[BrandProblem]:

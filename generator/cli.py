@@ -101,12 +101,27 @@ def load_or_exit(project: Path) -> Library:
 
 
 def plan_or_exit(library: Library, filters: Filters) -> list[Job]:
-    """The jobs the filters select, or the filter's mistake and exit 2."""
+    """The jobs the filters select, or the filter's mistake and exit 2.
+
+    Warns about a brand that gets nothing, e.g. one in Norwegian when only Swedish guides are
+    selected.
+    """
     try:
-        return plan(library, filters)
+        planned = plan(library, filters)
     except FilterError as exc:
         errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INVALID) from None
+    busy = {job.brand for job in planned}
+    for brand_id in (b for b in filters.brands if b not in busy):
+        language = library.brands[brand_id].language
+        errors_console.print(
+            f"[yellow]warning[/yellow] brand {brand_id!r}: no selected guide is written in "
+            f"{language!r}, its language; nothing to build (choose guides with --guide or "
+            "languages with --lang)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return planned
 
 
 @app.command()
@@ -225,7 +240,9 @@ def batch(
     library = load_or_exit(project)
     layouts = Layouts.for_project(project)
     try:
-        clients_brands = load_brands_csv(clients.resolve(), list(layouts.font_families))
+        clients_brands = load_brands_csv(
+            clients.resolve(), list(layouts.font_families), sorted(library.ui)
+        )
     except ContentErrors as exc:
         exit_invalid(exc.errors)
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
@@ -334,7 +351,7 @@ logo: ""                        # logo.svg or logo.png in this folder; "" for no
 colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
 fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
 contact: {{website: "", email: "", phone: ""}}
-language: sv                    # sv, nb or en
+language: sv                    # default for --lang: sv, nb or en; leave out for all
 footer: ""                      # a line on every page, e.g. "© {name}"
 attribution: true               # keep the source credit
 """

@@ -245,7 +245,7 @@ class Loader:
         frameworks = self._load_frameworks()
         examples = self._load_examples(frameworks)
         guides = self._load_guides(frameworks, examples, ui)
-        brands = self._load_brands()
+        brands = self._load_brands(sorted(ui))
         self.errors.raise_if_any()
         return Library(
             frameworks=frameworks, examples=examples, guides=guides, ui=ui, brands=brands
@@ -470,7 +470,7 @@ class Loader:
                     hint=f"valid stages: {', '.join(stage_ids) or 'none'}",
                 )
 
-    def _load_brands(self) -> dict[str, Brand]:
+    def _load_brands(self, languages: list[str]) -> dict[str, Brand]:
         brands: dict[str, Brand] = {}
         families = list(Layouts.for_project(self.project).font_families)
         for path in self.files("brands/*/brand.yaml").values():
@@ -480,7 +480,7 @@ class Loader:
             brand = validate(Brand, data, path, self.errors, folder=path.parent, **extra)
             if brand is None:
                 continue
-            for problem in brand_problems(brand, path.parent, families):
+            for problem in brand_problems(brand, path.parent, families, languages):
                 self.errors.add(
                     path,
                     problem.message,

@@ -269,7 +269,8 @@ class Brand(Strict):
     colors: Colors = Colors()
     fonts: Fonts = Fonts()
     contact: Contact = Contact()
-    language: Language = "sv"
+    language: Language | None = None
+    """The language its documents are built in by default; None: every language there is."""
     footer: OptionalText = ""
     attribution: StrictBool = True
     folder: Path | None = None

@@ -1,7 +1,8 @@
 """Planning: the library and the user's filters → the list of jobs, one per file to make.
 
 guides × languages × brands × (guide document + worksheet variants) × formats, each combination
-only where its format makes that kind of document (an XLSX has no guide, only worksheets).
+only where its format makes that kind of document (an XLSX has no guide, only worksheets). A brand
+with a language gets that language only, unless the user names languages.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
             continue
         if filters.languages and language not in filters.languages:
             continue
+        brands = [
+            brand
+            for brand in filters.brands
+            if filters.languages or library.brands[brand].language in (None, language)
+        ]
         documents: list[tuple[str, str | None, str]] = (
             [] if filters.variants else [("guide", None, BLANK)]
         )
@@ -82,7 +88,7 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
             for sheet, variant in worksheet_variants(library, guide_id, language)
             if not filters.variants or variant in filters.variants
         ]
-        for brand in filters.brands:
+        for brand in brands:
             for document, sheet, variant in documents:
                 for fmt in filters.formats or FORMATS:
                     if document in FORMATS[fmt].documents:

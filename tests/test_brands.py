@@ -119,6 +119,7 @@ def broken_brand(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
         ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
         ("heading: Lato", "heading: Comic Sans", "unknown font 'Comic Sans'"),
         ('primary: "#7A1F3D"', 'primary: "red"', "is not a colour"),
+        ("language: sv", "language: de", "no documents can be made in 'de'"),
     ],
 )
 def test_a_bad_brand_is_refused_naming_the_file_and_line(
@@ -130,6 +131,16 @@ def test_a_bad_brand_is_refused_naming_the_file_and_line(
     errors = [row for row in result.stderr.splitlines() if row.startswith("error")]
     assert any("brand.yaml:" in e and message in e for e in errors), errors
     assert any(f"brand.yaml:{line}:" in e for e in errors), (line, errors)
+
+
+def test_a_brand_builds_in_its_own_language_unless_told_otherwise(tmp_path: Path) -> None:
+    args = ("build", "--project", str(BRANDED), "--brand", "acme", "--guide", "kundresan")
+    own = run_cli(*args, "--format", "xlsx", "--out", str(tmp_path / "own"))
+    assert own.returncode == 0, own.stderr
+    assert {p.parent.name for p in (tmp_path / "own").rglob("*.xlsx")} == {"sv"}
+    told = run_cli(*args, "--format", "xlsx", "--lang", "en", "--out", str(tmp_path / "told"))
+    assert told.returncode == 0, told.stderr
+    assert {p.parent.name for p in (tmp_path / "told").rglob("*.xlsx")} == {"en"}
 
 
 def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Path) -> None:
