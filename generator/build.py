@@ -101,12 +101,26 @@ def build(
                 result.written.append(Written(job, out / job.relative_path(), len(data)))
             on_done(job)
 
-    sets = list(todo.values())
+    try:
+        _render_sets(library, layouts, list(todo.values()), finish, on_start, workers)
+    finally:
+        manifest.save()
+    return result
+
+
+def _render_sets(
+    library: Library,
+    layouts: Layouts,
+    sets: list[list[tuple[Job, str]]],
+    finish: Callable[[list[tuple[Job, str]], list[Outcome]], None],
+    on_start: Callable[[Job], None],
+    workers: int,
+) -> None:
     if workers <= 1 or len(sets) <= 1:
         for pending in sets:
             on_start(pending[0][0])
             finish(pending, render_set(library, layouts, [job for job, _ in pending]))
-        return result
+        return
     # A fresh pool per batch recycles the workers (Python 3.11's max_tasks_per_child can hang).
     batch = workers * WORKER_SETS
     for start in range(0, len(sets), batch):
@@ -123,7 +137,6 @@ def build(
                 pending = futures[future]
                 on_start(pending[0][0])
                 finish(pending, future.result())
-    return result
 
 
 WORKER_SETS = 5

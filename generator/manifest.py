@@ -2,7 +2,7 @@
 
 An output is up to date when its file exists and the hash of its inputs (the content files it
 is made from, the brand's folder, the layouts and journeykit's version) equals the hash the
-manifest recorded when it was written. The manifest is saved after every file, so a build that
+manifest recorded when it was written. Every file written is journalled at once, so a build that
 is interrupted and started again goes on where it stopped.
 """
 
@@ -19,6 +19,7 @@ from generator.output import write_atomic
 from generator.paths import collect
 
 MANIFEST_NAME = ".journeykit-manifest.json"
+JOURNAL_NAME = ".journeykit-manifest.journal"
 
 
 class InputHasher:
@@ -83,20 +84,52 @@ def _combine(parts: object) -> str:
 
 
 class Manifest:
-    """The input hash of every file in an output folder, saved after every change."""
+    """The input hash of every file in an output folder.
+
+    Each file written is appended to a journal at once (a build killed half way loses nothing it
+    finished); :meth:`save` folds the journal into the manifest at the end of a build. Rewriting
+    the whole manifest after every file would cost quadratic time in a batch of thousands.
+    """
 
     def __init__(self, out: Path) -> None:
         self.path = out / MANIFEST_NAME
+        self.journal = out / JOURNAL_NAME
         try:
             self.entries: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.entries = {}
+        self.entries.update(_read_journal(self.journal))
 
     def is_current(self, relative: Path, digest: str, out: Path) -> bool:
         """Whether the file exists and was made from exactly these inputs."""
         return self.entries.get(str(relative)) == digest and (out / relative).is_file()
 
     def record(self, relative: Path, digest: str) -> None:
-        """Note the inputs a file was just written from, and save."""
+        """Note the inputs a file was just written from, in the journal."""
         self.entries[str(relative)] = digest
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with self.journal.open("a", encoding="utf-8") as journal:
+            journal.write(json.dumps([str(relative), digest]) + "\n")
+
+    def save(self) -> None:
+        """Write the manifest whole and drop the journal it now holds."""
+        if not self.journal.exists():
+            return
         write_atomic(self.path, json.dumps(self.entries, indent=0, sort_keys=True).encode())
+        self.journal.unlink()
+
+
+def _read_journal(path: Path) -> dict[str, str]:
+    """The journal's entries; a line cut short by a kill is skipped."""
+    entries: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return entries
+    for line in lines:
+        try:
+            relative, digest = json.loads(line)
+        except ValueError:
+            continue
+        entries[relative] = digest
+    return entries

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.manifest import MANIFEST_NAME
+from generator.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
 from tests.conftest import ROOT, run_cli
 
 ARGS = ("--guide", "kundresan", "--lang", "sv")
@@ -30,7 +30,7 @@ def mtimes(out: Path) -> dict[str, int]:
     return {
         str(p.relative_to(out)): p.stat().st_mtime_ns
         for p in out.rglob("*.*")
-        if p.name != MANIFEST_NAME
+        if not p.name.startswith(".journeykit")
     }
 
 
@@ -70,15 +70,14 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    manifest = out / MANIFEST_NAME
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if manifest.exists() and len(json.loads(manifest.read_text() or "{}")) >= 2:
+        if len(Manifest(out).entries) >= 2:
             break
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    done_before = len(json.loads(manifest.read_text()))
+    done_before = len(Manifest(out).entries)
     assert 0 < done_before < 16, "the build should have been stopped half way"
 
     result = run_cli("build", "--out", str(out), *both)
@@ -87,7 +86,8 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert not [f for f in files if f.name.endswith(".tmp")]  # nothing half-written left
     for pdf in (f for f in files if f.suffix == ".pdf"):
         assert len(PdfReader(pdf).pages) >= 1
-    assert len(json.loads(manifest.read_text())) == 16
+    assert len(json.loads((out / MANIFEST_NAME).read_text())) == 16
+    assert not (out / JOURNAL_NAME).exists()  # folded into the manifest
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: Path) -> None:
