@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -158,7 +159,10 @@ def build(
     filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
-    build_and_report(library, Layouts.for_project(project), planned, out, force, jobs)
+    layouts = Layouts.for_project(project)
+    build_and_report(library, layouts, planned, out, force, jobs)
+    roots = [*layouts.folders, *layouts.content_folders]
+    remember(sys.argv[1:], Path.cwd(), out, roots, [], outputs_of(planned, out), len(brands))
 
 
 def build_and_report(
@@ -213,6 +217,27 @@ def build_and_report(
         raise typer.Exit(EXIT_BUILD_FAILED)
 
 
+def outputs_of(planned: list[Job], out: Path) -> list[Path]:
+    """The files the jobs make."""
+    return [out / job.relative_path() for job in planned]
+
+
+def remember(
+    argv: list[str],
+    cwd: Path,
+    out: Path,
+    roots: list[Path],
+    files: list[Path],
+    outputs: list[Path],
+    brands: int,
+) -> None:
+    """Let the quick check answer this command next time if nothing it read or wrote changes."""
+    from generator.quick import remember as record
+
+    counts = {"files": len(outputs), "brands": brands}
+    record(argv, cwd, out, roots, files, outputs, counts)
+
+
 @app.command()
 def batch(
     clients: Annotated[
@@ -246,12 +271,17 @@ def batch(
     except ContentErrors as exc:
         exit_invalid(exc.errors)
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
+    roots = [*layouts.folders, *layouts.content_folders]
     layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
     filters = Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
     console.print(f"{len(clients_brands)} brand(s), {len(planned)} file(s)")
     build_and_report(library, layouts, planned, out, force, jobs, list_files=False)
+    logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
+    inputs = [clients.resolve(), *logos]
+    outputs = outputs_of(planned, out)
+    remember(sys.argv[1:], Path.cwd(), out, roots, inputs, outputs, len(clients_brands))
 
 
 @app.command("list")

@@ -96,3 +96,44 @@ def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: P
     build(ROOT, out, "--jobs", "1")
     for path in (out / "default" / "sv").iterdir():
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+
+
+def imported(stderr: str) -> set[str]:
+    """The modules a run imported, from ``python -X importtime``'s report."""
+    return {line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if "|" in line}
+
+
+def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(ROOT, out)
+    args = ("build", "--project", str(ROOT), "--out", str(out), *ARGS, "--jobs", "1")
+    again = run_cli(*args, python_flags=("-X", "importtime"))
+    assert "0 written, 8 up to date" in again.stdout
+    modules = imported(again.stderr)
+    assert "generator.quick" in modules
+    assert not {"generator.loading", "pydantic", "weasyprint", "typer"} & modules
+
+    (out / "default/sv/kundresan-worksheet-blank.xlsx").unlink()
+    assert "1 written, 7 up to date" in build(ROOT, out)  # a missing output: the full check
+    assert "0 written, 8 up to date" in build(ROOT, out)
+
+
+def test_a_new_content_file_sends_a_repeated_build_to_the_full_check(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    out = tmp_path / "out"
+    build(project, out)
+    brand = project / "content/brands/nytt/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "Nytt AB"\n', encoding="utf-8")
+    again = run_cli(
+        "build",
+        "--project",
+        str(project),
+        "--out",
+        str(out),
+        *ARGS,
+        python_flags=("-X", "importtime"),
+    )
+    assert "0 written, 8 up to date" in again.stdout
+    assert "generator.loading" in imported(again.stderr)

@@ -1,0 +1,139 @@
+"""The quick check: a repeated ``build`` or ``batch`` with nothing changed, answered in a blink.
+
+The last complete run of a command records, beside its output, the time and size of every file
+it read (content, layouts, the CSV, logos, journeykit's own code) and wrote. If none of them
+changed, no file was added to the content or layouts, and the same command runs again, there is
+nothing to do: this module says so without loading the content or importing any renderer, like
+``make``. Anything it cannot vouch for goes to the full build, whose manifest of input hashes
+decides file by file. Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.output import write_atomic
+from generator.paths import PACKAGE_DIR
+
+STAMP_NAME = ".journeykit-stamp.json"
+COMMANDS = ("build", "batch")
+UNRELATED = {"--jobs", "-j"}
+"""Options that change how a build runs, not what it makes: left out of the command's key."""
+TAKE_VALUE = {"--project", "-p", "--out", "--guide", "--lang", "--variant", "--brand", "--format"}
+KEPT = 8
+"""Commands remembered per output folder (e.g. a build and a batch into the same folder)."""
+
+Signature = dict[str, list[int]]
+
+
+def command_key(argv: Sequence[str], cwd: Path) -> str | None:
+    """What identifies a command's output, or None if it is not one the check answers."""
+    if not argv or argv[0] not in COMMANDS or {"--force", "--help", "-h"} & set(argv):
+        return None
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in UNRELATED:
+            skip = True
+        elif not any(arg.startswith(f"{option}=") for option in UNRELATED):
+            kept.append(arg)
+    return json.dumps([str(cwd), __version__, kept])
+
+
+def output_folder(argv: Sequence[str], cwd: Path) -> Path | None:
+    """The output folder the command writes to, read from ``--out`` and ``--project``."""
+    values: dict[str, str] = {}
+    pending = ""
+    for arg in argv[1:]:
+        if pending:
+            values[pending], pending = arg, ""
+        elif arg in TAKE_VALUE:
+            pending = arg
+        elif arg.startswith("--") and "=" in arg:
+            name, value = arg.split("=", 1)
+            values[name] = value
+    if pending:
+        return None
+    project = cwd / values.get("--project", values.get("-p", "."))
+    return (cwd / values["--out"]) if "--out" in values else project / "output"
+
+
+def signature(paths: Iterable[Path]) -> Signature:
+    """Time and size of each path (-1 for a missing one)."""
+    result: Signature = {}
+    for path in paths:
+        try:
+            status = path.stat()
+            result[str(path)] = [status.st_mtime_ns, status.st_size]
+        except OSError:
+            result[str(path)] = [-1, -1]
+    return result
+
+
+def tree(roots: Iterable[Path]) -> list[Path]:
+    """Every folder and file below the roots (a folder's time changes when a file is added)."""
+    found: list[Path] = []
+    for root in roots:
+        for folder, folders, files in os.walk(root):
+            folders[:] = sorted(f for f in folders if f != "__pycache__")
+            found.append(Path(folder))
+            found += [Path(folder, name) for name in sorted(files)]
+    return found
+
+
+def up_to_date(argv: Sequence[str], cwd: Path) -> dict[str, int] | None:
+    """The recorded counts (files, brands) if the command has nothing to do, else None."""
+    key = command_key(argv, cwd)
+    out = output_folder(argv, cwd)
+    if key is None or out is None:
+        return None
+    try:
+        record = json.loads((out / STAMP_NAME).read_text(encoding="utf-8"))[key]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    roots = [Path(root) for root in record["roots"]]
+    files = [Path(name) for name in record["files"]]
+    if signature([*tree(roots), *files]) != record["inputs"]:
+        return None
+    if signature(out / name for name in record["outputs"]) != record["written"]:
+        return None
+    return record["counts"]
+
+
+def remember(
+    argv: Sequence[str],
+    cwd: Path,
+    out: Path,
+    roots: list[Path],
+    files: list[Path],
+    outputs: list[Path],
+    counts: dict[str, int],
+) -> None:
+    """Record a complete run of the command: what it read and what it wrote."""
+    key = command_key(argv, cwd)
+    if key is None:
+        return
+    roots = [*roots, PACKAGE_DIR]
+    stamp_path = out / STAMP_NAME
+    try:
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamp = {}
+    stamp.pop(key, None)
+    names = [str(path.relative_to(out)) for path in outputs]
+    stamp[key] = {
+        "roots": [str(root) for root in roots],
+        "files": [str(path) for path in files],
+        "inputs": signature([*tree(roots), *files]),
+        "outputs": names,
+        "written": signature(out / name for name in names),
+        "counts": counts,
+    }
+    kept = dict(list(stamp.items())[-KEPT:])
+    write_atomic(stamp_path, json.dumps(kept, separators=(",", ":")).encode())
