@@ -1,7 +1,8 @@
 """Batch brands: a CSV of clients (one brand a row) → brands, checked like brand files.
 
 Columns: id, name, primary, accent, logo, website, email, phone, language. A logo is a path
-relative to the CSV file's folder. Every row is checked before anything is built.
+relative to the CSV file's folder. Every row is checked like a brand file before anything is
+built; a bad row is reported and skipped, so one client's mistake does not hold up the others.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from generator.model import Brand
 COLUMNS = ("id", "name", "primary", "accent", "logo", "website", "email", "phone", "language")
 
 
-def load_brands_csv(path: Path, font_families: list[str], languages: list[str]) -> dict[str, Brand]:
-    """The brands a CSV lists, or :class:`ContentErrors` naming each bad row and column."""
+def load_brands_csv(
+    path: Path, font_families: list[str], languages: list[str]
+) -> tuple[dict[str, Brand], list[ContentError]]:
+    """The good rows' brands, and a problem (line, column) for each bad row.
+
+    Raises :class:`ContentErrors` when the file itself cannot be used (unreadable, no rows,
+    columns missing).
+    """
     errors: list[ContentError] = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -34,6 +41,7 @@ def load_brands_csv(path: Path, font_families: list[str], languages: list[str]) 
         raise ContentErrors([ContentError(path, message, line=1, hint=hint)])
     brands: dict[str, Brand] = {}
     for line, row in enumerate(rows, start=2):
+        found = len(errors)
         brand = _brand(path, line, row, errors)
         if brand is None:
             continue
@@ -42,10 +50,9 @@ def load_brands_csv(path: Path, font_families: list[str], languages: list[str]) 
             errors.append(ContentError(path, problem.message, line, field, problem.hint))
         if brand.id in brands:
             errors.append(ContentError(path, f"brand id {brand.id!r} appears twice", line, "id"))
-        brands[brand.id] = brand
-    if errors:
-        raise ContentErrors(errors)
-    return brands
+        elif len(errors) == found:
+            brands[brand.id] = brand
+    return brands, errors
 
 
 def _brand(path: Path, line: int, row: dict[str, str], errors: list[ContentError]) -> Brand | None:

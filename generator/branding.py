@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
+
+from PIL import Image
 
 from generator.colors import contrast_ratio
 from generator.model import Brand
@@ -116,11 +119,27 @@ def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
         return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG or PNG", _LOGO_HINT)]
     if not path.is_file():
         return [BrandProblem(("logo",), f"no file {brand.logo!r} in {folder.name}/", _LOGO_HINT)]
-    head = path.read_bytes()[:4096]
-    readable = head.startswith(b"\x89PNG") if path.suffix.lower() == ".png" else b"<svg" in head
-    if not readable:
-        return [BrandProblem(("logo",), f"{brand.logo!r} cannot be read as an image", _LOGO_HINT)]
+    problem = _unreadable(path)
+    if problem:
+        message = f"{brand.logo!r} cannot be read as an image: {problem}"
+        return [BrandProblem(("logo",), message, _LOGO_HINT)]
     return []
+
+
+def _unreadable(path: Path) -> str:
+    """Why an SVG or PNG file cannot be shown, or "" when it can."""
+    if path.suffix.lower() == ".svg":
+        try:
+            root = ElementTree.parse(path).getroot()
+        except (ElementTree.ParseError, OSError) as exc:
+            return str(exc)
+        return "" if root.tag.rpartition("}")[2] == "svg" else "its root element is not <svg>"
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    return ""
 
 
 _LOGO_HINT = "put logo.svg or logo.png next to brand.yaml and write logo: logo.svg"

@@ -48,7 +48,8 @@ Outcome = tuple[bytes | None, str | None]
 def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
     """Render jobs of one guide, language and brand together, so that they share work.
 
-    A failure fails only the jobs of its format.
+    A failure fails only the jobs of its format, so one brand's broken logo does not stop a
+    batch of hundreds.
     """
     view_of = partial(build_view, library)
     outcomes: dict[Job, Outcome] = {}
@@ -59,6 +60,9 @@ def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outc
             outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
         except BuildError as exc:
             outcomes.update((job, (None, str(exc))) for job in of_format)
+        except Exception as exc:  # a bug or a broken file: it fails this set, not the batch
+            message = f"unexpected {type(exc).__name__}: {exc}"
+            outcomes.update((job, (None, message)) for job in of_format)
     return [outcomes[job] for job in jobs]
 
 

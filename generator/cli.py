@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -18,11 +19,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
@@ -31,6 +35,9 @@ from generator.model import Checklist, Form, Job, Library, Worksheet
 from generator.output import write_atomic
 from generator.plan import FilterError, Filters, plan, worksheet_variants
 from generator.renderers import FORMATS
+
+if TYPE_CHECKING:
+    from generator.build import BuildResult
 
 EXIT_BUILD_FAILED = 1
 EXIT_INVALID = 2
@@ -165,6 +172,14 @@ def build(
     remember(sys.argv[1:], Path.cwd(), out, roots, [], outputs_of(planned, out), len(brands))
 
 
+class RateColumn(ProgressColumn):
+    """How many items a minute are being finished."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed * 60:,.1f}/min" if speed else "–/min", style="progress.data.speed")
+
+
 def build_and_report(
     library: Library,
     layouts: Layouts,
@@ -172,15 +187,22 @@ def build_and_report(
     out: Path,
     force: bool,
     workers: int,
-    list_files: bool = True,
+    per_brand: bool = False,
 ) -> None:
-    """Build with a progress bar, then show what was written; exit 1 if anything failed."""
+    """Build with a progress bar, then report; exit 1 if anything failed.
+
+    ``per_brand`` (batches): the bar counts brands, and the report sums up per brand instead of
+    listing every file.
+    """
     from generator.build import build as run_build
 
+    remaining = Counter(job.brand for job in planned)
+    unit = "brands" if per_brand else "files"
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("[bold]Building {task.fields[unit]}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
@@ -188,18 +210,25 @@ def build_and_report(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("Building", total=len(planned), current="")
+        total = len(remaining) if per_brand else len(planned)
+        task = progress.add_task("build", total=total, current="", unit=unit)
+
+        def done(job: Job) -> None:
+            remaining[job.brand] -= 1
+            if not per_brand or not remaining[job.brand]:
+                progress.advance(task)
+
         result = run_build(
             library,
             layouts,
             planned,
             out,
-            on_done=lambda job: progress.advance(task),
+            on_done=done,
             on_start=lambda job: progress.update(task, current=str(job.relative_path())),
             force=force,
             workers=workers,
         )
-    if result.written and list_files:
+    if result.written and not per_brand:
         table = Table(title=f"Files written to {out}", title_justify="left")
         table.add_column("file")
         table.add_column("size", justify="right")
@@ -211,10 +240,33 @@ def build_and_report(
         + (f", [red]{len(result.failed)} failed[/red]" if result.failed else "")
         + (" (use --force to rebuild them)" if result.current and not result.written else "")
     )
-    for job, message in result.failed:
-        errors_console.print(f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False)
+    if per_brand:
+        report_brands(planned, result)
+    else:
+        for job, message in result.failed:
+            errors_console.print(
+                f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False
+            )
     if result.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
+
+
+def report_brands(planned: list[Job], result: BuildResult) -> None:
+    """A batch's summary: brands built in full, and for each failed brand its first problem."""
+    failed: dict[str, list[tuple[Job, str]]] = {}
+    for job, message in result.failed:
+        failed.setdefault(job.brand, []).append((job, message))
+    brands = list(dict.fromkeys(job.brand for job in planned))
+    console.print(f"{len(brands) - len(failed)} of {len(brands)} brand(s) complete")
+    for brand_id, failures in failed.items():
+        job, message = failures[0]
+        message = message.removeprefix(f"{job.relative_path()}: ")
+        more = f" (and {len(failures) - 1} more file(s))" if len(failures) > 1 else ""
+        errors_console.print(
+            f"[red]failed[/red] brand {brand_id!r}: {job.filename()}: {message}{more}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def outputs_of(planned: list[Job], out: Path) -> list[Path]:
@@ -258,18 +310,23 @@ def batch(
 ) -> None:
     """Build the full set for every client in a CSV, each under <out>/<id>/.
 
-    Every row is checked first (colours, contrast, logo); an unchanged client is not rebuilt.
+    Every row is checked first (colours, contrast, logo): a bad row is reported with its line
+    and skipped, the other clients still build (exit 2). An unchanged client is not rebuilt; a
+    client whose files fail is named in the summary (exit 1). Each client gets every guide in
+    its language unless --guide/--lang say otherwise.
     """
     from generator.batch import load_brands_csv
 
     library = load_or_exit(project)
     layouts = Layouts.for_project(project)
     try:
-        clients_brands = load_brands_csv(
+        clients_brands, bad_rows = load_brands_csv(
             clients.resolve(), list(layouts.font_families), sorted(library.ui)
         )
     except ContentErrors as exc:
         exit_invalid(exc.errors)
+    if not clients_brands:
+        exit_invalid(bad_rows, summary="no client could be read; nothing built.")
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
     roots = [*layouts.folders, *layouts.content_folders]
     layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
@@ -277,7 +334,15 @@ def batch(
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
     console.print(f"{len(clients_brands)} brand(s), {len(planned)} file(s)")
-    build_and_report(library, layouts, planned, out, force, jobs, list_files=False)
+    if bad_rows:
+        lines = sorted({error.line for error in bad_rows if error.line})
+        console.print(f"[yellow]skipping the rows on line(s) {', '.join(map(str, lines))}[/]")
+    try:
+        build_and_report(library, layouts, planned, out, force, jobs, per_brand=True)
+    finally:
+        if bad_rows:
+            summary = f"{len(bad_rows)} problem(s) in {clients.name}: those clients were skipped."
+            exit_invalid(bad_rows, summary=summary)
     logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
     inputs = [clients.resolve(), *logos]
     outputs = outputs_of(planned, out)

@@ -176,10 +176,49 @@ def test_batch_builds_every_client_and_rebuilds_only_a_changed_one(tmp_path: Pat
     assert "8 written, 8 up to date" in second.stdout, second.stdout
 
 
-def test_batch_refuses_a_bad_row_naming_the_line_and_builds_nothing(tmp_path: Path) -> None:
+EXTERNAL_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+    '<image href="https://example.com/logo.png" width="40" height="10"/></svg>'
+)
+
+
+def test_one_clients_failure_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
+    """A bad row is skipped (exit 2); a logo that fails only when drawn fails its brand alone."""
+    shutil.copy(BRANDED / "content/brands/acme/logo.svg", tmp_path / "acme.svg")
+    (tmp_path / "external.svg").write_text(EXTERNAL_LOGO, encoding="utf-8")
+    rows = CLIENTS.replace("#14532D", "#FFFF00")  # nord: yellow on white, unreadable
+    rows += "fjarr,Fjärr AB,#1E3A8A,#FACC15,external.svg,fjarr.example,,,sv\n"
     clients = tmp_path / "clients.csv"
-    clients.write_text(CLIENTS.replace("#14532D", "#FFFF00"), encoding="utf-8")
-    result = run_cli("batch", str(clients), "--out", str(tmp_path / "out"))
+    clients.write_text(rows, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(clients), "--guide", "kundresan", "--lang", "sv", "--out", str(out)
+    )
     assert result.returncode == 2
     assert "clients.csv:3: colors.primary: contrast" in result.stderr
-    assert not (tmp_path / "out").exists()
+    assert not (out / "nord").exists()
+    assert "failed brand 'fjarr': kundresan.pdf:" in result.stderr
+    assert "1 of 2 brand(s) complete" in result.stdout
+    assert len(list((out / "acme" / "sv").iterdir())) == 8
+    for pdf in (out / "acme" / "sv").glob("*.pdf"):
+        assert PdfReader(pdf).pages
+    assert not list((out / "fjarr").rglob("*.pdf"))  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect', "cannot be read as an image: "),
+        (b"\x89PNG\r\n\x1a\nnot really", "cannot be read as an image: "),
+    ],
+)
+def test_a_client_logo_that_cannot_be_read_is_refused(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    name = "logo.svg" if content.startswith(b"<svg") else "logo.png"
+    (tmp_path / name).write_bytes(content)
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CLIENTS.replace("acme.svg", name), encoding="utf-8")
+    result = run_cli("batch", str(clients), "--lang", "nb", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"clients.csv:2: logo: '{name}' {message}" in result.stderr

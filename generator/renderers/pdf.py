@@ -46,7 +46,8 @@ def errors_fail_the_build(what: str) -> Iterator[None]:
     finally:
         WEASYPRINT_LOGGER.removeHandler(handler)
     if handler.messages:
-        raise BuildError(f"{what}: WeasyPrint reported: {'; '.join(handler.messages)}")
+        messages = "; ".join(dict.fromkeys(handler.messages))
+        raise BuildError(f"{what}: WeasyPrint reported: {messages}")
 
 
 def render_html(view: DocumentView, layouts: Layouts) -> str:
