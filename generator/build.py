@@ -143,7 +143,7 @@ def _render_sets(
                 finish(pending, future.result())
 
 
-WORKER_SETS = 5
+WORKER_SETS = 20
 """Sets (a guide's documents for one brand and language, about 8) a worker renders before it is
 replaced by a fresh process, which keeps its memory in bounds."""
 _WORKER: dict[str, object] = {}
