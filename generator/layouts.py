@@ -89,8 +89,10 @@ FONT_STYLES = {
     "italic": (400, "italic"),
     "semibold": (600, "normal"),
     "bold": (700, "normal"),
+    "variable": ("200 900", "normal"),
+    "variable-italic": ("200 900", "italic"),
 }
-"""The styles a font family may provide, as CSS weight and style."""
+"""The styles a font family may provide, as CSS weight (a range for a variable font) and style."""
 
 
 def brand_font_files(folder: Path, family: str) -> dict[str, Path]:

@@ -143,6 +143,29 @@ def test_a_brand_builds_in_its_own_language_unless_told_otherwise(tmp_path: Path
     assert {p.parent.name for p in (tmp_path / "told").rglob("*.xlsx")} == {"en"}
 
 
+ISSUE_BRAND = """\
+name: Example Agency AB
+colors: {primary: "#1F4E79", accent: "#F2A900", text: "#222222", background: "#FFFFFF"}
+fonts: {heading: Inter, body: Source Sans 3}
+contact: {website: example.se, email: hej@example.se, phone: "+46 70 000 00 00"}
+language: sv
+footer: "© Example Agency AB"
+"""
+
+
+def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> None:
+    brand = tmp_path / "content/brands/example/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text(ISSUE_BRAND, encoding="utf-8")
+    args = ("--brand", "example", "--guide", "kundresan", "--format", "pdf", "--variant", "blank")
+    result = run_cli("build", "--project", str(tmp_path), *args)
+    assert result.returncode == 0, result.stderr
+    sheet = PdfReader(tmp_path / "output/example/sv/kundresan-worksheet-blank.pdf")
+    fonts = {f["/BaseFont"].split("+")[1] for f in sheet.pages[0]["/Resources"]["/Font"].values()}
+    assert {"Source-Sans-3,", "Source-Sans-3-Bold"} <= fonts, fonts  # body text and row labels
+    assert "Inter-Bold" in fonts  # the heading family
+
+
 def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Path) -> None:
     created = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path), "--name", "Kund AB")
     assert created.returncode == 0, created.stderr
