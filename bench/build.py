@@ -1,8 +1,9 @@
 """Benchmark of ``journeykit build`` for the Kundresan guide (a benchmark, not a test).
 
-Prints the wall time of the whole command, the median render time of each output, and the ratio
-of our PDF step (layouts + WeasyPrint with the project fetcher and error checks) to WeasyPrint's
-own ``write_pdf`` on the same HTML. Compare ratios within one run: this machine is shared.
+Prints the wall time of the whole command, the median render time of each output, the time of a
+language's documents rendered as one set against one by one, and the ratio of our PDF step
+(layouts + WeasyPrint with the project fetcher and error checks) to WeasyPrint's own
+``write_pdf`` on the same HTML. Compare ratios within one run: this machine is shared.
 
     .venv/bin/python bench/build.py [--repeat 5]
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from generator.build import render
+from generator.build import render, render_set
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
@@ -72,6 +73,20 @@ def main() -> None:
         total += seconds
         print(f"  {job.relative_path()!s:48} {seconds * 1000:7.0f} ms")
     print(f"  {'all ' + str(len(jobs)) + ' outputs':48} {total * 1000:7.0f} ms")
+
+    print("\none language's documents rendered as a set (worksheet PDFs copied from the guide's")
+    print("pages) vs one by one, in turn:")
+    for language in ("sv", "en"):
+        one_set = [job for job in jobs if job.language == language]
+        together, apart = timed_pair(
+            lambda s=one_set: render_set(library, layouts, s),
+            lambda s=one_set: [render(library, layouts, job) for job in s],
+            args.repeat,
+        )
+        print(
+            f"  {language}: {len(one_set)} files, as a set {together:.2f} s, one by one "
+            f"{apart:.2f} s, ratio {together / apart:.2f}"
+        )
 
     print("\nour PDF step (Jinja layouts + WeasyPrint with our fetcher and checks) vs")
     print("WeasyPrint's own write_pdf on the same HTML with the same options (tagged PDF):")
