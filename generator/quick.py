@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.output import write_atomic
 from generator.paths import PACKAGE_DIR
 
 STAMP_NAME = ".journeykit-stamp.json"
@@ -64,26 +63,30 @@ def output_folder(argv: Sequence[str], cwd: Path) -> Path | None:
     return (cwd / values["--out"]) if "--out" in values else project / "output"
 
 
-def signature(paths: Iterable[Path]) -> Signature:
-    """Time and size of each path (-1 for a missing one)."""
+def signature(paths: Iterable[str], base: str = "") -> Signature:
+    """Time and size of each path, joined to ``base`` (-1 for a missing one).
+
+    Plain strings and ``os.stat``: for thousands of outputs, pathlib would cost more than the
+    file system does.
+    """
     result: Signature = {}
     for path in paths:
         try:
-            status = path.stat()
-            result[str(path)] = [status.st_mtime_ns, status.st_size]
+            status = os.stat(os.path.join(base, path))
+            result[path] = [status.st_mtime_ns, status.st_size]
         except OSError:
-            result[str(path)] = [-1, -1]
+            result[path] = [-1, -1]
     return result
 
 
-def tree(roots: Iterable[Path]) -> list[Path]:
+def tree(roots: Iterable[str]) -> list[str]:
     """Every folder and file below the roots (a folder's time changes when a file is added)."""
-    found: list[Path] = []
+    found: list[str] = []
     for root in roots:
         for folder, folders, files in os.walk(root):
             folders[:] = sorted(f for f in folders if f != "__pycache__")
-            found.append(Path(folder))
-            found += [Path(folder, name) for name in sorted(files)]
+            found.append(folder)
+            found += [os.path.join(folder, name) for name in sorted(files)]
     return found
 
 
@@ -97,11 +100,9 @@ def up_to_date(argv: Sequence[str], cwd: Path) -> dict[str, int] | None:
         record = json.loads((out / STAMP_NAME).read_text(encoding="utf-8"))[key]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    roots = [Path(root) for root in record["roots"]]
-    files = [Path(name) for name in record["files"]]
-    if signature([*tree(roots), *files]) != record["inputs"]:
+    if signature([*tree(record["roots"]), *record["files"]]) != record["inputs"]:
         return None
-    if signature(out / name for name in record["outputs"]) != record["written"]:
+    if signature(record["written"], str(out)) != record["written"]:
         return None
     return record["counts"]
 
@@ -116,23 +117,24 @@ def remember(
     counts: dict[str, int],
 ) -> None:
     """Record a complete run of the command: what it read and what it wrote."""
+    from generator.output import write_atomic
+
     key = command_key(argv, cwd)
     if key is None:
         return
-    roots = [*roots, PACKAGE_DIR]
+    root_names = [str(root) for root in [*roots, PACKAGE_DIR]]
+    file_names = [str(path) for path in files]
     stamp_path = out / STAMP_NAME
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stamp = {}
     stamp.pop(key, None)
-    names = [str(path.relative_to(out)) for path in outputs]
     stamp[key] = {
-        "roots": [str(root) for root in roots],
-        "files": [str(path) for path in files],
-        "inputs": signature([*tree(roots), *files]),
-        "outputs": names,
-        "written": signature(out / name for name in names),
+        "roots": root_names,
+        "files": file_names,
+        "inputs": signature([*tree(root_names), *file_names]),
+        "written": signature((str(path.relative_to(out)) for path in outputs), str(out)),
         "counts": counts,
     }
     kept = dict(list(stamp.items())[-KEPT:])

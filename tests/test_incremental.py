@@ -12,12 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
 from tests.conftest import ROOT, run_cli
 
 ARGS = ("--guide", "kundresan", "--lang", "sv")
+CSV_HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
 
 
 def build(project: Path, out: Path, *extra: str) -> str:
@@ -58,13 +61,11 @@ def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> 
     assert changed == {"default/sv/kundresan.pdf", "default/sv/kundresan.docx"}
 
 
-def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
-    """Two languages, one worker: 16 files in two sets, killed once the first set is written."""
-    out = tmp_path / "out"
-    both = ("--guide", "kundresan", "--lang", "sv", "--lang", "en", "--jobs", "1")
-    command = [sys.executable, "-m", "generator", "build", "--out", str(out), *both]
+def kill_half_way(args: list[str], out: Path) -> int:
+    """Start ``journeykit <args>``, SIGKILL it and its workers once two files are done, and
+    return how many files were finished by then."""
     process = subprocess.Popen(
-        command,
+        [sys.executable, "-m", "generator", *args],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -77,17 +78,51 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    done_before = len(Manifest(out).entries)
-    assert 0 < done_before < 16, "the build should have been stopped half way"
+    return len(Manifest(out).entries)
 
-    result = run_cli("build", "--out", str(out), *both)
-    assert f"{16 - done_before} written, {done_before} up to date" in result.stdout
-    files = sorted(out.rglob("*.*"))
+
+def assert_every_file_is_valid(out: Path, count: int) -> None:
+    """``count`` files, none half-written, each opened by the reader of its format."""
+    files = [f for f in out.rglob("*.*") if not f.name.startswith(".journeykit")]
     assert not [f for f in files if f.name.endswith(".tmp")]  # nothing half-written left
-    for pdf in (f for f in files if f.suffix == ".pdf"):
-        assert len(PdfReader(pdf).pages) >= 1
-    assert len(json.loads((out / MANIFEST_NAME).read_text())) == 16
+    assert len(files) == count
+    for path in files:
+        if path.suffix == ".pdf":
+            assert len(PdfReader(path).pages) >= 1
+        elif path.suffix == ".docx":
+            assert DocxDocument(str(path)).paragraphs
+        else:
+            assert load_workbook(path).active.max_row > 1
+    assert len(json.loads((out / MANIFEST_NAME).read_text())) == count
     assert not (out / JOURNAL_NAME).exists()  # folded into the manifest
+
+
+def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
+    """Two languages, one worker: 16 files in two sets, killed once the first files are done."""
+    out = tmp_path / "out"
+    args = ["build", "--out", str(out), "--guide", "kundresan", "--lang", "sv", "--lang", "en"]
+    args += ["--jobs", "1"]
+    done_before = kill_half_way(args, out)
+    assert 0 < done_before < 16, "the build should have been stopped half way"
+    result = run_cli(*args)
+    assert f"{16 - done_before} written, {done_before} up to date" in result.stdout
+    assert_every_file_is_valid(out, 16)
+
+
+def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
+    """Four clients on two workers (32 files), killed with its workers, then run again."""
+    clients = tmp_path / "clients.csv"
+    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,sv" for n in range(4)]
+    clients.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(clients), "--guide", "kundresan", "--out", str(out), "--jobs", "2"]
+    done_before = kill_half_way(args, out)
+    assert 0 < done_before < 32, "the batch should have been stopped half way"
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert f"{32 - done_before} written, {done_before} up to date" in result.stdout
+    assert "4 of 4 brand(s) complete" in result.stdout
+    assert_every_file_is_valid(out, 32)
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: Path) -> None:
