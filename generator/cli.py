@@ -34,6 +34,8 @@ from generator.loading import ID_HINT, load_library
 from generator.model import Checklist, Form, Job, Library, Worksheet
 from generator.output import write_atomic
 from generator.plan import FilterError, Filters, plan, worksheet_variants
+from generator.quick import Inputs
+from generator.quick import remember as record
 from generator.renderers import FORMATS
 
 if TYPE_CHECKING:
@@ -161,15 +163,15 @@ def build(
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
 
+    layouts = Layouts.for_project(project)
+    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [])
     library = load_or_exit(project)
     brands = sorted(library.brands) if brand == "all" else [brand]
     filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
-    layouts = Layouts.for_project(project)
     build_and_report(library, layouts, planned, out, force, jobs)
-    roots = [*layouts.folders, *layouts.content_folders]
-    remember(sys.argv[1:], Path.cwd(), out, roots, [], outputs_of(planned, out), len(brands))
+    remember(out, inputs, planned, len(brands))
 
 
 class RateColumn(ProgressColumn):
@@ -274,20 +276,10 @@ def outputs_of(planned: list[Job], out: Path) -> list[Path]:
     return [out / job.relative_path() for job in planned]
 
 
-def remember(
-    argv: list[str],
-    cwd: Path,
-    out: Path,
-    roots: list[Path],
-    files: list[Path],
-    outputs: list[Path],
-    brands: int,
-) -> None:
+def remember(out: Path, inputs: Inputs, planned: list[Job], brands: int) -> None:
     """Let the quick check answer this command next time if nothing it read or wrote changes."""
-    from generator.quick import remember as record
-
-    counts = {"files": len(outputs), "brands": brands}
-    record(argv, cwd, out, roots, files, outputs, counts)
+    counts = {"files": len(planned), "brands": brands}
+    record(sys.argv[1:], Path.cwd(), out, inputs, outputs_of(planned, out), counts)
 
 
 @app.command()
@@ -317,8 +309,10 @@ def batch(
     """
     from generator.batch import load_brands_csv
 
-    library = load_or_exit(project)
     layouts = Layouts.for_project(project)
+    roots = [*layouts.folders, *layouts.content_folders]
+    inputs = Inputs.now(roots, [clients.resolve()])
+    library = load_or_exit(project)
     try:
         clients_brands, bad_rows = load_brands_csv(
             clients.resolve(), list(layouts.font_families), sorted(library.ui)
@@ -328,7 +322,8 @@ def batch(
     if not clients_brands:
         exit_invalid(bad_rows, summary="no client could be read; nothing built.")
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
-    roots = [*layouts.folders, *layouts.content_folders]
+    logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
+    inputs = inputs.adding(logos)
     layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
     filters = Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
     planned = plan_or_exit(library, filters)
@@ -343,10 +338,7 @@ def batch(
         if bad_rows:
             summary = f"{len(bad_rows)} problem(s) in {clients.name}: those clients were skipped."
             exit_invalid(bad_rows, summary=summary)
-    logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
-    inputs = [clients.resolve(), *logos]
-    outputs = outputs_of(planned, out)
-    remember(sys.argv[1:], Path.cwd(), out, roots, inputs, outputs, len(clients_brands))
+    remember(out, inputs, planned, len(clients_brands))
 
 
 @app.command("list")

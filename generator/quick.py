@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
@@ -107,12 +108,33 @@ def up_to_date(argv: Sequence[str], cwd: Path) -> dict[str, int] | None:
     return record["counts"]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a command reads: folders walked whole and single files, with their signature as
+    they were when the command started (a file edited during the build is then seen as changed
+    next time)."""
+
+    roots: list[str]
+    files: list[str]
+    signature: Signature
+
+    @classmethod
+    def now(cls, roots: list[Path], files: list[Path]) -> Inputs:
+        root_names = [str(root) for root in [*roots, PACKAGE_DIR]]
+        file_names = [str(path) for path in files]
+        return cls(root_names, file_names, signature([*tree(root_names), *file_names]))
+
+    def adding(self, files: list[Path]) -> Inputs:
+        """These inputs and more files, as the files are now."""
+        names = [str(path) for path in files]
+        return Inputs(self.roots, [*self.files, *names], {**self.signature, **signature(names)})
+
+
 def remember(
     argv: Sequence[str],
     cwd: Path,
     out: Path,
-    roots: list[Path],
-    files: list[Path],
+    inputs: Inputs,
     outputs: list[Path],
     counts: dict[str, int],
 ) -> None:
@@ -122,8 +144,6 @@ def remember(
     key = command_key(argv, cwd)
     if key is None:
         return
-    root_names = [str(root) for root in [*roots, PACKAGE_DIR]]
-    file_names = [str(path) for path in files]
     stamp_path = out / STAMP_NAME
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
@@ -131,9 +151,9 @@ def remember(
         stamp = {}
     stamp.pop(key, None)
     stamp[key] = {
-        "roots": root_names,
-        "files": file_names,
-        "inputs": signature([*tree(root_names), *file_names]),
+        "roots": inputs.roots,
+        "files": inputs.files,
+        "inputs": inputs.signature,
         "written": signature((str(path.relative_to(out)) for path in outputs), str(out)),
         "counts": counts,
     }

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
+from generator.quick import Inputs, remember, up_to_date
 from tests.conftest import ROOT, run_cli
 
 ARGS = ("--guide", "kundresan", "--lang", "sv")
@@ -172,3 +173,24 @@ def test_a_new_content_file_sends_a_repeated_build_to_the_full_check(tmp_path: P
     )
     assert "0 written, 8 up to date" in again.stdout
     assert "generator.loading" in imported(again.stderr)
+
+
+def test_a_file_edited_during_a_build_is_not_trusted_next_time(tmp_path: Path) -> None:
+    """The quick check records the inputs as they were when the command started."""
+    content = tmp_path / "content"
+    content.mkdir()
+    section = content / "intro.sv.md"
+    section.write_text("Före\n", encoding="utf-8")
+    out = tmp_path / "out"
+    written = out / "default" / "sv" / "guide.pdf"
+    written.parent.mkdir(parents=True)
+    argv = ["build", "--out", str(out)]
+    inputs = Inputs.now([content], [])
+    section.write_text("Efter, längre\n", encoding="utf-8")  # edited while the build runs
+    written.write_bytes(b"%PDF")
+    remember(argv, tmp_path, out, inputs, [written], {"files": 1, "brands": 1})
+    assert up_to_date(argv, tmp_path) is None
+
+    remember(argv, tmp_path, out, Inputs.now([content], []), [written], {"files": 1, "brands": 1})
+    assert up_to_date(argv, tmp_path) == {"files": 1, "brands": 1}
+    assert up_to_date([*argv, "--force"], tmp_path) is None
