@@ -20,9 +20,11 @@ from generator.errors import BuildError
 from generator.layouts import FONT_STYLES, Layouts, brand_font_files
 from generator.renderers import ViewOf
 from generator.renderers.fetcher import ProjectFetcher
+from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
 
 WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
+fix_font_times()  # identical bytes even where WeasyPrint falls back to fontTools for subsetting
 
 
 class _Collect(logging.Handler):
