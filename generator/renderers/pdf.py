@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from copy import copy
 
 from weasyprint import HTML
-from weasyprint.document import Document, DocumentMetadata, Page
+from weasyprint.document import Document, DocumentMetadata
 from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView
@@ -123,33 +123,28 @@ def render_many(views: list[DocumentView], layouts: Layouts, view_of: ViewOf) ->
     A worksheet the guide shows is not laid out again: its PDF is a copy of the guide's page
     (always, so its bytes never depend on what else was built in the same run).
     """
-    by_job = {view.job: view for view in views}
     guide_view = next((v for v in views if v.job.document == "guide"), None)
-    if guide_view is None and any(v.job.document == "worksheet" for v in views):
-        guide_view = view_of(views[0].job.guide_job())
-    guide_pages: dict[str, list[Page]] = {}
-    guide = None
-    if guide_view is not None and (guide_view.job in by_job or _shows_any(guide_view, views)):
-        what = str(guide_view.job.relative_path())
-        guide = lay_out(render_html(guide_view, layouts), layouts, what)
-        guide_pages = {anchor: [page] for page in guide.pages for anchor in page.anchors}
-    results = []
-    for view in views:
+    guide_view = guide_view or view_of(views[0].job.guide_job())
+    shown = {block.anchor for block in guide_view.blocks if block.kind != "section"}
+    wanted = guide_view in views or any(
+        v.job.document == "worksheet" and v.worksheet.anchor in shown for v in views
+    )
+    what = str(guide_view.job.relative_path())
+    guide = lay_out(render_html(guide_view, layouts), layouts, what) if wanted else None
+    pages = {anchor: page for page in guide.pages for anchor in page.anchors} if guide else {}
+
+    def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
-        if guide is not None and view.job.document == "guide":
-            results.append(write(guide, what))
-        elif guide is not None and view.worksheet.anchor in guide_pages:
-            sheet = guide.copy(guide_pages[view.worksheet.anchor])
-            sheet.metadata = titled(guide.metadata, view.title)
-            results.append(write(sheet, what))
-        else:
-            results.append(render(view, layouts))
-    return results
+        if guide is not None and view is guide_view:
+            return write(guide, what)
+        page = pages.get(view.worksheet.anchor)
+        if guide is None or page is None:
+            return render(view, layouts)
+        sheet = guide.copy([page])
+        sheet.metadata = titled(guide.metadata, view.title)
+        return write(sheet, what)
 
-
-def _shows_any(guide_view: DocumentView, views: list[DocumentView]) -> bool:
-    anchors = {block.anchor for block in guide_view.blocks if block.kind != "section"}
-    return any(v.job.document == "worksheet" and v.worksheet.anchor in anchors for v in views)
+    return [one(view) for view in views]
 
 
 def titled(metadata: DocumentMetadata, title: str) -> DocumentMetadata:
