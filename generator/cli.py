@@ -170,7 +170,7 @@ def build(
     filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
-    build_and_report(library, layouts, planned, out, force, jobs)
+    build_and_report(library, layouts, planned, out, force, jobs, per_brand=len(brands) > 1)
     remember(out, inputs, planned, len(brands))
 
 

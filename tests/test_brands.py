@@ -166,6 +166,18 @@ def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> 
     assert "Inter-Bold" in fonts  # the heading family
 
 
+def test_a_brand_with_nothing_in_its_language_is_warned_about(tmp_path: Path) -> None:
+    brand = tmp_path / "content/brands/norsk/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
+    args = ("--project", str(tmp_path), "--brand", "all", "--guide", "kundresan")
+    result = run_cli("build", *args, "--format", "xlsx")
+    assert result.returncode == 0, result.stderr
+    assert "brand 'norsk': no selected guide is written in 'nb'" in result.stderr
+    assert "1 of 1 brand(s) complete" in result.stdout  # the default brand, in sv and en
+    assert not (tmp_path / "output" / "norsk").exists()
+
+
 def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Path) -> None:
     created = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path), "--name", "Kund AB")
     assert created.returncode == 0, created.stderr
