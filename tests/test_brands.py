@@ -70,6 +70,11 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
     assert sheet["B2"].fill.fgColor.rgb.endswith(ACME)
     assert sheet._images  # the logo in the title row
     assert workbook.properties.creator == "Acme Rådgivning AB"
+    assert sheet.oddFooter.left.text == "© Acme Rådgivning AB"  # the brand's footer line
+    assert sheet.oddFooter.center.text == "acme.example"
+    with ZipFile(folder / "kundresan.docx") as docx:
+        footers = [docx.read(n).decode() for n in docx.namelist() if "footer" in n]
+        assert any("© Acme Rådgivning AB" in footer for footer in footers)
 
 
 def test_two_brands_differ_and_a_rebuild_is_identical(

@@ -351,7 +351,8 @@ def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, las
 def _set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
-    """A4, one page wide, titles repeated, brand and page number in the footer."""
+    """A4, one page wide, titles repeated; the brand's footer line (or name), website and the
+    page number in the print footer."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -364,9 +365,10 @@ def _set_print(
     sheet.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:A"
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
-    sheet.oddFooter.left.text = view.brand.name
+    sheet.oddFooter.left.text = view.brand.footer or view.brand.name
+    sheet.oddFooter.center.text = view.brand.contact.website
     sheet.oddFooter.right.text = "&P / &N"
-    for part in (sheet.oddFooter.left, sheet.oddFooter.right):
+    for part in (sheet.oddFooter.left, sheet.oddFooter.center, sheet.oddFooter.right):
         part.size = 8
         part.font = view.brand.fonts.body
 
