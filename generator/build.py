@@ -79,13 +79,15 @@ def build(
     """Render and write every job below ``out`` whose inputs changed; failures are collected.
 
     Jobs of one guide, language and brand are rendered together (a worksheet PDF is a page of
-    its guide's). With several workers, sets render in worker processes (recycled every few
-    dozen documents, since WeasyPrint and python-docx keep memory); this process alone writes.
+    its guide's). With several workers, sets render in worker processes (replaced every
+    :data:`WORKER_SETS` sets, since WeasyPrint and python-docx keep memory); this process alone
+    writes.
     """
     result = BuildResult()
     remove_stale_temporaries(out)
     hasher = InputHasher(library, layouts.content_folders, layouts.folders)
     manifest = Manifest(out)
+    manifest.save()  # fold in what a killed build journalled, so this build's journal is fresh
     todo: dict[tuple[str, str, str], list[tuple[Job, str]]] = {}
     for job in jobs:
         digest = hasher.job(job)
