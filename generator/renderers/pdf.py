@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from copy import copy
 
 from weasyprint import HTML
-from weasyprint.document import Document, DocumentMetadata
+from weasyprint.document import Document, DocumentMetadata, Page
 from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView
@@ -131,20 +131,37 @@ def render_many(views: list[DocumentView], layouts: Layouts, view_of: ViewOf) ->
     )
     what = str(guide_view.job.relative_path())
     guide = lay_out(render_html(guide_view, layouts), layouts, what) if wanted else None
-    pages = {anchor: page for page in guide.pages for anchor in page.anchors} if guide else {}
+    pages = pages_by_anchor(guide.pages) if guide else {}
 
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
         if guide is not None and view is guide_view:
             return write(guide, what)
-        page = pages.get(view.worksheet.anchor)
-        if guide is None or page is None:
+        sheet_pages = pages.get(view.worksheet.anchor)
+        if guide is None or sheet_pages is None:
             return render(view, layouts)
-        sheet = guide.copy([page])
+        sheet = guide.copy(sheet_pages)
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)
 
     return [one(view) for view in views]
+
+
+def pages_by_anchor(pages: list[Page]) -> dict[str, list[Page]]:
+    """Each anchor's pages: those its element is on, and any after them that start nothing new.
+
+    Every block of a guide has an anchor, and WeasyPrint lists an anchor on each page its
+    element runs over, so a worksheet that did not fit its page is copied whole (and its test
+    of fitting one page sees it).
+    """
+    spans: dict[str, list[Page]] = {}
+    running: list[list[Page]] = []
+    for page in pages:
+        if page.anchors:
+            running = [spans.setdefault(anchor, []) for anchor in page.anchors]
+        for span in running:
+            span.append(page)
+    return spans
 
 
 def titled(metadata: DocumentMetadata, title: str) -> DocumentMetadata:
