@@ -72,6 +72,8 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
     assert workbook.properties.creator == "Acme Rådgivning AB"
     assert sheet.oddFooter.left.text == "© Acme Rådgivning AB"  # the brand's footer line
     assert sheet.oddFooter.center.text == "acme.example"
+    assert sheet.oddHeader.right.text == "Acme Rådgivning AB"
+    assert sheet.oddHeader.right.color == ACME
     with ZipFile(folder / "kundresan.docx") as docx:
         footers = [docx.read(n).decode() for n in docx.namelist() if "footer" in n]
         assert any("© Acme Rådgivning AB" in footer for footer in footers)

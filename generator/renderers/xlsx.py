@@ -351,8 +351,9 @@ def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, las
 def _set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
-    """A4, one page wide, titles repeated; the brand's footer line (or name), website and the
-    page number in the print footer."""
+    """A4, one page wide, titles repeated; as on the PDF's pages, the guide's title and the
+    brand's name in the print header, its footer line (or name), website and the page number
+    in the print footer."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -365,12 +366,16 @@ def _set_print(
     sheet.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:A"
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    sheet.oddHeader.left.text = view.guide.title
+    sheet.oddHeader.right.text = view.brand.name
     sheet.oddFooter.left.text = view.brand.footer or view.brand.name
     sheet.oddFooter.center.text = view.brand.contact.website
     sheet.oddFooter.right.text = "&P / &N"
-    for part in (sheet.oddFooter.left, sheet.oddFooter.center, sheet.oddFooter.right):
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    for part in (header.left, header.right, footer.left, footer.center, footer.right):
         part.size = 8
         part.font = view.brand.fonts.body
+    header.right.color = view.brand.colors.primary.lstrip("#")
 
 
 def _set_properties(workbook: Workbook, view: DocumentView) -> None:
