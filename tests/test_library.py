@@ -95,19 +95,6 @@ def test_every_output_holds_its_worksheets_and_entries(
     assert words
     missing = [word for word in words if squash(word) not in text]
     assert not missing
-
-
-PDF_WORKSHEETS = [
-    (name, job) for name, job in CASES if job.document == "worksheet" and job.format == "pdf"
-]
-
-
-@pytest.mark.parametrize(
-    ("project", "job"), PDF_WORKSHEETS, ids=[f"{n}:{j.relative_path()}" for n, j in PDF_WORKSHEETS]
-)
-def test_every_worksheet_pdf_prints_on_one_page(
-    every_output: Path, minimal_output: Path, project: str, job: Job
-) -> None:
-    """A worksheet PDF is its page of the guide, copied whole: one that ran over would show."""
-    out = every_output if project == "shipped" else minimal_output
-    assert len(PdfReader(out / job.relative_path()).pages) == 1
+    if job.document == "worksheet" and job.format == "pdf":
+        # a copy of its page in the guide, whole: a worksheet that ran over would show here
+        assert len(PdfReader(out / job.relative_path()).pages) == 1
