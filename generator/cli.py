@@ -274,15 +274,11 @@ def report_brands(planned: list[Job], result: BuildResult) -> None:
         )
 
 
-def outputs_of(planned: list[Job], out: Path) -> list[Path]:
-    """The files the jobs make."""
-    return [out / job.relative_path() for job in planned]
-
-
 def remember(out: Path, inputs: Inputs, planned: list[Job], brands: int) -> None:
     """Let the quick check answer this command next time if nothing it read or wrote changes."""
+    outputs = [out / job.relative_path() for job in planned]
     counts = {"files": len(planned), "brands": brands}
-    record(sys.argv[1:], Path.cwd(), out, inputs, outputs_of(planned, out), counts)
+    record(sys.argv[1:], Path.cwd(), out, inputs, outputs, counts)
 
 
 @app.command()
@@ -312,13 +308,13 @@ def batch(
     """
     from generator.batch import load_brands_csv
 
+    clients = clients.resolve()
     layouts = Layouts.for_project(project)
-    roots = [*layouts.folders, *layouts.content_folders]
-    inputs = Inputs.now(roots, [clients.resolve()])
+    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [clients])
     library = load_or_exit(project)
     try:
         clients_brands, bad_rows = load_brands_csv(
-            clients.resolve(), list(layouts.font_families), sorted(library.ui)
+            clients, list(layouts.font_families), sorted(library.ui)
         )
     except ContentErrors as exc:
         exit_invalid(exc.errors)
@@ -327,7 +323,7 @@ def batch(
     library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
     logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
     inputs = inputs.adding(logos)
-    layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.resolve().parent])
+    layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.parent])
     filters = Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
     planned = plan_or_exit(library, filters)
     out = (out or project / "output").resolve()
@@ -337,10 +333,12 @@ def batch(
         console.print(f"[yellow]skipping the rows on line(s) {', '.join(map(str, lines))}[/]")
     try:
         build_and_report(library, layouts, planned, out, force, jobs, per_brand=True)
-    finally:
-        if bad_rows:
-            summary = f"{len(bad_rows)} problem(s) in {clients.name}: those clients were skipped."
-            exit_invalid(bad_rows, summary=summary)
+    except typer.Exit:
+        if not bad_rows:
+            raise  # a failed brand: exit 1, unless bad rows make it 2 below
+    if bad_rows:
+        summary = f"{len(bad_rows)} problem(s) in {clients.name}: those clients were skipped."
+        exit_invalid(bad_rows, summary=summary)
     remember(out, inputs, planned, len(clients_brands))
 
 

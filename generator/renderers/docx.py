@@ -210,39 +210,28 @@ def word_language(language: str) -> str:
     return locale_of(language).replace("_", "-")
 
 
-_STYLE_IDS: WeakKeyDictionary[Part, dict[str, str | None]] = WeakKeyDictionary()
+_STYLES: WeakKeyDictionary[Part, dict[str, BaseStyle]] = WeakKeyDictionary()
 
 
-def style_ids(part: Part) -> dict[str, str | None]:
-    """Style name → id in a document (None for the default paragraph style), read once."""
-    ids = _STYLE_IDS.get(part)
-    if ids is None:
-        styles = part.styles  # type: ignore[attr-defined]
-        default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        ids = {s.name: None if s == default else s.style_id for s in styles}
-        _STYLE_IDS[part] = ids
-    return ids
+def named_styles(part: Part) -> dict[str, BaseStyle]:
+    """A document's styles by name, read once (python-docx's lookups by name scan them all);
+    :func:`style` adds the styles it creates."""
+    styles = _STYLES.get(part)
+    if styles is None:
+        every = part.styles  # type: ignore[attr-defined]
+        styles = _STYLES[part] = {style.name: style for style in every}
+    return styles
 
 
 def styled(item: StyledItem, name: str) -> StyledItem:
     """Give a paragraph or a run the style ``name``; returns it.
 
     python-docx's own ``item.style = name`` scans every style of the document twice per call,
-    which made it most of the cost of a guide; styles are set up before any text is written.
+    which made it most of the cost of a guide. A default style is left implicit, as Word does.
     """
-    item._element.style = style_ids(item.part)[name]
+    target = named_styles(item.part)[name]
+    item._element.style = None if target.element.default else target.style_id
     return item
-
-
-_STYLES: WeakKeyDictionary[Part, dict[str, BaseStyle]] = WeakKeyDictionary()
-
-
-def named_styles(document: Document) -> dict[str, BaseStyle]:
-    """The document's styles by name, read once (``document.styles[name]`` scans them all)."""
-    styles = _STYLES.get(document.part)
-    if styles is None:
-        styles = _STYLES[document.part] = {style.name: style for style in document.styles}
-    return styles
 
 
 def heading_paragraph(document: Document, level: int) -> Paragraph:
@@ -259,7 +248,7 @@ def style(
     **font: object,
 ) -> BaseStyle:
     """A style of the document (added if the template lacks it) with these font settings."""
-    styles = named_styles(document)
+    styles = named_styles(document.part)
     if name in styles:
         target = styles[name]
     else:
@@ -302,7 +291,7 @@ def set_up_headings(document: Document, view: DocumentView) -> None:
     put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], accent(view), 18))
     style(document, "Subtitle", size=Pt(14), italic=False, color=rgb("#444444"))
     for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
-        set_fonts(named_styles(document)[name].element.get_or_add_rPr(), heading_font)
+        set_fonts(named_styles(document.part)[name].element.get_or_add_rPr(), heading_font)
 
 
 def accent(view: DocumentView) -> str:
@@ -450,7 +439,7 @@ def list_style(context: list[tuple[str, int | None]], opening: str) -> str:
 def restart_numbering(document: Document, style_name: str) -> int:
     """A new numbering instance of a list style, so that each numbered list counts from 1."""
     numbering = document.part.numbering_part.element
-    style_num = named_styles(document)[style_name].element.pPr.numPr.numId.val
+    style_num = named_styles(document.part)[style_name].element.pPr.numPr.numId.val
     abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
     num = numbering.add_num(abstract)
     num.add_lvlOverride(ilvl=0).add_startOverride(1)
@@ -549,8 +538,8 @@ def write_contents(document: Document, view: DocumentView) -> Paragraph:
 
 def fill_contents(document: Document, contents_end: Paragraph, view: DocumentView) -> None:
     """Show the headings in the TOC field until Word adds page numbers, as it will on update."""
-    ids = style_ids(document.part)
-    levels = {ids["Heading 1"]: "1", ids["Heading 2"]: "2"}
+    styles = named_styles(document.part)
+    levels = {styles[f"Heading {level}"].style_id: level for level in ("1", "2")}
     for paragraph in document.paragraphs:
         level = levels.get(paragraph._p.style or "")
         if level:
