@@ -14,15 +14,17 @@ from pydantic import ValidationError
 
 from generator.branding import brand_problems
 from generator.errors import ContentError, ContentErrors
-from generator.model import Brand
+from generator.fonts import Family
+from generator.model import Brand, field_problems
 
 COLUMNS = ("id", "name", "primary", "accent", "logo", "website", "email", "phone", "language")
 
 
 def load_brands_csv(
-    path: Path, font_families: list[str], languages: list[str]
+    path: Path, bundled: dict[str, Family], languages: dict[str, str]
 ) -> tuple[dict[str, Brand], list[ContentError]]:
-    """The good rows' brands, and a problem (line, column) for each bad row.
+    """The good rows' brands, and a problem (line, field) for each bad row, explained exactly
+    as in a brand file.
 
     Raises :class:`ContentErrors` when the file itself cannot be used (unreadable, no rows,
     columns missing).
@@ -45,7 +47,7 @@ def load_brands_csv(
         brand = _brand(path, line, row, errors)
         if brand is None:
             continue
-        for problem in brand_problems(brand, path.parent, font_families, languages):
+        for problem in brand_problems(brand, path.parent, bundled, languages):
             field = ".".join(problem.key)
             errors.append(ContentError(path, problem.message, line, field, problem.hint))
         if brand.id in brands:
@@ -68,7 +70,6 @@ def _brand(path: Path, line: int, row: dict[str, str], errors: list[ContentError
     try:
         return Brand.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
-            errors.append(ContentError(path, error["msg"], line, field))
+        for problem in field_problems(exc, Brand):
+            errors.append(ContentError(path, problem.message, line, problem.field, problem.hint))
     return None

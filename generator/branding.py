@@ -12,11 +12,10 @@ from xml.etree import ElementTree
 
 from PIL import Image
 
-from generator.colors import contrast_ratio
+from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio
+from generator.fonts import Family, family_files
 from generator.model import Brand
 
-AA_TEXT, AA_LARGE = 4.5, 3.0
-"""WCAG 2 AA: normal text, and large or bold text (also enough for rules and borders)."""
 LOGO_SUFFIXES = (".svg", ".png")
 
 
@@ -48,24 +47,32 @@ class BrandProblem:
 
 
 def brand_problems(
-    brand: Brand, folder: Path, font_families: list[str], languages: list[str]
+    brand: Brand, folder: Path, bundled: dict[str, Family], languages: dict[str, str]
 ) -> list[BrandProblem]:
-    """Everything wrong with a brand that the schema cannot see."""
+    """Everything wrong with a brand that the schema cannot see.
+
+    ``languages``: the code and name of each language there are UI strings for.
+    """
     return [
         *language_problems(brand, languages),
         *contrast_problems(brand),
-        *font_problems(brand, folder, font_families),
+        *font_problems(brand, folder, bundled),
         *logo_problems(brand, folder),
     ]
 
 
-def language_problems(brand: Brand, languages: list[str]) -> list[BrandProblem]:
+def language_problems(brand: Brand, languages: dict[str, str]) -> list[BrandProblem]:
     """A default language the documents cannot be written in."""
     if brand.language is None or brand.language in languages:
         return []
-    valid = ", ".join(sorted(languages))
     message = f"no documents can be made in {brand.language!r}"
-    return [BrandProblem(("language",), message, f"use one of {valid}, or leave it out for all")]
+    hint = f"use one of {describe_languages(languages)}, or leave it out for all"
+    return [BrandProblem(("language",), message, hint)]
+
+
+def describe_languages(languages: dict[str, str]) -> str:
+    """``en (English), nb (norsk bokmål), sv (svenska)``: codes with their own names."""
+    return ", ".join(f"{code} ({name})" for code, name in sorted(languages.items()))
 
 
 def contrast_problems(brand: Brand) -> list[BrandProblem]:
@@ -87,18 +94,18 @@ def contrast_problems(brand: Brand) -> list[BrandProblem]:
     return problems
 
 
-def font_problems(brand: Brand, folder: Path, families: list[str]) -> list[BrandProblem]:
-    """Font families that are neither bundled nor a font file in the brand's folder."""
+def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> list[BrandProblem]:
+    """Font families that are neither bundled nor font files in the brand's folder."""
     problems = []
     for role, family in brand.fonts.model_dump().items():
-        if family in families or any(folder.glob(f"{family}*.[ot]tf")):
+        if family_files(family, bundled, folder):
             continue
         problems.append(
             BrandProblem(
                 ("fonts", role),
                 f"unknown font {family!r}",
-                f"bundled families: {', '.join(families)}; or put {family}-Regular.ttf in "
-                f"{folder.name}/",
+                f"bundled families: {', '.join(bundled)}; or put {family}-Regular.ttf "
+                f"(and -Bold, -Italic …) in {folder.name}/",
             )
         )
     return problems

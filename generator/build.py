@@ -1,7 +1,7 @@
-"""Building: load and validate everything, plan the jobs, render each, write it.
+"""Building: render the planned jobs whose inputs changed, and write each file.
 
-Nothing is written before the whole content has loaded without error; a job that fails to render
-is reported and the others still build.
+Called by :mod:`generator.api` once the content has loaded without error and the jobs are
+planned; a job that fails to render is reported and the others still build.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from generator.document import build_view
 from generator.errors import BuildError
@@ -21,24 +21,57 @@ from generator.output import remove_stale_temporaries, write_atomic
 from generator.renderers import FORMATS
 
 
+class Listener(Protocol):
+    """What a front end hears of a build's progress (a progress bar, a server's log …)."""
+
+    def planned(self, jobs: list[Job]) -> None:
+        """The jobs the build will go through, before any is looked at."""
+
+    def started(self, job: Job) -> None:
+        """A job's set begins to render (or its file is found up to date)."""
+
+    def finished(self, job: Job) -> None:
+        """A job is done: written, up to date, or failed."""
+
+
+class Silent:
+    """A listener that hears nothing."""
+
+    def planned(self, jobs: list[Job]) -> None:
+        pass
+
+    def started(self, job: Job) -> None:
+        pass
+
+    def finished(self, job: Job) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class Written:
+    """A file the build wrote."""
+
     job: Job
     path: Path
     size: int
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A job whose file could not be made, and why."""
+
+    job: Job
+    reason: str
+
+
 @dataclass
-class BuildResult:
+class Outcomes:
+    """What became of each job of a build."""
+
     written: list[Written] = field(default_factory=list)
-    failed: list[tuple[Job, str]] = field(default_factory=list)
     current: list[Job] = field(default_factory=list)
     """Jobs whose file was already up to date, so nothing was rendered."""
-
-
-def render(library: Library, layouts: Layouts, job: Job) -> bytes:
-    """Render one job to bytes."""
-    return FORMATS[job.format].render(build_view(library, job), layouts)
+    failed: list[Failure] = field(default_factory=list)
 
 
 Outcome = tuple[bytes | None, str | None]
@@ -46,17 +79,17 @@ Outcome = tuple[bytes | None, str | None]
 
 
 def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
-    """Render jobs of one guide, language and brand together, so that they share work.
+    """Render jobs of one guide, language and brand together, so that they can share work.
 
     A failure fails only the jobs of its format, so one brand's broken logo does not stop a
     batch of hundreds.
     """
-    view_of = partial(build_view, library)
     outcomes: dict[Job, Outcome] = {}
     for name in dict.fromkeys(job.format for job in jobs):
         of_format = [job for job in jobs if job.format == name]
         try:
-            data = FORMATS[name].render_many([view_of(j) for j in of_format], layouts, view_of)
+            views = [build_view(library, job) for job in of_format]
+            data = FORMATS[name].render_many(views, layouts)
             outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
         except BuildError as exc:
             outcomes.update((job, (None, str(exc))) for job in of_format)
@@ -71,60 +104,64 @@ def build(
     layouts: Layouts,
     jobs: list[Job],
     out: Path,
-    on_done: Callable[[Job], None] = lambda job: None,
-    on_start: Callable[[Job], None] = lambda job: None,
+    listener: Listener | None = None,
     force: bool = False,
     workers: int = 1,
-) -> BuildResult:
+) -> Outcomes:
     """Render and write every job below ``out`` whose inputs changed; failures are collected.
 
-    Jobs of one guide, language and brand are rendered together (a worksheet PDF is a page of
-    its guide's). With several workers, sets render in worker processes (replaced every
-    :data:`WORKER_SETS` sets, since WeasyPrint and python-docx keep memory); this process alone
-    writes.
+    Jobs of one guide, language and brand are rendered together. With several workers, sets
+    render in worker processes (replaced every :data:`WORKER_SETS` sets, since WeasyPrint and
+    python-docx keep memory); this process alone writes.
     """
-    result = BuildResult()
+    listener = listener or Silent()
+    listener.planned(jobs)
+    result = Outcomes()
     remove_stale_temporaries(out)
-    hasher = InputHasher(library, layouts.content_folders, layouts.folders)
+    hasher = InputHasher(library, layouts)
     manifest = Manifest(out)
     manifest.save()  # fold in what a killed build journalled, so this build's journal is fresh
     todo: dict[tuple[str, str, str], list[tuple[Job, str]]] = {}
     for job in jobs:
-        digest = hasher.job(job)
+        digest = hasher.digest(build_view(library, job))
         if not force and manifest.is_current(job.relative_path(), digest, out):
             result.current.append(job)
-            on_done(job)
+            listener.finished(job)
         else:
             todo.setdefault(job.set_key(), []).append((job, digest))
 
     def finish(done: list[tuple[Job, str]], outcomes: list[Outcome]) -> None:
         for (job, digest), (data, error) in zip(done, outcomes, strict=True):
             if data is None:
-                result.failed.append((job, error or "failed"))
+                result.failed.append(Failure(job, error or "failed"))
             else:
                 write_atomic(out / job.relative_path(), data)
                 manifest.record(job.relative_path(), digest)
                 result.written.append(Written(job, out / job.relative_path(), len(data)))
-            on_done(job)
+            listener.finished(job)
 
     try:
-        _render_sets(library, layouts, list(todo.values()), finish, on_start, workers)
+        _render_sets(library, layouts, list(todo.values()), finish, listener, workers)
     finally:
         manifest.save()
     return result
+
+
+Finish = Callable[[list[tuple[Job, str]], list[Outcome]], None]
+"""Writes a rendered set's files and records what became of each job."""
 
 
 def _render_sets(
     library: Library,
     layouts: Layouts,
     sets: list[list[tuple[Job, str]]],
-    finish: Callable[[list[tuple[Job, str]], list[Outcome]], None],
-    on_start: Callable[[Job], None],
+    finish: Finish,
+    listener: Listener,
     workers: int,
 ) -> None:
     if workers <= 1 or len(sets) <= 1:
         for pending in sets:
-            on_start(pending[0][0])
+            listener.started(pending[0][0])
             finish(pending, render_set(library, layouts, [job for job, _ in pending]))
         return
     # A fresh pool per batch recycles the workers (Python 3.11's max_tasks_per_child can hang).
@@ -141,7 +178,7 @@ def _render_sets(
             }
             for future in as_completed(futures):
                 pending = futures[future]
-                on_start(pending[0][0])
+                listener.started(pending[0][0])
                 finish(pending, future.result())
 
 

@@ -5,16 +5,17 @@ Turns content errors into one line each and exit code 2, build failures into exi
 
 from __future__ import annotations
 
-import os
-import re
 import sys
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,18 +29,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from generator import api
+from generator.build import Failure
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
-from generator.loading import ID_HINT, load_library
-from generator.model import Checklist, Form, Job, Library, Worksheet
+from generator.model import Brand, Checklist, Form, Id, Job, Worksheet, field_problems
 from generator.output import write_atomic
-from generator.plan import FilterError, Filters, plan, worksheet_variants
-from generator.quick import Inputs
+from generator.plan import worksheet_variants
 from generator.quick import remember as record
 from generator.renderers import FORMATS
-
-if TYPE_CHECKING:
-    from generator.build import BuildResult
 
 EXIT_BUILD_FAILED = 1
 EXIT_INVALID = 2
@@ -77,6 +75,16 @@ OutOption = Annotated[
 ]
 GuideOption = Annotated[list[str], typer.Option(metavar="ID", help="Only this guide (repeatable).")]
 LangOption = Annotated[list[str], typer.Option(metavar="LANG", help="Only this language, e.g. sv.")]
+VariantOption = Annotated[
+    list[str],
+    typer.Option(
+        metavar="VARIANT", help="Only worksheets of this variant: blank or an example id."
+    ),
+]
+FormatOption = Annotated[
+    list[str],
+    typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
 ]
@@ -86,52 +94,36 @@ JobsOption = Annotated[
         "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per core)."
     ),
 ]
-CORES = os.cpu_count() or 1
+
+
+def print_problems(errors: list[ContentError], root: Path | None, label: str) -> None:
+    """Each problem on a line of its own, its text never read as markup."""
+    for error in errors:
+        errors_console.print(
+            f"{label} {escape(error.format(root))}", highlight=False, soft_wrap=True
+        )
 
 
 def exit_invalid(
     errors: list[ContentError], root: Path | None = None, summary: str = ""
 ) -> NoReturn:
     """Print every problem on a line of its own, then exit 2."""
-    for error in errors:
-        message = f"[red]error[/red] {error.format(root)}"
-        errors_console.print(message, highlight=False, soft_wrap=True)
+    print_problems(errors, root, "[red]error[/red]")
     if summary:
-        errors_console.print(f"[red]{summary}")
+        errors_console.print(f"[red]{escape(summary)}")
     raise typer.Exit(EXIT_INVALID) from None
 
 
-def load_or_exit(project: Path) -> Library:
-    """Load the library, or print every content problem and exit 2."""
+@contextmanager
+def invalid_exits(root: Path | None, summary: str = "") -> Iterator[None]:
+    """Turn the API's :class:`ContentErrors` into their lines and exit code 2."""
     try:
-        return load_library(project)
+        yield
     except ContentErrors as exc:
-        summary = f"{len(exc.errors)} problem(s) in the content; nothing built."
-        exit_invalid(exc.errors, project, summary)
+        exit_invalid(exc.errors, root, summary.format(count=len(exc.errors)))
 
 
-def plan_or_exit(library: Library, filters: Filters) -> list[Job]:
-    """The jobs the filters select, or the filter's mistake and exit 2.
-
-    Warns about a brand that gets nothing, e.g. one in Norwegian when only Swedish guides are
-    selected.
-    """
-    try:
-        planned = plan(library, filters)
-    except FilterError as exc:
-        errors_console.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INVALID) from None
-    busy = {job.brand for job in planned}
-    for brand_id in (b for b in filters.brands if b not in busy):
-        language = library.brands[brand_id].language
-        errors_console.print(
-            f"[yellow]warning[/yellow] brand {brand_id!r}: no selected guide is written in "
-            f"{language!r}, its language; nothing to build (choose guides with --guide or "
-            "languages with --lang)",
-            highlight=False,
-            soft_wrap=True,
-        )
-    return planned
+NOTHING_BUILT = "{count} problem(s); nothing built."
 
 
 @app.command()
@@ -140,38 +132,28 @@ def build(
     out: OutOption = None,
     guide: GuideOption = [],  # noqa: B006
     lang: LangOption = [],  # noqa: B006
-    variant: Annotated[
-        list[str],
-        typer.Option(
-            metavar="VARIANT", help="Only worksheets of this variant: blank or an example id."
-        ),
-    ] = [],  # noqa: B006
+    variant: VariantOption = [],  # noqa: B006
     brand: Annotated[
         str,
         typer.Option(metavar="ID", help="Build for this brand, or 'all' for every brand."),
     ] = "default",
     force: ForceOption = False,
-    jobs: JobsOption = CORES,
-    format: Annotated[
-        list[str],
-        typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
-    ] = [],  # noqa: B006
+    jobs: JobsOption = api.CORES,
+    format: FormatOption = [],  # noqa: B006
 ) -> None:
     """Build guides and worksheets into <out>/<brand>/<language>/.
 
     Builds everything by default; the options narrow it down, e.g.
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
-
-    layouts = Layouts.for_project(project)
-    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [])
-    library = load_or_exit(project)
-    brands = sorted(library.brands) if brand == "all" else [brand]
-    filters = Filters(guides=guide, languages=lang, variants=variant, formats=format, brands=brands)
-    planned = plan_or_exit(library, filters)
-    out = (out or project / "output").resolve()
-    build_and_report(library, layouts, planned, out, force, jobs, per_brand=len(brands) > 1)
-    remember(out, inputs, planned, len(brands))
+    with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
+        result = api.build(
+            project, out, guide, lang, variant, format, brand, jobs, force, listener=bar
+        )
+    report(result, per_brand=brand == "all")
+    remember(result)
+    if result.failed:
+        raise typer.Exit(EXIT_BUILD_FAILED)
 
 
 class RateColumn(ProgressColumn):
@@ -185,60 +167,60 @@ class RateColumn(ProgressColumn):
         return Text(f"{task.completed / elapsed * 60:,.1f}/min", style="progress.data.speed")
 
 
-def build_and_report(
-    library: Library,
-    layouts: Layouts,
-    planned: list[Job],
-    out: Path,
-    force: bool,
-    workers: int,
-    per_brand: bool = False,
-) -> None:
-    """Build with a progress bar, then report; exit 1 if anything failed.
+class ProgressBar:
+    """A listener drawing the build's progress: files, or brands for a batch."""
 
-    ``per_brand`` (batches): the bar counts brands, and the report sums up per brand instead of
-    listing every file.
-    """
-    from generator.build import build as run_build
-
-    remaining = Counter(job.brand for job in planned)
-    unit = "brands" if per_brand else "files"
-    with Progress(
-        TextColumn("[bold]Building {task.fields[unit]}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[current]}"),
-        console=console,
-        transient=True,
-    ) as progress:
-        total = len(remaining) if per_brand else len(planned)
-        task = progress.add_task("build", total=total, current="", unit=unit)
-
-        def done(job: Job) -> None:
-            remaining[job.brand] -= 1
-            if not per_brand or not remaining[job.brand]:
-                progress.advance(task)
-
-        result = run_build(
-            library,
-            layouts,
-            planned,
-            out,
-            on_done=done,
-            on_start=lambda job: progress.update(task, current=str(job.relative_path())),
-            force=force,
-            workers=workers,
+    def __init__(self, per_brand: bool) -> None:
+        self.per_brand = per_brand
+        self.remaining: Counter[str] = Counter()
+        self.progress = Progress(
+            TextColumn("[bold]Building {task.fields[unit]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=console,
+            transient=True,
         )
+        self.task = self.progress.add_task("build", total=None, current="", unit="files")
+
+    def __enter__(self) -> ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def planned(self, jobs: list[Job]) -> None:
+        self.remaining = Counter(job.brand for job in jobs)
+        total = len(self.remaining) if self.per_brand else len(jobs)
+        unit = "brands" if self.per_brand else "files"
+        self.progress.update(self.task, total=total, unit=unit)
+
+    def started(self, job: Job) -> None:
+        self.progress.update(self.task, current=escape(str(job.relative_path())))
+
+    def finished(self, job: Job) -> None:
+        self.remaining[job.brand] -= 1
+        if not self.per_brand or not self.remaining[job.brand]:
+            self.progress.advance(self.task)
+
+
+def report(result: api.BuildResult, per_brand: bool) -> None:
+    """What was written, what was up to date, what failed: per file, or per brand."""
+    print_problems(result.warnings, None, "[yellow]warning[/yellow]")
+    out = result.out
     if result.written and not per_brand:
-        table = Table(title=f"Files written to {out}", title_justify="left")
+        table = Table(title=f"Files written to {escape(str(out))}", title_justify="left")
         table.add_column("file")
         table.add_column("size", justify="right")
         for written in result.written:
-            table.add_row(str(written.path.relative_to(out)), f"{written.size / 1024:,.0f} KiB")
+            table.add_row(
+                escape(str(written.path.relative_to(out))), f"{written.size / 1024:,.0f} KiB"
+            )
         console.print(table)
     console.print(
         f"{len(result.written)} written, {len(result.current)} up to date"
@@ -246,39 +228,39 @@ def build_and_report(
         + (" (use --force to rebuild them)" if result.current and not result.written else "")
     )
     if per_brand:
-        report_brands(planned, result)
+        report_brands(result)
     else:
-        for job, message in result.failed:
-            errors_console.print(
-                f"[red]failed[/red] {job.relative_path()}: {message}", highlight=False
-            )
-    if result.failed:
-        raise typer.Exit(EXIT_BUILD_FAILED)
+        for failure in result.failed:
+            message = f"{failure.job.relative_path()}: {failure.reason}"
+            errors_console.print(f"[red]failed[/red] {escape(message)}", highlight=False)
 
 
-def report_brands(planned: list[Job], result: BuildResult) -> None:
+def report_brands(result: api.BuildResult) -> None:
     """A batch's summary: brands built in full, and for each failed brand its first problem."""
-    failed: dict[str, list[tuple[Job, str]]] = {}
-    for job, message in result.failed:
-        failed.setdefault(job.brand, []).append((job, message))
-    brands = list(dict.fromkeys(job.brand for job in planned))
+    failed: dict[str, list[Failure]] = {}
+    for failure in result.failed:
+        failed.setdefault(failure.job.brand, []).append(failure)
+    brands = result.brands
     console.print(f"{len(brands) - len(failed)} of {len(brands)} brand(s) complete")
     for brand_id, failures in failed.items():
-        job, message = failures[0]
-        message = message.removeprefix(f"{job.relative_path()}: ")
+        job, reason = failures[0].job, failures[0].reason
+        reason = reason.removeprefix(f"{job.relative_path()}: ")
         more = f" (and {len(failures) - 1} more file(s))" if len(failures) > 1 else ""
         errors_console.print(
-            f"[red]failed[/red] brand {brand_id!r}: {job.filename()}: {message}{more}",
+            f"[red]failed[/red] brand {escape(repr(brand_id))}: "
+            f"{escape(job.filename())}: {escape(reason)}{more}",
             highlight=False,
             soft_wrap=True,
         )
 
 
-def remember(out: Path, inputs: Inputs, planned: list[Job], brands: int) -> None:
+def remember(result: api.BuildResult) -> None:
     """Let the quick check answer this command next time if nothing it read or wrote changes."""
-    outputs = [out / job.relative_path() for job in planned]
-    counts = {"files": len(planned), "brands": brands}
-    record(sys.argv[1:], Path.cwd(), out, inputs, outputs, counts)
+    if result.inputs is None or not result.ok:
+        return
+    outputs = [result.out / job.relative_path() for job in result.jobs]
+    counts = {"files": len(result.jobs), "brands": len(result.brands)}
+    record(sys.argv[1:], Path.cwd(), result.out, result.inputs, outputs, counts)
 
 
 @app.command()
@@ -296,8 +278,10 @@ def batch(
     out: OutOption = None,
     guide: GuideOption = [],  # noqa: B006
     lang: LangOption = [],  # noqa: B006
+    variant: VariantOption = [],  # noqa: B006
+    format: FormatOption = [],  # noqa: B006
     force: ForceOption = False,
-    jobs: JobsOption = CORES,
+    jobs: JobsOption = api.CORES,
 ) -> None:
     """Build the full set for every client in a CSV, each under <out>/<id>/.
 
@@ -306,46 +290,29 @@ def batch(
     client whose files fail is named in the summary (exit 1). Each client gets every guide in
     its language unless --guide/--lang say otherwise.
     """
-    from generator.batch import load_brands_csv
-
-    clients = clients.resolve()
-    layouts = Layouts.for_project(project)
-    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [clients])
-    library = load_or_exit(project)
-    try:
-        clients_brands, bad_rows = load_brands_csv(
-            clients, list(layouts.font_families), sorted(library.ui)
+    summary = "no client could be read; nothing built."
+    with invalid_exits(project, summary), ProgressBar(per_brand=True) as bar:
+        result = api.batch(
+            clients, project, out, guide, lang, variant, format, jobs, force, listener=bar
         )
-    except ContentErrors as exc:
-        exit_invalid(exc.errors)
-    if not clients_brands:
-        exit_invalid(bad_rows, summary="no client could be read; nothing built.")
-    library = library.model_copy(update={"brands": {**library.brands, **clients_brands}})
-    logos = [b.folder / b.logo for b in clients_brands.values() if b.folder and b.logo]
-    inputs = inputs.adding(logos)
-    layouts = replace(layouts, content_folders=[*layouts.content_folders, clients.parent])
-    filters = Filters(guides=guide, languages=lang, brands=sorted(clients_brands))
-    planned = plan_or_exit(library, filters)
-    out = (out or project / "output").resolve()
-    console.print(f"{len(clients_brands)} brand(s), {len(planned)} file(s)")
-    if bad_rows:
-        lines = sorted({error.line for error in bad_rows if error.line})
-        console.print(f"[yellow]skipping the rows on line(s) {', '.join(map(str, lines))}[/]")
-    try:
-        build_and_report(library, layouts, planned, out, force, jobs, per_brand=True)
-    except typer.Exit:
-        if not bad_rows:
-            raise  # a failed brand: exit 1, unless bad rows make it 2 below
-    if bad_rows:
-        summary = f"{len(bad_rows)} problem(s) in {clients.name}: those clients were skipped."
-        exit_invalid(bad_rows, summary=summary)
-    remember(out, inputs, planned, len(clients_brands))
+    console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
+    if result.rejected:
+        lines = sorted({error.line for error in result.rejected if error.line})
+        console.print(f"[yellow]skipped the rows on line(s) {', '.join(map(str, lines))}[/]")
+    report(result, per_brand=True)
+    if result.rejected:
+        summary = f"{len(result.rejected)} problem(s) in {clients.name}: those rows were skipped."
+        exit_invalid(result.rejected, summary=summary)
+    remember(result)
+    if result.failed:
+        raise typer.Exit(EXIT_BUILD_FAILED)
 
 
 @app.command("list")
 def list_content(project: ProjectOption = Path(".")) -> None:
     """List the guides, frameworks, examples and languages there are to build."""
-    library = load_or_exit(project)
+    with invalid_exits(project, "{count} problem(s) in the content."):
+        library = api.load(project)
     guides = Table(title="Guides", title_justify="left")
     for column in ("guide", "language", "title", "framework", "worksheet variants"):
         guides.add_column(column, no_wrap=column in ("guide", "framework"), overflow="fold")
@@ -407,21 +374,10 @@ def validate(
     advice: at most two KPIs per stage, no empty cells. Those are warnings (exit 0) unless
     --strict, e.g. 'journeykit validate --strict --worksheet kundens-kundresa.xlsx'.
     """
-    from generator.lint import lint, lint_workbook
-
-    library = load_or_exit(project)
-    warnings = lint(library)
-    for path in worksheet:
-        try:
-            warnings += lint_workbook(path, library)
-        except ContentError as exc:
-            exit_invalid([exc])
-    for warning in warnings:
-        label = "[red]error[/red]" if strict else "[yellow]warning[/yellow]"
-        errors_console.print(f"{label} {warning.format(project)}", highlight=False, soft_wrap=True)
-    if strict and warnings:
-        errors_console.print(f"[red]{len(warnings)} problem(s) with --strict.")
-        raise typer.Exit(EXIT_INVALID)
+    with invalid_exits(project, "{count} problem(s)" + (" with --strict." if strict else ".")):
+        result = api.validate(project, strict, worksheet)
+    print_problems(result.warnings, project, "[yellow]warning[/yellow]")
+    library, warnings = result.library, result.warnings
     console.print(
         f"[green]ok[/green] {len(library.guides)} guide(s), {len(library.frameworks)} "
         f"framework(s), {len(library.examples)} example(s), {len(library.ui)} language(s)"
@@ -439,7 +395,7 @@ logo: ""                        # logo.svg or logo.png in this folder; "" for no
 colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
 fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
 contact: {{website: "", email: "", phone: ""}}
-language: sv                    # default for --lang: sv, nb or en; leave out for all
+language: {language}                    # default for --lang: {languages}; leave out for all
 footer: ""                      # a line on every page, e.g. "© {name}"
 attribution: true               # keep the source credit
 """
@@ -452,15 +408,27 @@ def brand_new(
     name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
 ) -> None:
     """Create content/brands/<ID>/brand.yaml to edit, with every field explained."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", brand_id):
-        errors_console.print(f"[red]error[/red] {brand_id!r} is not a valid id ({ID_HINT})")
-        raise typer.Exit(EXIT_INVALID)
+    try:
+        TypeAdapter(Id).validate_python(brand_id)
+    except ValidationError as exc:
+        problems = field_problems(exc, Brand)
+        exit_invalid([ContentError(None, p.message, field="ID", hint=p.hint) for p in problems])
     folder = project / "content" / "brands" / brand_id
     if (folder / "brand.yaml").exists():
         errors_console.print(f"[red]error[/red] {folder / 'brand.yaml'} exists already")
         raise typer.Exit(EXIT_INVALID)
-    fonts = ", ".join(Layouts.for_project(project).font_families)
-    text = BRAND_TEMPLATE.format(id=brand_id, name=name or brand_id.title(), fonts=fonts)
+    layouts = Layouts.for_project(project)
+    fonts = ", ".join(layouts.font_families)
+    languages = sorted(
+        {path.stem for folder in layouts.content_folders for path in folder.glob("i18n/*.yaml")}
+    )
+    text = BRAND_TEMPLATE.format(
+        id=brand_id,
+        name=name or brand_id.title(),
+        fonts=fonts,
+        language=languages[0] if languages else "en",
+        languages=", ".join(languages),
+    )
     write_atomic(folder / "brand.yaml", text.encode("utf-8"))
     console.print(f"[green]created[/green] {folder / 'brand.yaml'}")
     console.print(f"Edit it, then: journeykit build --brand {brand_id}")

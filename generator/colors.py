@@ -1,12 +1,15 @@
-"""Colour arithmetic shared by the renderers (brand colours are ``#RRGGBB``)."""
+"""Colour arithmetic: tints and WCAG contrast (colours are ``#RRGGBB``)."""
 
 from __future__ import annotations
 
+AA_TEXT, AA_LARGE = 4.5, 3.0
+"""WCAG 2 AA: normal text, and large or bold text (also enough for rules and borders)."""
+
 
 def tint(color: str, amount: float) -> str:
-    """The colour moved ``amount`` of the way towards white, as ``RRGGBB``."""
+    """The colour ``#RRGGBB`` moved ``amount`` of the way towards white, as ``#RRGGBB``."""
     channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
 def relative_luminance(color: str) -> float:

@@ -1,12 +1,16 @@
 """The view of one job: what a renderer lays out, whatever the format.
 
 Built from the library for a job, it resolves the guide's contents into blocks (sections and
-grids) so that every renderer walks the same sequence and none looks things up itself.
+grids) and decides every fact more than one format shows (the footer line, a stage's tag, the
+cover's details, the credit, the palette), so that every renderer walks the same sequence, reads
+the same facts, and none looks things up or works them out itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
 from generator.model import (
@@ -28,6 +32,7 @@ from generator.model import (
     UiStrings,
     Worksheet,
 )
+from generator.palette import Palette
 from generator.text import long_date
 
 W = TypeVar("W", Framework, Form, Checklist)
@@ -138,17 +143,28 @@ class DocumentView:
     brand: Brand
     blocks: list[Block] = field(default_factory=list)
     """Guide documents: sections and grids in reading order; worksheets: the one grid."""
+    locales: dict[str, str] = field(default_factory=dict)
+    """Every content language's locale (``en`` → ``en_GB``), for words of other languages."""
 
     @property
     def language(self) -> str:
         return self.guide.language
 
     @property
+    def locale(self) -> str:
+        """The document's locale, e.g. ``sv_SE``."""
+        return self.ui.locale
+
+    def locale_of(self, language: str) -> str:
+        """The locale of a language the text uses, e.g. of an English loanword: ``en_GB``."""
+        return self.locales.get(language, language)
+
+    @property
     def updated(self) -> str:
         """``Uppdaterad 22 november 2026``, or nothing when the guide has no date."""
         if self.guide.updated is None:
             return ""
-        return f"{self.ui.updated} {long_date(self.guide.updated, self.language)}"
+        return f"{self.ui.updated} {long_date(self.guide.updated, self.locale)}"
 
     @property
     def title(self) -> str:
@@ -161,6 +177,49 @@ class DocumentView:
     def worksheet(self) -> Sheet:
         """The sheet of a worksheet document."""
         return next(block for block in self.blocks if block.kind != "section")
+
+    @cached_property
+    def palette(self) -> Palette:
+        """The brand's colours and the fills made from them."""
+        return Palette.of(self.brand.colors)
+
+    @property
+    def footer_line(self) -> str:
+        """The line at the foot of every page: the brand's footer, or else its name."""
+        return self.brand.footer or self.brand.name
+
+    @property
+    def cover_details(self) -> list[str]:
+        """The cover's last line: website, e-mail, phone and revision date, those there are."""
+        contact = self.brand.contact
+        details = [contact.website, contact.email, contact.phone, self.updated]
+        return [detail for detail in details if detail]
+
+    @property
+    def credit(self) -> str:
+        """The source the guide builds on, unless the brand turns attribution off."""
+        return self.guide.credit if self.brand.attribution else ""
+
+    @property
+    def stages(self) -> list[Stage]:
+        """The guide's framework's stages (none when its main worksheet is not a grid)."""
+        return self.framework.stages if isinstance(self.framework, Framework) else []
+
+    def stage_tag(self, stage: Stage) -> str:
+        """``Steg 2 / 6 · Research``: where a stage's section sits in the journey."""
+        tag = f"{self.ui.stage} {self.stages.index(stage) + 1} / {len(self.stages)}"
+        return f"{tag} · {stage.subtitle}" if stage.subtitle else tag
+
+    def inputs(self) -> list[Path]:
+        """The content files this document is made from, as loading read them."""
+        models: list[object] = [self.ui, self.guide, self.framework]
+        for block in self.blocks:
+            if isinstance(block, SectionBlock):
+                models.append(block.section)
+            else:
+                models += [block.definition, block.example]
+        paths = (getattr(model, "path", None) for model in models)
+        return sorted({path for path in paths if path is not None})
 
 
 def template_title(worksheet: Worksheet, ui: UiStrings) -> str:
@@ -196,7 +255,8 @@ def build_view(library: Library, job: Job) -> DocumentView:
         blocks: list[Block] = [sheet]
     else:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
-    return DocumentView(job, guide, framework, ui, brand, blocks)
+    locales = {code: strings.locale for code, strings in library.ui.items()}
+    return DocumentView(job, guide, framework, ui, brand, blocks, locales)
 
 
 def _block(

@@ -1,7 +1,8 @@
-"""Errors in the user's content: where (file, line, field), what, and what would be valid.
+"""Errors in what the user gave: where (file, line, field), what, and what would be valid.
 
 Every stage of the flow raises :class:`ContentError`; loading gathers them into a
-:class:`ContentErrors` so the user sees every problem at once. The CLI prints them and exits 2.
+:class:`ContentErrors` so the user sees every problem at once. The API raises
+:class:`ContentErrors`; the CLI prints each problem on a line of its own and exits 2.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ContentError(Exception):
-    """One problem in one content file."""
+    """One problem in one file (or, without a path, in an option the user gave)."""
 
-    path: Path
+    path: Path | None
     message: str
     line: int | None = None
     field: str | None = None
@@ -27,21 +28,27 @@ class ContentError(Exception):
     def format(self, root: Path | None = None) -> str:
         """One line: ``file:line: field: message (hint)``."""
         path = self.path
-        if root is not None:
+        if root is not None and path is not None:
             with contextlib.suppress(ValueError):
-                path = self.path.resolve().relative_to(root.resolve())
-        where = f"{path}:{self.line}" if self.line else str(path)
-        field = f" {self.field}:" if self.field else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+                path = path.resolve().relative_to(root.resolve())
+        parts = []
+        if path is not None:
+            parts.append(f"{path}:{self.line}:" if self.line else f"{path}:")
+        if self.field:
+            parts.append(f"{self.field}:")
+        parts.append(self.message + (f" ({self.hint})" if self.hint else ""))
+        return " ".join(parts)
 
 
 class ContentErrors(Exception):
-    """Every content problem found, raised once loading or planning has looked at everything."""
+    """Every problem found, raised once loading or planning has looked at everything."""
 
     def __init__(self, errors: list[ContentError]) -> None:
         super().__init__(f"{len(errors)} problem(s) in the content")
         self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(error.format() for error in self.errors)
 
 
 class BuildError(Exception):

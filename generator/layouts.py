@@ -19,8 +19,8 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
-from ruamel.yaml import YAML
 
+from generator.fonts import Family, bundled_families
 from generator.paths import search_path, shipped_dir
 
 
@@ -53,18 +53,9 @@ class Layouts:
         return [*self.folders, *self.content_folders]
 
     @cached_property
-    def font_families(self) -> dict[str, dict[str, Path]]:
+    def font_families(self) -> dict[str, Family]:
         """Bundled font families from ``fonts/fonts.yaml``: family → style → file."""
-        families: dict[str, dict[str, Path]] = {}
-        for folder in reversed(self.folders):
-            manifest = folder / "fonts" / "fonts.yaml"
-            if manifest.is_file():
-                data = YAML(typ="safe").load(manifest.read_text(encoding="utf-8")) or {}
-                for family, styles in data.items():
-                    families[str(family)] = {
-                        style: folder / "fonts" / name for style, name in styles.items()
-                    }
-        return families
+        return bundled_families(self.folders)
 
     @cached_property
     def jinja(self) -> Environment:
@@ -82,24 +73,3 @@ class Layouts:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-
-
-FONT_STYLES = {
-    "regular": (400, "normal"),
-    "italic": (400, "italic"),
-    "semibold": (600, "normal"),
-    "bold": (700, "normal"),
-    "variable": ("200 900", "normal"),
-    "variable-italic": ("200 900", "italic"),
-}
-"""The styles a font family may provide, as CSS weight (a range for a variable font) and style."""
-
-
-def brand_font_files(folder: Path, family: str) -> dict[str, Path]:
-    """A family's files in a brand's folder: ``<Family>-Regular.ttf``, ``-Bold``, … (or .otf)."""
-    found: dict[str, Path] = {}
-    for path in sorted(folder.glob(f"{family}-*.[ot]tf")):
-        style = path.stem.removeprefix(f"{family}-").lower()
-        if style in FONT_STYLES:
-            found[style] = path
-    return found

@@ -6,19 +6,19 @@ and gathers every problem with its file and line before raising them all at once
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar, get_args
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from generator.branding import brand_problems
+from generator.branding import brand_problems, describe_languages
 from generator.errors import ContentError, ContentErrors
-from generator.layouts import Layouts
+from generator.fonts import bundled_families
 from generator.model import (
     WORKSHEET_KINDS,
     Brand,
@@ -30,15 +30,11 @@ from generator.model import (
     Section,
     UiStrings,
     Worksheet,
+    field_problems,
 )
 from generator.paths import collect, search_path
 
 M = TypeVar("M", bound=BaseModel)
-UNION_TAG = re.compile(r"^[A-Z]|[\[\]()']")
-"""How pydantic names a union member in an error location (ModelName, literal[...])."""
-
-BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
-ID_HINT = "use lowercase letters, digits and hyphens, e.g. lead-nurturing"
 
 
 UNREADABLE = object()
@@ -50,6 +46,8 @@ class Collector:
 
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
+        self.digests: dict[Path, str] = {}
+        """The hash of every file read, as it was read: what the outputs are made from."""
 
     def add(self, path: Path, message: str, *, line: int | None = None, **kw: Any) -> None:
         self.errors.append(ContentError(path=path, message=message, line=line, **kw))
@@ -91,45 +89,6 @@ def line_of(data: Any, loc: tuple[Any, ...], line_offset: int = 0) -> int | None
     return None if line is None else line + 1 + line_offset
 
 
-def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
-    """The nested model that the location ``loc`` inside ``model`` points into."""
-    current = model
-    for part in loc:
-        field = current.model_fields.get(part) if isinstance(part, str) else None
-        if field is None:
-            continue
-        candidates = [field.annotation]
-        while candidates:
-            annotation = candidates.pop()
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                current = annotation
-                break
-            candidates.extend(get_args(annotation))
-    return current
-
-
-def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str | None]:
-    """A readable message and hint for one pydantic error."""
-    kind, value = error["type"], error.get("input")
-    if kind == "string_type" and isinstance(value, bool):
-        return f"expected text, got the boolean {str(value).lower()}", BOOLEAN_HINT
-    if kind == "extra_forbidden":
-        owner = model_at(model, tuple(error["loc"])[:-1])
-        keys = ", ".join(name for name in owner.model_fields if name not in ("body", "path"))
-        return "unknown key", f"valid keys: {keys}"
-    if kind == "missing":
-        return "required but missing", None
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        if "a-z0-9-" in pattern:
-            return f"{value!r} is not a valid id", ID_HINT
-        if "#" in pattern:
-            return f"{value!r} is not a colour", "write it as #RRGGBB, e.g. #1F4E79"
-        if "{2,3}" in pattern:
-            return f"{value!r} is not a language code", "use sv, nb or en (Norwegian is nb)"
-    return error["msg"], None
-
-
 def validate(
     model: type[M], data: Any, source: Path, errors: Collector, line_offset: int = 0, **extra: Any
 ) -> M | None:
@@ -142,25 +101,23 @@ def validate(
     try:
         return model.model_validate({**data, **extra})
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            # Union members add their type name to the location; keep only keys and indices.
-            loc = tuple(p for p in loc if isinstance(p, int) or not UNION_TAG.search(p))
-            message, hint = _describe(error, model)
+        for problem in field_problems(exc, model):
             errors.add(
                 source,
-                message,
-                line=line_of(data, loc, line_offset),
-                field=".".join(str(p) for p in loc) or None,
-                hint=hint,
+                problem.message,
+                line=line_of(data, problem.loc, line_offset),
+                field=problem.field,
+                hint=problem.hint,
             )
     return None
 
 
 def read_text(path: Path, errors: Collector) -> str | None:
-    """A file's text as UTF-8, or a recorded error."""
+    """A file's text as UTF-8, or a recorded error; its hash is noted as read."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        errors.digests[path] = hashlib.sha256(data).hexdigest()
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         errors.add(path, "not valid UTF-8 text", hint="save the file as UTF-8")
     except OSError as exc:
@@ -245,10 +202,15 @@ class Loader:
         frameworks = self._load_frameworks()
         examples = self._load_examples(frameworks)
         guides = self._load_guides(frameworks, examples, ui)
-        brands = self._load_brands(sorted(ui))
+        brands = self._load_brands(language_names(ui))
         self.errors.raise_if_any()
         return Library(
-            frameworks=frameworks, examples=examples, guides=guides, ui=ui, brands=brands
+            frameworks=frameworks,
+            examples=examples,
+            guides=guides,
+            ui=ui,
+            brands=brands,
+            digests=self.errors.digests,
         )
 
     def _load_ui(self) -> dict[str, UiStrings]:
@@ -257,7 +219,9 @@ class Loader:
             language = path.stem
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, language=language)
-            if (strings := validate(UiStrings, data, path, self.errors, **extra)) is not None:
+            if (
+                strings := validate(UiStrings, data, path, self.errors, path=path, **extra)
+            ) is not None:
                 ui[language] = strings
         return ui
 
@@ -271,7 +235,9 @@ class Loader:
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=framework_id, language=language)
             model = self._worksheet_model(path, data)
-            framework = validate(model, data, path, self.errors, **extra) if model else None
+            framework = (
+                validate(model, data, path, self.errors, path=path, **extra) if model else None
+            )
             if isinstance(framework, Framework):
                 self._check_prompts(path, data, framework)
             if framework is not None:
@@ -354,14 +320,14 @@ class Loader:
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=guide_id, language=language)
             sections = self._load_sections(guide_id, language)
-            guide = validate(Guide, data, path, self.errors, sections=sections, **extra)
+            guide = validate(Guide, data, path, self.errors, sections=sections, path=path, **extra)
             if guide is None:
                 continue
             if language not in ui:
                 self.errors.add(
                     path,
                     f"no UI strings for language {language!r}",
-                    hint=f"languages with UI strings: {', '.join(sorted(ui))} (Norwegian is nb);"
+                    hint=f"languages with UI strings: {describe_languages(language_names(ui))};"
                     f" or add content/i18n/{language}.yaml",
                 )
             self._check_guide(path, data, guide, frameworks, examples)
@@ -470,9 +436,9 @@ class Loader:
                     hint=f"valid stages: {', '.join(stage_ids) or 'none'}",
                 )
 
-    def _load_brands(self, languages: list[str]) -> dict[str, Brand]:
+    def _load_brands(self, languages: dict[str, str]) -> dict[str, Brand]:
         brands: dict[str, Brand] = {}
-        families = list(Layouts.for_project(self.project).font_families)
+        families = bundled_families(search_path(self.project, "layouts"))
         for path in self.files("brands/*/brand.yaml").values():
             brand_id = path.parent.name
             data = load_yaml_file(path, self.errors)
@@ -554,6 +520,11 @@ class ExampleChecker:
                 field=".".join(map(str, where)),
                 hint=f"valid {what}s: {', '.join(valid)}",
             )
+
+
+def language_names(ui: dict[str, UiStrings]) -> dict[str, str]:
+    """Each language's code and its own name for itself, e.g. ``sv`` → ``svenska``."""
+    return {code: strings.language_name for code, strings in ui.items()}
 
 
 def load_library(project: Path) -> Library:

@@ -1,9 +1,10 @@
 """Incremental builds: the hash of every input of every output, kept beside the output.
 
-An output is up to date when its file exists and the hash of its inputs (the content files it
-is made from, the brand's folder, the layouts and journeykit's version) equals the hash the
-manifest recorded when it was written. Every file written is journalled at once, so a build that
-is interrupted and started again goes on where it stopped.
+An output is up to date when its file exists and the hash of its inputs (the content files its
+view was made from, as loading read them; the brand, its logo and font files; the layouts and
+journeykit's version) equals the hash the manifest recorded when it was written. Every file
+written is journalled at once, so a build that is interrupted and started again goes on where it
+stopped.
 """
 
 from __future__ import annotations
@@ -14,65 +15,68 @@ from functools import cache
 from pathlib import Path
 
 from generator import __version__
-from generator.model import Job, Library
+from generator.document import DocumentView
+from generator.fonts import family_files
+from generator.layouts import Layouts
+from generator.logo import logo_path
+from generator.model import Brand, Library
 from generator.output import write_atomic
-from generator.paths import collect
 
 MANIFEST_NAME = ".journeykit-manifest.json"
 JOURNAL_NAME = ".journeykit-manifest.journal"
 
 
 class InputHasher:
-    """Hashes the inputs of a job; each file is read once per build."""
+    """Hashes what a document is made from; each file is read once per build.
 
-    def __init__(self, library: Library, content: list[Path], layouts: list[Path]) -> None:
+    Content files are taken as loading read them (their hash is in the library); the brand's
+    logo and own font files, and every file of the layouts folders, are read here.
+    """
+
+    def __init__(self, library: Library, layouts: Layouts) -> None:
         self.library = library
-        self.content = content
         self.layouts = layouts
 
     @cache  # noqa: B019 - one hasher per build, so the cache lives as long as the build
     def file(self, path: Path) -> str:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-
-    @cache  # noqa: B019
-    def pattern(self, pattern: str) -> str:
-        """The files a glob pattern selects in the content folders (overrides applied)."""
-        files = collect(self.content, pattern)
-        return _combine(f"{name}={self.file(path)}" for name, path in files.items())
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
 
     @cache  # noqa: B019
     def layout_files(self) -> str:
         """Every file of the layouts folders (templates, stylesheet, fonts)."""
         parts = [
             f"{folder}:{path.relative_to(folder)}={self.file(path)}"
-            for folder in self.layouts
+            for folder in self.layouts.folders
             for path in sorted(folder.rglob("*"))
             if path.is_file()
         ]
         return _combine(parts)
 
-    def job(self, job: Job) -> str:
-        """One hash of everything the job's file is made from."""
-        guide = self.library.guides[(job.guide, job.language)]
-        language = job.language
-        worksheets = [guide.framework, *guide.worksheets]
-        if job.document == "worksheet":
-            worksheets = [job.worksheet or guide.framework]
-        patterns = [
-            f"i18n/{language}.yaml",
-            f"guides/{job.guide}/guide.{language}.yaml",
-            f"brands/{job.brand}/*",
-            *(f"frameworks/{w}.{language}.yaml" for w in worksheets),
-            *(f"examples/{w}/*.{language}.yaml" for w in worksheets),
-        ]
-        if job.document == "guide":
-            patterns.append(f"guides/{job.guide}/sections/*.{language}.md")
-        brand = self.library.brands[job.brand]
-        logo = brand.folder / brand.logo if brand.logo and brand.folder else None
-        parts = [__version__, job.model_dump_json(), self.layout_files(), brand.model_dump_json()]
-        if logo is not None and logo.is_file():
-            parts.append(self.file(logo))
-        return _combine([*parts, *(self.pattern(p) for p in patterns)])
+    def brand_files(self, brand: Brand) -> list[Path]:
+        """The brand's logo and the font files of its own that the documents use."""
+        files = [path] if (path := logo_path(brand)) is not None else []
+        for family in (brand.fonts.heading, brand.fonts.body):
+            if family not in self.layouts.font_families:
+                files += family_files(family, {}, brand.folder).values()
+        return files
+
+    def digest(self, view: DocumentView) -> str:
+        """One hash of everything the view's file is made from."""
+        content = [f"{p}={self.library.digests.get(p) or self.file(p)}" for p in view.inputs()]
+        brand = [f"{p}={self.file(p)}" for p in self.brand_files(view.brand)]
+        return _combine(
+            [
+                __version__,
+                view.job.model_dump_json(),
+                self.layout_files(),
+                view.brand.model_dump_json(),
+                *content,
+                *brand,
+            ]
+        )
 
 
 def _combine(parts: object) -> str:

@@ -7,17 +7,58 @@ section id in a guide) are checked by :mod:`generator.loading`, which knows the 
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+
+def _matching(kind: str, pattern: str, message: str, hint: str) -> AfterValidator:
+    """A check that text matches ``pattern``, owning its message and hint wherever it is used."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise PydanticCustomError(kind, message, {"value": repr(value), "hint": hint})
+        return value
+
+    return AfterValidator(check)
+
+
+ID_HINT = "use lowercase letters, digits and hyphens, e.g. lead-nurturing"
+COLOUR_HINT = "write it as #RRGGBB, e.g. #1F4E79"
+LANGUAGE_HINT = "two or three lowercase letters, as the file names in content/i18n/ have them"
+BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
+
+StrictText = StringConstraints(strict=True, strip_whitespace=True)
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
-Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
-Color = Annotated[str, StringConstraints(strict=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
+OptionalText = Annotated[str, StrictText]
+Id = Annotated[
+    str, StrictText, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
+]
+Language = Annotated[
+    str,
+    StrictText,
+    _matching("language", r"[a-z]{2,3}", "{value} is not a language code", LANGUAGE_HINT),
+]
+Color = Annotated[
+    str,
+    StrictText,
+    _matching("colour", r"#[0-9A-Fa-f]{6}", "{value} is not a colour", COLOUR_HINT),
+]
 
 DocumentKind = Literal["guide", "worksheet"]
 BLANK = "blank"
@@ -65,6 +106,8 @@ class WorksheetBase(Strict):
     id: Id
     language: Language
     title: Text
+    path: Path | None = None
+    """The file it was loaded from (set by loading)."""
 
 
 class Framework(WorksheetBase):
@@ -216,6 +259,8 @@ class Guide(Strict):
     contents: list[ContentItem] = Field(min_length=1)
     sections: dict[str, Section] = Field(default_factory=dict)
     """Filled in by loading from the guide's ``sections/`` folder."""
+    path: Path | None = None
+    """The file it was loaded from (set by loading)."""
 
 
 class UiStrings(Strict):
@@ -223,7 +268,12 @@ class UiStrings(Strict):
 
     language: Language
     language_name: Text
+    """The language's own name for itself, e.g. ``svenska``; shown in messages and listings."""
+    locale: Text
+    """The regional variant the content is written in, e.g. ``sv_SE`` (dates, Word's language)."""
     contents: Text
+    update_contents: Text
+    """In an editable document, what to do for the contents' page numbers to show."""
     page: Text
     blank_template: Text
     example: Text
@@ -240,6 +290,8 @@ class UiStrings(Strict):
     """Before the revision date on the cover, e.g. ``Uppdaterad``."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
+    path: Path | None = None
+    """The file it was loaded from (set by loading)."""
 
 
 class Colors(Strict):
@@ -286,6 +338,8 @@ class Library(Strict):
     guides: dict[tuple[str, str], Guide]
     ui: dict[str, UiStrings]
     brands: dict[str, Brand]
+    digests: dict[Path, str] = Field(default_factory=dict)
+    """The hash of every content file loading read, as it read it."""
 
     def framework_of(self, guide: Guide) -> Worksheet:
         """The guide's main worksheet, in the guide's language."""
@@ -344,3 +398,70 @@ class Job(Strict):
     def set_key(self) -> tuple[str, str, str]:
         """The guide, language and brand: jobs sharing it are rendered together."""
         return (self.guide, self.language, self.brand)
+
+
+# --- what a validation error means, in the user's words ------------------------------------
+
+UNION_TAG = re.compile(r"^[A-Z]|[\[\]()']")
+"""How pydantic names a union member or a dict key in an error location (Model, [key])."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One value that does not fit the model: where (keys and indices), what, what would."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    hint: str | None = None
+
+    @property
+    def field(self) -> str | None:
+        return ".".join(map(str, self.loc)) or None
+
+
+def field_problems(exc: ValidationError, model: type[BaseModel]) -> list[FieldProblem]:
+    """Every error of a validation, explained the same way whatever file or row it came from."""
+    problems = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if isinstance(p, int) or not UNION_TAG.search(p))
+        message, hint = _explain(error, model, loc)
+        problems.append(FieldProblem(loc, message, hint))
+    return problems
+
+
+def _explain(
+    error: Any, model: type[BaseModel], loc: tuple[str | int, ...]
+) -> tuple[str, str | None]:
+    kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
+    if "hint" in context:  # a type of ours (Id, Language, Color) said it
+        return error["msg"], context["hint"]
+    if kind == "string_type" and isinstance(value, bool):
+        return f"expected text, got the boolean {str(value).lower()}", BOOLEAN_HINT
+    if kind == "string_type":
+        return f"expected text, got {type(value).__name__} {value!r}", None
+    if kind == "string_too_short":
+        return "is empty", "write something, or leave the key out where it is optional"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        keys = ", ".join(name for name in owner.model_fields if name not in ("body", "path"))
+        return "unknown key", f"valid keys: {keys}"
+    if kind == "missing":
+        return "required but missing", None
+    return error["msg"], None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
+    """The nested model that the location ``loc`` inside ``model`` points into."""
+    current = model
+    for part in loc:
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        candidates = [field.annotation]
+        while candidates:
+            annotation = candidates.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                current = annotation
+                break
+            candidates.extend(get_args(annotation))
+    return current

@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.errors import ContentError, ContentErrors
 from generator.model import BLANK, Job, Library
 from generator.renderers import FORMATS
 
 DEFAULT_BRAND = "default"
-
-
-class FilterError(ValueError):
-    """A filter names something that does not exist; the message lists what does."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +28,15 @@ class Filters:
     brands: Sequence[str] = (DEFAULT_BRAND,)
 
 
-def _check(asked: Sequence[str], known: Sequence[str], what: str) -> None:
+def _check(
+    asked: Sequence[str], known: Sequence[str], what: str, option: str
+) -> list[ContentError]:
+    """A problem naming the values of one filter that do not exist, and those that do."""
     unknown = [value for value in asked if value not in known]
-    if unknown:
-        raise FilterError(
-            f"unknown {what} {', '.join(map(repr, unknown))}; valid: {', '.join(sorted(known))}"
-        )
+    if not unknown:
+        return []
+    message = f"unknown {what} {', '.join(map(repr, unknown))}"
+    return [ContentError(None, message, field=option, hint=f"valid: {', '.join(sorted(known))}")]
 
 
 def worksheet_variants(
@@ -59,15 +59,22 @@ def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
 
 
 def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
-    """Every job the filters select, in a stable order."""
+    """Every job the filters select, in a stable order.
+
+    Raises :class:`ContentErrors` naming each filter value that matches nothing.
+    """
     guide_ids = sorted({guide_id for guide_id, _ in library.guides})
     languages = sorted({language for _, language in library.guides})
     all_variants = sorted({v for g, lang in library.guides for v in variants_of(library, g, lang)})
-    _check(filters.guides, guide_ids, "guide")
-    _check(filters.languages, languages, "language")
-    _check(filters.variants, all_variants, "variant")
-    _check(filters.formats, list(FORMATS), "format")
-    _check(filters.brands, list(library.brands), "brand")
+    problems = [
+        *_check(filters.guides, guide_ids, "guide", "guide"),
+        *_check(filters.languages, languages, "language", "lang"),
+        *_check(filters.variants, all_variants, "variant", "variant"),
+        *_check(filters.formats, list(FORMATS), "format", "format"),
+        *_check(filters.brands, list(library.brands), "brand", "brand"),
+    ]
+    if problems:
+        raise ContentErrors(problems)
 
     jobs: list[Job] = []
     for (guide_id, language), _guide in sorted(library.guides.items()):

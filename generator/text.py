@@ -88,15 +88,6 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
-"""The regional variant each content language is written in (British English, like the guides)."""
-
-
-def locale_of(language: str) -> str:
-    """The locale of a content language, e.g. ``sv`` → ``sv_SE``."""
-    return LOCALES.get(language, language)
-
-
-def long_date(day: date, language: str) -> str:
-    """A date as the language writes it in prose, e.g. ``22 november 2026`` in Swedish."""
-    return format_date(day, format="long", locale=locale_of(language))
+def long_date(day: date, locale: str) -> str:
+    """A date as a locale writes it in prose, e.g. ``22 november 2026`` in ``sv_SE``."""
+    return format_date(day, format="long", locale=locale)

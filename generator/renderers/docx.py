@@ -33,13 +33,12 @@ from docx.text.run import Run
 from lxml.etree import QName
 from markdown_it.token import Token
 
-from generator.colors import tint
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
 from generator.layouts import Layouts
 from generator.logo import logo_png
-from generator.model import Stage
+from generator.palette import RULE
 from generator.reproducible import FIXED_TIME, fixed_zip
-from generator.text import locale_of, parse_markdown, split_languages
+from generator.text import parse_markdown, split_languages
 
 PORTRAIT_MARGIN, LANDSCAPE_MARGIN = Cm(2.2), Cm(1.5)
 BODY_SIZE = {"guide": 11.0, "worksheet": 10.0}
@@ -51,14 +50,7 @@ LOGO_HEIGHT = Cm(0.8)
 """The brand's logo in the page header."""
 LABEL_SHARE, MIN_LABEL_WIDTH = 1.3, Cm(4.2)
 """The question column's width relative to one stage column, and its least width."""
-RULE, MUTED, WHITE = "BFC5CD", "6B7280", "FFFFFF"
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
-UPDATE_HINT = {
-    "sv": "Högerklicka här och välj Uppdatera fält (F9) för att visa sidnumren.",
-    "nb": "Høyreklikk her og velg Oppdater felt (F9) for å vise sidetallene.",
-    "en": "Right-click here and choose Update Field (F9) to show the page numbers.",
-}
-"""The TOC field's text until Word updates it (Word also offers to, as the file opens)."""
 LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
 CONTAINERS = {*LIST_STYLES, "blockquote_open"}
 StyledItem = TypeVar("StyledItem", Paragraph, Run)
@@ -205,9 +197,9 @@ def set_language(r_pr: CT_RPr, tag: str) -> None:
     lang.set(qn("w:val"), tag)
 
 
-def word_language(language: str) -> str:
-    """A content language as Word writes it, e.g. ``en`` → ``en-GB``."""
-    return locale_of(language).replace("_", "-")
+def word_language(locale: str) -> str:
+    """A locale as Word writes it, e.g. ``en_GB`` → ``en-GB``."""
+    return locale.replace("_", "-")
 
 
 _STYLES: WeakKeyDictionary[Part, dict[str, BaseStyle]] = WeakKeyDictionary()
@@ -263,13 +255,13 @@ def style(
 
 def set_up_styles(document: Document, view: DocumentView) -> None:
     """Brand fonts, colours and the document language in the styles every paragraph uses."""
-    colors, fonts = view.brand.colors, view.brand.fonts
+    fonts = view.brand.fonts
     defaults = document.styles.element.find(qn("w:docDefaults"))
     default_run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(default_run, fonts.body)
-    set_language(default_run, word_language(view.language))
+    set_language(default_run, word_language(view.locale))
     normal = style(
-        document, "Normal", size=Pt(BODY_SIZE[view.job.document]), color=rgb(colors.text)
+        document, "Normal", size=Pt(BODY_SIZE[view.job.document]), color=rgb(view.palette.text)
     )
     set_fonts(normal.element.get_or_add_rPr(), fonts.body)
     normal.paragraph_format.space_after = Pt(6)
@@ -281,7 +273,7 @@ def set_up_styles(document: Document, view: DocumentView) -> None:
 
 def set_up_headings(document: Document, view: DocumentView) -> None:
     """Headings, title and subtitle in the heading font, headings in the primary colour."""
-    primary, heading_font = rgb(view.brand.colors.primary), view.brand.fonts.heading
+    primary, heading_font = rgb(view.palette.primary), view.brand.fonts.heading
     for level, size in enumerate((20, 14, 12, 11), start=1):
         heading = style(document, f"Heading {level}", size=Pt(size), bold=True, color=primary)
         heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
@@ -296,7 +288,7 @@ def set_up_headings(document: Document, view: DocumentView) -> None:
 
 def accent(view: DocumentView) -> str:
     """The brand's accent colour as ``RRGGBB``."""
-    return view.brand.colors.accent.lstrip("#")
+    return view.palette.accent.lstrip("#")
 
 
 def set_up_text_styles(document: Document, view: DocumentView) -> None:
@@ -308,8 +300,8 @@ def set_up_text_styles(document: Document, view: DocumentView) -> None:
     tip.paragraph_format.space_after = Pt(12)
     tip_properties = tip.element.get_or_add_pPr()
     put(tip_properties, border("w:pBdr", ["left"], accent(view), 24))
-    put(tip_properties, shading(tint(view.brand.colors.accent, 0.85)))
-    style(document, "Note", size=Pt(8.5), italic=True, color=rgb(MUTED))
+    put(tip_properties, shading(view.palette.tip_fill.lstrip("#")))
+    style(document, "Note", size=Pt(8.5), italic=True, color=rgb(view.palette.muted))
     kicker = style(document, "Kicker", size=Pt(9), bold=True, color=rgb(accent(view)))
     kicker.paragraph_format.space_after = Pt(2)
     kicker.paragraph_format.keep_with_next = True
@@ -324,10 +316,10 @@ def set_up_text_styles(document: Document, view: DocumentView) -> None:
         "Default Paragraph Font",
         WD_STYLE_TYPE.CHARACTER,
         underline=True,
-        color=rgb(view.brand.colors.primary),
+        color=rgb(view.palette.primary),
     )
     for name in ("Header", "Footer"):
-        layout = style(document, name, size=Pt(8), color=rgb(MUTED)).paragraph_format
+        layout = style(document, name, size=Pt(8), color=rgb(view.palette.muted)).paragraph_format
         layout.tab_stops.clear_all()
         layout.space_after = Pt(4 if name == "Header" else 0)  # a logo's header clears the text
 
@@ -335,15 +327,18 @@ def set_up_text_styles(document: Document, view: DocumentView) -> None:
 def set_up_cell_styles(document: Document, view: DocumentView) -> None:
     """Table text: entries, row labels and help, stage names and subtitles on the header."""
     step = 1 if crowded(view) else 0
+    palette = view.palette
     cell = style(document, "Cell", size=Pt(9 - step))
     cell.paragraph_format.space_before = Pt(0)
     cell.paragraph_format.space_after = Pt(2)
     cell.paragraph_format.line_spacing = 1.0
-    primary = rgb(view.brand.colors.primary)
+    primary, muted, on_primary = (
+        rgb(c) for c in (palette.primary, palette.muted, palette.on_primary)
+    )
     style(document, "Cell Label", "Cell", size=Pt(9.5 - step), bold=True, color=primary)
-    style(document, "Cell Help", "Cell", size=Pt(7.5 - step), italic=True, color=rgb(MUTED))
-    style(document, "Cell Head", "Cell", size=Pt(9 - step), bold=True, color=rgb(WHITE))
-    style(document, "Cell Head Sub", "Cell", size=Pt(7.5 - step), color=rgb(WHITE))
+    style(document, "Cell Help", "Cell", size=Pt(7.5 - step), italic=True, color=muted)
+    style(document, "Cell Head", "Cell", size=Pt(9 - step), bold=True, color=on_primary)
+    style(document, "Cell Head Sub", "Cell", size=Pt(7.5 - step), color=on_primary)
 
 
 def crowded(view: DocumentView) -> bool:
@@ -357,7 +352,7 @@ def set_properties(document: Document, view: DocumentView) -> None:
     properties.title = view.title
     properties.author = properties.last_modified_by = view.brand.name
     properties.subject = view.guide.subtitle
-    properties.language = word_language(view.language)
+    properties.language = word_language(view.locale)
     properties.keywords = view.framework.title
     properties.comments = ""
     properties.created = properties.modified = FIXED_TIME
@@ -384,7 +379,7 @@ def add_text(
         run.bold = bold or None
         run.italic = italic or None
         if language:
-            set_language(run._r.get_or_add_rPr(), word_language(language))
+            set_language(run._r.get_or_add_rPr(), word_language(view.locale_of(language)))
     return paragraph
 
 
@@ -496,7 +491,7 @@ def write_worksheet(document: Document, view: DocumentView) -> None:
 
 def write_cover(document: Document, view: DocumentView) -> None:
     """The cover: brand, the framework as a kicker, title, subtitle, stages, contact and date."""
-    primary = rgb(view.brand.colors.primary)
+    primary = rgb(view.palette.primary)
     colored(add_text(styled(document.add_paragraph(), "Kicker"), view.brand.name, view), primary)
     kicker_text = view.framework.title.upper()
     kicker = add_text(styled(document.add_paragraph(), "Kicker"), kicker_text, view)
@@ -511,9 +506,7 @@ def write_cover(document: Document, view: DocumentView) -> None:
         item.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
         colored(add_text(item, f"{number}\t", view, bold=True), rgb(accent(view)))
         add_text(item, stage.name, view, bold=True)
-    contact = view.brand.contact
-    details = [contact.website, contact.email, contact.phone, view.updated]
-    foot = styled(document.add_paragraph("  ·  ".join(value for value in details if value)), "Note")
+    foot = styled(document.add_paragraph("  ·  ".join(view.cover_details)), "Note")
     foot.paragraph_format.space_before = Cm(2.5)
 
 
@@ -529,7 +522,7 @@ def write_contents(document: Document, view: DocumentView) -> Paragraph:
     heading.paragraph_format.page_break_before = True
     hint = styled(document.add_paragraph(), "Note")
     start_field(hint, TOC_INSTRUCTION)
-    hint.add_run(UPDATE_HINT.get(view.language, UPDATE_HINT["en"]))
+    hint.add_run(view.ui.update_contents)
     end = styled(document.add_paragraph(), "toc 1")
     end_field(end)
     put(document.settings.element, element("w:updateFields", val="true"))
@@ -572,20 +565,15 @@ def write_section(
     first = heading = add_text(heading_paragraph(document, level), section.title, view)
     if block.stage:
         first = styled(heading.insert_paragraph_before(), "Kicker")
-        add_text(first, stage_tag(view, block.stage), view)
+        add_text(first, view.stage_tag(block.stage), view)
+        for run in first.runs:
+            run.font.all_caps = True
         first.paragraph_format.space_before = Pt(14)
         heading.paragraph_format.space_before = Pt(0)
     first.paragraph_format.page_break_before = new_page or section.new_page
     write_markdown(document, section.body, view, level)
     if section.contact:
         write_contact(document, view, level + 1)
-
-
-def stage_tag(view: DocumentView, stage: Stage) -> str:
-    """``STEG 2 / 6 · Research``: where a stage's section sits in the journey."""
-    stages = view.framework.stages
-    tag = f"{view.ui.stage} {stages.index(stage) + 1} / {len(stages)}".upper()
-    return f"{tag} · {stage.subtitle}" if stage.subtitle else tag
 
 
 def write_contact(document: Document, view: DocumentView, level: int) -> None:
@@ -602,8 +590,8 @@ def write_contact(document: Document, view: DocumentView, level: int) -> None:
                 add_link(card, value, url)
             else:
                 card.add_run(value)
-    if view.guide.credit and view.brand.attribution:
-        add_text(styled(document.add_paragraph(), "Note"), view.guide.credit, view)
+    if view.credit:
+        add_text(styled(document.add_paragraph(), "Note"), view.credit, view)
 
 
 # --- worksheets -------------------------------------------------------------------------------
@@ -682,7 +670,7 @@ def new_table(document: Document, rows: int, widths: list[Length]) -> Table:
     properties = table._tbl.tblPr
     put(properties, element("w:tblW", w=str(sum(Length(w).twips for w in widths)), type="dxa"))
     edges = ["top", "left", "bottom", "right", "insideH", "insideV"]
-    put(properties, border("w:tblBorders", edges, RULE, 4))
+    put(properties, border("w:tblBorders", edges, RULE.lstrip("#"), 4))
     put(properties, element("w:tblLayout", type="fixed"))
     put(properties, cell_margins(Cm(0.1), Cm(0.15)))
     for column, width in zip(table.columns, widths, strict=True):
@@ -705,7 +693,7 @@ def write_header_row(table: Table, view: DocumentView, titles: list[tuple[str, s
     header = table.rows[0]
     put(header._tr.get_or_add_trPr(), element("w:tblHeader"))
     set_height(header, Cm(1.0))
-    primary = view.brand.colors.primary.lstrip("#")
+    primary = view.palette.primary.lstrip("#")
     blank = [("", "")] * (len(header.cells) - len(titles))
     for cell, (title, subtitle) in zip(header.cells, blank + titles, strict=True):
         put(cell._tc.get_or_add_tcPr(), shading(primary))
@@ -716,7 +704,7 @@ def write_header_row(table: Table, view: DocumentView, titles: list[tuple[str, s
 
 def write_label(cell: _Cell, view: DocumentView, label: str, help_text: str) -> None:
     """A lightly shaded question cell: the label in bold, its help small below."""
-    put(cell._tc.get_or_add_tcPr(), shading(tint(view.brand.colors.primary, 0.9)))
+    put(cell._tc.get_or_add_tcPr(), shading(view.palette.label_fill.lstrip("#")))
     write_cell(cell, [label], view, "Cell Label")
     write_cell(cell, [help_text] if help_text else [], view, "Cell Help")
 
@@ -750,6 +738,6 @@ def write_headers_and_footers(document: Document, view: DocumentView) -> None:
         footer.paragraph_format.tab_stops.add_tab_stop(
             usable_width(section), WD_TAB_ALIGNMENT.RIGHT
         )
-        add_text(footer, view.brand.footer or view.brand.name, view)
+        add_text(footer, view.footer_line, view)
         footer.add_run("\t")
         add_field(footer, "PAGE", "1")

@@ -17,8 +17,8 @@ from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView
 from generator.errors import BuildError
-from generator.layouts import FONT_STYLES, Layouts, brand_font_files
-from generator.renderers import ViewOf
+from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
+from generator.layouts import Layouts
 from generator.renderers.fetcher import ProjectFetcher
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
@@ -60,6 +60,7 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
         ui=view.ui,
         brand=view.brand,
         guide=view.guide,
+        palette=view.palette,
         framework=view.framework,
         t=lambda text: mark_languages(text, view.ui),
         markdown=lambda source: markdown_to_html(source, view.ui),
@@ -72,13 +73,11 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
 
 
 def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int]]:
-    """@font-face rules for the brand's heading and body families, Inter as the fallback."""
+    """@font-face rules for the brand's heading and body families, and the fallback family."""
     faces: list[dict[str, str | int]] = []
-    for family in dict.fromkeys([view.brand.fonts.heading, view.brand.fonts.body, "Inter"]):
-        files = layouts.font_families.get(family)
-        if files is None and view.brand.folder is not None:
-            files = brand_font_files(view.brand.folder, family)
-        for style, path in (files or {}).items():
+    fonts = view.brand.fonts
+    for family in dict.fromkeys([fonts.heading, fonts.body, FALLBACK_FAMILY]):
+        for style, path in family_files(family, layouts.font_families, view.brand.folder).items():
             weight, css_style = FONT_STYLES[style]
             faces.append(
                 {"family": family, "weight": weight, "style": css_style, "url": path.as_uri()}
@@ -117,28 +116,26 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     return html_to_pdf(render_html(view, layouts), layouts, str(view.job.relative_path()))
 
 
-def render_many(views: list[DocumentView], layouts: Layouts, view_of: ViewOf) -> list[bytes]:
-    """Render several documents of one guide, language and brand, laying out each page once.
+def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
+    """Render several documents of one guide, language and brand.
 
-    A worksheet the guide shows is not laid out again: its PDF is a copy of the guide's page
-    (always, so its bytes never depend on what else was built in the same run).
+    When the guide is among them, it is laid out once and each worksheet it shows is written as
+    a copy of its page there; otherwise every worksheet is laid out on its own, so a document is
+    never slower for being asked for alone.
     """
     guide_view = next((v for v in views if v.job.document == "guide"), None)
-    guide_view = guide_view or view_of(views[0].job.guide_job())
-    shown = {block.anchor for block in guide_view.blocks if block.kind != "section"}
-    wanted = guide_view in views or any(
-        v.job.document == "worksheet" and v.worksheet.anchor in shown for v in views
-    )
+    if guide_view is None:
+        return [render(view, layouts) for view in views]
     what = str(guide_view.job.relative_path())
-    guide = lay_out(render_html(guide_view, layouts), layouts, what) if wanted else None
-    pages = pages_by_anchor(guide.pages) if guide else {}
+    guide = lay_out(render_html(guide_view, layouts), layouts, what)
+    pages = pages_by_anchor(guide.pages)
 
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
-        if guide is not None and view is guide_view:
+        if view is guide_view:
             return write(guide, what)
         sheet_pages = pages.get(view.worksheet.anchor)
-        if guide is None or sheet_pages is None:
+        if sheet_pages is None:
             return render(view, layouts)
         sheet = guide.copy(sheet_pages)
         sheet.metadata = titled(guide.metadata, view.title)

@@ -26,7 +26,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.colors import tint
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
 from generator.layouts import Layouts
 from generator.logo import logo_png
@@ -37,8 +36,6 @@ STAGE_WIDTH = 30
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 TICK = "✓"
 FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.language"
-FORM_LINE = 20
-"""Points of height per handwritten line a blank form field offers."""
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36
 BODY_SIZE, HEADER_SIZE, TITLE_SIZE = 11, 12, 18
 LINE_HEIGHT = 15
@@ -47,10 +44,6 @@ CELL_PADDING = 10
 EXAMPLE_MIN_HEIGHT = 60
 BLANK_MIN_HEIGHT = 90
 SIGN_HEIGHT = 28
-GREY = "A6A6A6"
-WHITE = "FFFFFF"
-TINT = 0.85
-"""How far the label column's fill is lightened from the primary colour towards white."""
 SHEET_NAME_MAX = 31
 PROMPT_TITLE_MAX = 32
 PROMPT_MAX = 255
@@ -176,41 +169,40 @@ def sheet_name(title: str) -> str:
     return cleaned[:SHEET_NAME_MAX].strip()
 
 
-def _argb(color: str) -> str:
+def _hex(color: str) -> str:
+    """``#RRGGBB`` as openpyxl writes colours: ``RRGGBB``."""
     return color.lstrip("#").upper()
 
 
 def _font(
     view: DocumentView, size: float = BODY_SIZE, bold: bool = False, color: str | None = None
 ) -> Font:
-    """The brand's body font in the given size, weight and colour."""
-    return Font(name=view.brand.fonts.body, size=size, bold=bold, color=color)
+    """The brand's body font in the given size, weight and colour (``#RRGGBB``)."""
+    return Font(name=view.brand.fonts.body, size=size, bold=bold, color=color and _hex(color))
 
 
 def _fill(color: str) -> PatternFill:
-    return PatternFill("solid", start_color=color, end_color=color)
+    return PatternFill("solid", start_color=_hex(color), end_color=_hex(color))
 
 
-def _border() -> Border:
-    side = Side(style="thin", color=GREY)
-    return Border(left=side, right=side, top=side, bottom=side)
-
-
-def _style(cell: Cell, font: Font, alignment: Alignment, fill: PatternFill | None = None) -> None:
-    """Give a cell its font, alignment, thin grey border and optional fill."""
+def _style(
+    cell: Cell, view: DocumentView, font: Font, alignment: Alignment, fill: str | None = None
+) -> None:
+    """Give a cell its font, alignment, thin border in the rule colour and optional fill."""
+    side = Side(style="thin", color=_hex(view.palette.rule))
     cell.font = font
     cell.alignment = alignment
-    cell.border = _border()
+    cell.border = Border(left=side, right=side, top=side, bottom=side)
     if fill is not None:
-        cell.fill = fill
+        cell.fill = _fill(fill)
 
 
 def _write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: int) -> None:
     """Row 1: the title on the primary colour, merged across the table."""
     cell = sheet.cell(TITLE_ROW, 1, title)
-    white_bold = _font(view, size=TITLE_SIZE, bold=True, color=WHITE)
+    on_primary = _font(view, size=TITLE_SIZE, bold=True, color=view.palette.on_primary)
     middle_left = Alignment(horizontal="left", vertical="center", indent=1)
-    _style(cell, white_bold, middle_left, _fill(_argb(view.brand.colors.primary)))
+    _style(cell, view, on_primary, middle_left, view.palette.primary)
     sheet.merge_cells(
         start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column
     )
@@ -230,11 +222,12 @@ def _place_logo(sheet: Worksheet, view: DocumentView, last_column: int) -> None:
 
 def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> None:
     """Row 2: the column headings on the primary colour."""
-    font = _font(view, size=HEADER_SIZE, bold=True, color=WHITE)
+    font = _font(view, size=HEADER_SIZE, bold=True, color=view.palette.on_primary)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    fill = _fill(_argb(view.brand.colors.primary))
     for column, text in enumerate(texts, start=1):
-        _style(sheet.cell(HEADER_ROW, column, text or None), font, centred, fill)
+        _style(
+            sheet.cell(HEADER_ROW, column, text or None), view, font, centred, view.palette.primary
+        )
     sheet.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
 
 
@@ -242,20 +235,19 @@ def _write_rows(sheet: Worksheet, view: DocumentView, table: SheetTable) -> int:
     """The labelled rows with their values (or empty cells); returns the last row's number."""
     label_font = _font(view, bold=True)
     label_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
-    label_fill = _fill(tint(view.brand.colors.primary, TINT))
     entry_font = _font(view)
     entry_alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
     tick_alignment = Alignment(horizontal="center", vertical="center")
     number = FIRST_ROW
     for number, row in enumerate(table.rows, start=FIRST_ROW):
         label = sheet.cell(number, 1, row.label)
-        _style(label, label_font, label_alignment, label_fill)
+        _style(label, view, label_font, label_alignment, view.palette.label_fill)
         if row.help:
             label.comment = _help_comment(row.help, view.brand.name)
         for column, value in enumerate(row.values, start=2):
             cell = sheet.cell(number, column, value or None)
             ticks = table.ticks and column == 2
-            _style(cell, entry_font, tick_alignment if ticks else entry_alignment)
+            _style(cell, view, entry_font, tick_alignment if ticks else entry_alignment)
         _add_prompt(sheet, row, number, len(row.values) + 1)
         sheet.row_dimensions[number].height = _row_height(row, table)
     if table.ticks:
@@ -332,7 +324,7 @@ def _write_sign_line(sheet: Worksheet, view: DocumentView, number: int, last_col
         cell = sheet.cell(row, label_column, f"{text}:")
         cell.font = _font(view, bold=True)
         cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
-        _style(sheet.cell(row, start), _font(view), Alignment(vertical="center"))
+        _style(sheet.cell(row, start), view, _font(view), Alignment(vertical="center"))
         if end > start:
             sheet.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
         sheet.row_dimensions[row].height = SIGN_HEIGHT
@@ -344,7 +336,7 @@ def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, las
     cells = f"B{FIRST_ROW}:{last_column}{last_row}"
     formula = table.count.format(cells=cells)
     counter = sheet.cell(last_row + 4, 1, f'="{view.ui.progress}: "&{formula}&" / {table.total}"')
-    counter.font = _font(view, size=BODY_SIZE - 1, color=GREY)
+    counter.font = _font(view, size=BODY_SIZE - 1, color=view.palette.muted)
     counter.alignment = Alignment(horizontal="left", vertical="center", indent=1)
 
 
@@ -352,8 +344,8 @@ def _set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
     """A4, one page wide, titles repeated; as on the PDF's pages, the guide's title and the
-    brand's name in the print header, its footer line (or name), website and the page number
-    in the print footer."""
+    brand's name in the print header, the footer line, website and the page number in the
+    print footer."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -368,14 +360,14 @@ def _set_print(
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     sheet.oddHeader.left.text = view.guide.title
     sheet.oddHeader.right.text = view.brand.name
-    sheet.oddFooter.left.text = view.brand.footer or view.brand.name
+    sheet.oddFooter.left.text = view.footer_line
     sheet.oddFooter.center.text = view.brand.contact.website
     sheet.oddFooter.right.text = "&P / &N"
     header, footer = sheet.oddHeader, sheet.oddFooter
     for part in (header.left, header.right, footer.left, footer.center, footer.right):
         part.size = 8
         part.font = view.brand.fonts.body
-    header.right.color = view.brand.colors.primary.lstrip("#")
+    header.right.color = _hex(view.palette.primary)
 
 
 def _set_properties(workbook: Workbook, view: DocumentView) -> None:

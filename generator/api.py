@@ -1,0 +1,234 @@
+"""The public Python API: what the command line, a preview server or a batch worker calls.
+
+::
+
+    from generator import api
+
+    result = api.build(project="my-project", guide=["kundresan"], format=["pdf"], jobs=1)
+    for written in result.written:
+        print(written.path, written.size)
+
+The functions take the command line's option names and return what happened; they never print
+and never exit. Invalid content, a filter that matches nothing or an unreadable client CSV
+raises :class:`ContentErrors`, holding every problem (file, line, field, message, hint). A
+document that fails to render is listed in the result's ``failed``; the others are still built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.build import Failure, Listener, Silent, Written
+from generator.build import build as build_jobs
+from generator.errors import ContentError, ContentErrors
+from generator.layouts import Layouts
+from generator.loading import language_names, load_library
+from generator.model import Job, Library
+from generator.plan import DEFAULT_BRAND, Filters, plan
+from generator.quick import Inputs
+
+__all__ = [
+    "BuildResult",
+    "ContentError",
+    "ContentErrors",
+    "Failure",
+    "Listener",
+    "Silent",
+    "ValidationResult",
+    "Written",
+    "batch",
+    "build",
+    "load",
+    "validate",
+]
+
+CORES = os.cpu_count() or 1
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class BuildResult:
+    """What a build or a batch did."""
+
+    out: Path
+    """The output folder."""
+    jobs: list[Job]
+    """Every file asked for, as planned."""
+    written: list[Written] = field(default_factory=list)
+    current: list[Job] = field(default_factory=list)
+    """Files already up to date, left as they were."""
+    failed: list[Failure] = field(default_factory=list)
+    """Files that could not be rendered, with the reason."""
+    warnings: list[ContentError] = field(default_factory=list)
+    """E.g. a brand that gets nothing because no selected guide is in its language."""
+    rejected: list[ContentError] = field(default_factory=list)
+    """Batches: the client rows skipped for their problems (the other clients are built)."""
+    inputs: Inputs | None = None
+    """What the build read, as it was when it started (for the command line's quick check)."""
+
+    @property
+    def brands(self) -> list[str]:
+        """The brands built for, in order."""
+        return list(dict.fromkeys(job.brand for job in self.jobs))
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file asked for exists and every client row was used."""
+        return not self.failed and not self.rejected
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The checked library and the advice it does not follow (warnings)."""
+
+    library: Library
+    warnings: list[ContentError]
+
+
+def load(project: PathLike = ".") -> Library:
+    """The project's content (and what ships), checked; raises :class:`ContentErrors`."""
+    return load_library(_project(project))
+
+
+def build(
+    project: PathLike = ".",
+    out: PathLike | None = None,
+    guide: Sequence[str] = (),
+    lang: Sequence[str] = (),
+    variant: Sequence[str] = (),
+    format: Sequence[str] = (),
+    brand: str | Sequence[str] = DEFAULT_BRAND,
+    jobs: int = CORES,
+    force: bool = False,
+    listener: Listener | None = None,
+) -> BuildResult:
+    """Build guides and worksheets into ``<out>/<brand>/<language>/``.
+
+    Every filter left empty means everything; ``brand`` is an id, several ids, or ``"all"``.
+    Files whose inputs did not change are left alone unless ``force``.
+    """
+    root = _project(project)
+    layouts = Layouts.for_project(root)
+    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [])
+    library = load_library(root)
+    if isinstance(brand, str):
+        brands = sorted(library.brands) if brand == "all" else [brand]
+    else:
+        brands = list(brand)
+    filters = Filters(guide, lang, variant, format, brands)
+    return _build(library, layouts, filters, _out(root, out), jobs, force, listener, inputs)
+
+
+def batch(
+    clients: PathLike,
+    project: PathLike = ".",
+    out: PathLike | None = None,
+    guide: Sequence[str] = (),
+    lang: Sequence[str] = (),
+    variant: Sequence[str] = (),
+    format: Sequence[str] = (),
+    jobs: int = CORES,
+    force: bool = False,
+    listener: Listener | None = None,
+) -> BuildResult:
+    """Build for every client in a CSV (one brand a row), each under ``<out>/<id>/``.
+
+    Every row is checked like a brand file; a bad row is skipped and listed in ``rejected``
+    while the other clients build. Raises :class:`ContentErrors` when no row can be used.
+    Each client gets every guide in its language unless ``guide``/``lang`` say otherwise.
+    """
+    from generator.batch import load_brands_csv
+
+    root = _project(project)
+    csv = Path(clients).resolve()
+    if not csv.is_file():
+        raise ContentErrors([ContentError(csv, "no such file", hint="give the client CSV's path")])
+    layouts = Layouts.for_project(root)
+    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [csv])
+    library = load_library(root)
+    client_brands, rejected = load_brands_csv(
+        csv, layouts.font_families, language_names(library.ui)
+    )
+    if not client_brands:
+        raise ContentErrors(rejected)
+    library = library.model_copy(update={"brands": {**library.brands, **client_brands}})
+    logos = [b.folder / b.logo for b in client_brands.values() if b.folder and b.logo]
+    inputs = inputs.adding(logos)
+    # A client's logo lies beside the CSV: the renderers may read files there.
+    layouts = replace(layouts, content_folders=[*layouts.content_folders, csv.parent])
+    filters = Filters(guide, lang, variant, format, sorted(client_brands))
+    result = _build(library, layouts, filters, _out(root, out), jobs, force, listener, inputs)
+    result.rejected = rejected
+    return result
+
+
+def validate(
+    project: PathLike = ".", strict: bool = False, worksheet: Sequence[PathLike] = ()
+) -> ValidationResult:
+    """Check all content, and lint the examples and any filled-in XLSX ``worksheet``.
+
+    Lint findings (more than two KPIs in a stage, empty cells) are warnings; with ``strict``
+    they are raised as :class:`ContentErrors` like any other problem.
+    """
+    from generator.lint import lint, lint_workbook
+
+    library = load(project)
+    warnings = lint(library)
+    for path in worksheet:
+        try:
+            warnings += lint_workbook(Path(path), library)
+        except ContentError as exc:
+            raise ContentErrors([exc]) from None
+    if strict and warnings:
+        raise ContentErrors(warnings)
+    return ValidationResult(library, warnings)
+
+
+def _project(project: PathLike) -> Path:
+    root = Path(project).resolve()
+    if not root.is_dir():
+        hint = "the folder holding content/ and layouts/"
+        raise ContentErrors([ContentError(root, "no such folder", field="project", hint=hint)])
+    return root
+
+
+def _out(project: Path, out: PathLike | None) -> Path:
+    return (Path(out) if out is not None else project / "output").resolve()
+
+
+def _build(
+    library: Library,
+    layouts: Layouts,
+    filters: Filters,
+    out: Path,
+    workers: int,
+    force: bool,
+    listener: Listener | None,
+    inputs: Inputs,
+) -> BuildResult:
+    """Plan, warn about brands that get nothing, then build."""
+    planned = plan(library, filters)
+    busy = {job.brand for job in planned}
+    warnings = [
+        ContentError(
+            None,
+            f"brand {brand_id!r}: no selected guide is written in "
+            f"{library.brands[brand_id].language!r}, its language; nothing to build",
+            hint="choose guides with --guide or languages with --lang",
+        )
+        for brand_id in filters.brands
+        if brand_id not in busy
+    ]
+    outcomes = build_jobs(library, layouts, planned, out, listener, force, max(1, workers))
+    return BuildResult(
+        out,
+        planned,
+        outcomes.written,
+        outcomes.current,
+        outcomes.failed,
+        warnings,
+        inputs=inputs,
+    )
