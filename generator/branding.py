@@ -125,7 +125,7 @@ def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
     if path.suffix.lower() not in LOGO_SUFFIXES:
         return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG or PNG", _LOGO_HINT)]
     if not path.is_file():
-        return [BrandProblem(("logo",), f"no file {brand.logo!r} in {folder.name}/", _LOGO_HINT)]
+        return [BrandProblem(("logo",), f"no file {brand.logo!r}", _LOGO_HINT)]
     problem = _unreadable(path)
     if problem:
         message = f"{brand.logo!r} cannot be read as an image: {problem}"

@@ -110,7 +110,7 @@ def test_filters_narrow_the_build(tmp_path: Path, args: list[str], expected: set
 def test_unknown_filter_value_lists_the_valid_ones(tmp_path: Path) -> None:
     result = run_cli("build", "--out", str(tmp_path), "--format", "pptx")
     assert result.returncode == 2
-    assert "unknown format 'pptx'; valid: docx, pdf, xlsx" in result.stderr
+    assert "format: unknown format 'pptx' (valid: docx, pdf, xlsx)" in result.stderr
     assert not any(tmp_path.iterdir())
 
 

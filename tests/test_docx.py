@@ -17,6 +17,7 @@ from docx.shared import Cm
 from docx.table import Table, _Cell
 
 from generator.colors import tint
+from generator.palette import TIP_TINT
 from generator.document import template_title
 from generator.model import ContentItem, Example, Framework, Guide, Library
 from tests.conftest import RenderJob, squash
@@ -280,7 +281,7 @@ def test_styles_carry_the_brand(guide_docx: DocxDocument, library: Library) -> N
         assert heading.name == brand.fonts.heading
         assert str(heading.color.rgb) == brand.colors.primary.lstrip("#").upper()
     tip = styles["Tip"].element.pPr
-    assert tip.find(qn("w:shd")).get(qn("w:fill")) == tint(brand.colors.accent, 0.85)
+    assert tip.find(qn("w:shd")).get(qn("w:fill")) == tint(brand.colors.accent, TIP_TINT)[1:]
     assert tip.find(qn("w:pBdr")).find(qn("w:left")) is not None
 
 

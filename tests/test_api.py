@@ -1,0 +1,256 @@
+"""The public API (generator.api) in process: build, batch and validate, the outputs read back;
+one resolver per fact (fonts, footer line, messages, languages as files)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from typer.core import TyperOption
+from typer.main import get_command
+
+from generator import api, quick
+from generator.cli import app
+from generator.errors import ContentError
+from generator.model import Job
+from tests.conftest import ROOT, pdf_text, run_cli
+
+MINIMAL = ROOT / "tests" / "projects" / "minimal"
+DANISH = ROOT / "tests" / "projects" / "danish"
+LATO = ROOT / "layouts" / "fonts" / "Lato-Regular.ttf"
+TITLES = ("Onboarding", "Funnel", "Customer profile", "Launch", "A sample", "A launch")
+"""The minimal project's guide and worksheet titles: each of its files shows one."""
+CSV_HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
+
+
+class Recorder:
+    """A listener that keeps what it hears."""
+
+    def __init__(self) -> None:
+        self.planned_jobs: list[Job] = []
+        self.done: list[Job] = []
+
+    def planned(self, jobs: list[Job]) -> None:
+        self.planned_jobs = jobs
+
+    def started(self, job: Job) -> None:
+        pass
+
+    def finished(self, job: Job) -> None:
+        self.done.append(job)
+
+
+def read_back(path: Path) -> str:
+    """A file's text through its format's own reader."""
+    if path.suffix == ".pdf":
+        return pdf_text(path)
+    if path.suffix == ".docx":
+        document = Document(BytesIO(path.read_bytes()))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+    sheet = load_workbook(path).active
+    return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+def test_build_reports_what_it_wrote_and_then_that_it_is_up_to_date(tmp_path: Path) -> None:
+    heard = Recorder()
+    result = api.build(MINIMAL, tmp_path, guide=["onboarding"], jobs=1, listener=heard)
+    assert result.ok and not result.warnings
+    assert len(result.written) == len(result.jobs) == len(heard.planned_jobs) == 20
+    assert sorted(map(str, heard.done)) == sorted(map(str, result.jobs))
+    for written in result.written:
+        assert written.path.stat().st_size == written.size
+        text = read_back(written.path)
+        assert any(title in text for title in TITLES), written.path
+    again = api.build(MINIMAL, tmp_path, guide=["onboarding"], jobs=1)
+    assert not again.written and len(again.current) == 20
+
+
+def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text(
+        CSV_HEADER
+        + "kund-a,Kund A AB,#7A1F3D,#F4B942,,kunda.example,,,en\n"
+        + "kund-b,Kund B AB,blue,#F4B942,,kundb.example,,,en\n",
+        encoding="utf-8",
+    )
+    result = api.batch(clients, MINIMAL, tmp_path / "out", format=["xlsx"], jobs=1)
+    assert result.brands == ["kund-a"] and not result.ok
+    assert [(e.line, e.field) for e in result.rejected] == [(3, "colors.primary")]
+    sheet = load_workbook(tmp_path / "out/kund-a/en/onboarding-worksheet-blank.xlsx").active
+    assert sheet["A1"].fill.start_color.rgb.endswith("7A1F3D")
+    assert sheet.oddFooter.center.text == "kunda.example"
+
+
+def test_validate_returns_warnings_and_strict_raises_them(tmp_path: Path) -> None:
+    result = api.validate(ROOT)
+    assert len(result.library.guides) == 7
+    assert result.warnings and all(isinstance(w, ContentError) for w in result.warnings)
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(ROOT, strict=True)
+    assert raised.value.errors == result.warnings
+
+
+def test_invalid_content_raises_every_problem_at_once(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL, project)
+    funnel = project / "content/frameworks/funnel.en.yaml"
+    funnel.write_text(funnel.read_text().replace("id: attract", "id: Attract"))
+    guide = project / "content/guides/onboarding/guide.en.yaml"
+    guide.write_text(guide.read_text().replace('title: "Onboarding"', "title: true"))
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(project, tmp_path / "out", jobs=1)
+    lines = [error.format(project) for error in raised.value.errors]
+    assert any(
+        line.startswith("content/frameworks/funnel.en.yaml:3: stages.0.id:") for line in lines
+    )
+    assert any("guide.en.yaml:1: title: expected text, got the boolean true" in x for x in lines)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Path) -> None:
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(MINIMAL, tmp_path, format=["pptx"], guide=["nope"], jobs=1)
+    lines = sorted(str(error) for error in raised.value.errors)
+    assert lines == [
+        "format: unknown format 'pptx' (valid: docx, pdf, xlsx)",
+        "guide: unknown guide 'nope' (valid: b2b-kundresan, intressetrappan, kpi-per-fas, "
+        "kundereisen, kundresan, onboarding)",
+    ]
+
+
+def brand_project(tmp_path: Path, brand: str, folder: str = "kund") -> Path:
+    """A project with one brand file, its folder named ``folder``."""
+    project = tmp_path / "project"
+    (project / "content/brands" / folder).mkdir(parents=True)
+    (project / "content/brands" / folder / "brand.yaml").write_text(brand, encoding="utf-8")
+    return project
+
+
+def test_a_font_file_that_is_not_the_family_named_is_refused(tmp_path: Path) -> None:
+    project = brand_project(tmp_path, 'name: "Kund"\nfonts: {heading: Lat, body: Lat}\n')
+    shutil.copy(LATO, project / "content/brands/kund/LatoX.ttf")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(project)
+    assert [(e.line, e.field, e.message) for e in raised.value.errors] == [
+        (2, "fonts.heading", "unknown font 'Lat'"),
+        (2, "fonts.body", "unknown font 'Lat'"),
+    ]
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2 and "unknown font 'Lat'" in result.stderr
+
+
+def test_a_brand_font_that_validates_is_embedded_in_the_pdf(tmp_path: Path) -> None:
+    brand = 'name: "Kund"\nlanguage: en\nfonts: {heading: Brandy, body: Brandy}\n'
+    project = brand_project(tmp_path, brand)
+    shutil.copy(LATO, project / "content/brands/kund/Brandy-Regular.ttf")
+    for guide in ("guides", "frameworks", "examples"):
+        shutil.copytree(MINIMAL / "content" / guide, project / "content" / guide)
+    api.validate(project)
+    result = api.build(
+        project, tmp_path / "out", brand="kund", format=["pdf"], variant=["blank"], jobs=1
+    )
+    assert result.ok and result.written
+    fonts = subprocess.run(
+        ["pdffonts", str(result.written[0].path)], capture_output=True, text=True, check=True
+    ).stdout
+    embedded = [line.split() for line in fonts.splitlines() if "+Brandy " in line]
+    assert embedded and embedded[0][-5] == "yes", fonts  # the family's file, embedded
+
+
+def test_without_a_footer_the_brand_name_is_at_the_foot_of_every_format(tmp_path: Path) -> None:
+    """The shipped default brand has no footer line: its name stands there instead."""
+    result = api.build(MINIMAL, tmp_path, variant=["blank"], format=["pdf", "docx", "xlsx"], jobs=1)
+    name = "journeykit"
+    for written in result.written:
+        path = written.path
+        if path.suffix == ".pdf":  # the bottom 16 mm of the page, left half
+            size = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+            width, height = (float(v) for v in size.split("Page size:")[1].split()[0:3:2])
+            crop = ["-x", "0", "-y", str(int(height - 45)), "-W", str(int(width / 2)), "-H", "45"]
+            foot = subprocess.run(
+                ["pdftotext", *crop, "-r", "72", str(path), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert name in foot, path
+        elif path.suffix == ".docx":
+            for section in Document(str(path)).sections:
+                assert name in section.footer.paragraphs[0].text
+        else:
+            assert load_workbook(path).active.oddFooter.left.text == name
+
+
+@pytest.mark.parametrize(
+    ("brand_line", "folder", "csv_values", "field"),
+    [
+        ('colors: {primary: "blue"}', "kund", "kund,Kund,blue,#F4B942,", "colors.primary"),
+        ("", "Kund AB", "Kund AB,Kund,#7A1F3D,#F4B942,", "id"),
+        ("logo: missing.png", "kund", "kund,Kund,#7A1F3D,#F4B942,missing.png", "logo"),
+        (
+            'colors: {accent: "#7A1F3E", primary: "#7A1F3D"}',
+            "kund",
+            "kund,Kund,#7A1F3D,#7A1F3E,",
+            "colors.accent",
+        ),
+    ],
+)
+def test_a_csv_row_and_a_brand_file_get_the_same_explanation(
+    tmp_path: Path, brand_line: str, folder: str, csv_values: str, field: str
+) -> None:
+    project = brand_project(tmp_path, f'name: "Kund"\n{brand_line}\n', folder)
+    with pytest.raises(api.ContentErrors) as from_file:
+        api.validate(project)
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CSV_HEADER + csv_values + ",,,,\n", encoding="utf-8")
+    with pytest.raises(api.ContentErrors) as from_csv:
+        api.batch(clients, MINIMAL, tmp_path / "out", jobs=1)
+    [in_file] = from_file.value.errors
+    [in_row] = from_csv.value.errors
+    assert (in_file.field, in_file.message, in_file.hint) == (field, in_row.message, in_row.hint)
+    assert in_row.field == field and in_row.line == 2 and in_row.path == clients
+    assert "[" not in in_row.message  # no regular expression, which rich would read as markup
+
+
+def test_a_language_is_added_by_files_alone(tmp_path: Path) -> None:
+    """Danish: content/i18n/da.yaml and a framework, guide and example in it; no Python."""
+    result = api.build(DANISH, tmp_path, jobs=1)
+    assert result.ok
+    names = sorted(path.name for path in (tmp_path / "default/da").iterdir())
+    assert names == [
+        "kunderejsen-worksheet-blank.docx",
+        "kunderejsen-worksheet-blank.pdf",
+        "kunderejsen-worksheet-blank.xlsx",
+        "kunderejsen-worksheet-cafe.docx",
+        "kunderejsen-worksheet-cafe.pdf",
+        "kunderejsen-worksheet-cafe.xlsx",
+        "kunderejsen.docx",
+        "kunderejsen.pdf",
+    ]
+    folder = tmp_path / "default/da"
+    guide_pdf = pdf_text(folder / "kunderejsen.pdf")
+    assert "Opdateret 27. november 2026" in guide_pdf  # the date as Danish writes it
+    assert "Din skabelon: Kunderejsen" in guide_pdf
+    guide_docx = read_back(folder / "kunderejsen.docx")
+    assert "Højreklik her og vælg Opdater felt" in guide_docx
+    assert Document(str(folder / "kunderejsen.docx")).core_properties.language == "da-DK"
+    workbook = read_back(folder / "kunderejsen-worksheet-cafe.xlsx")
+    assert "Bookingsystem" in workbook and "Udfyldte felter" in workbook
+
+
+def test_the_quick_check_knows_every_option_that_takes_a_value() -> None:
+    """quick.py reads --out and --project without importing the CLI: its table must agree."""
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    takes_value: set[str] = set()
+    for name in quick.COMMANDS:
+        for param in commands[name].params:
+            if isinstance(param, TyperOption) and not param.is_flag:
+                takes_value.update(param.opts)
+    assert takes_value >= quick.UNRELATED
+    assert takes_value - quick.UNRELATED == quick.TAKE_VALUE
