@@ -17,9 +17,9 @@ from docx.shared import Cm
 from docx.table import Table, _Cell
 
 from generator.colors import tint
-from generator.palette import TIP_TINT
 from generator.document import template_title
 from generator.model import ContentItem, Example, Framework, Guide, Library
+from generator.palette import TIP_TINT
 from tests.conftest import RenderJob, squash
 
 TOC = 'TOC \\o "1-2" \\h \\z \\u'
