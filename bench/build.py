@@ -1,9 +1,11 @@
 """Benchmark of ``journeykit build`` for the Kundresan guide (a benchmark, not a test).
 
-Prints the wall time of the whole command, the median render time of each output, the time of a
-language's documents rendered as one set against one by one, and the ratio of our PDF step
-(layouts + WeasyPrint with the project fetcher and error checks) to WeasyPrint's own
-``write_pdf`` on the same HTML. Compare ratios within one run: this machine is shared.
+Prints the wall time of the whole command, the median render time of each output, one worksheet
+built alone (the build step: hashing, rendering, writing) against the same worksheet rendered
+alone (a document is never slower for being asked for alone: ratio ≤ 1.2), a language's full
+set rendered together against the sum of its parts, and the ratio of our PDF step (layouts +
+WeasyPrint with the project fetcher and error checks) to WeasyPrint's own ``write_pdf`` on the
+same HTML. Compare ratios within one run: this machine is shared.
 
     .venv/bin/python bench/build.py [--repeat 5]
 """
@@ -20,11 +22,13 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from generator.build import render, render_set
+from generator.build import build, render_set
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
+from generator.model import Job, Library
 from generator.plan import Filters, plan
+from generator.renderers import FORMATS
 from generator.renderers.pdf import html_to_pdf, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +49,11 @@ def timed_pair(first, second, repeat: int) -> tuple[float, float]:
                 function()
                 bucket.append(time.perf_counter() - start)
     return statistics.median(samples[0]), statistics.median(samples[1] or [0.0])
+
+
+def render(library: Library, layouts: Layouts, job: Job) -> bytes:
+    """One document rendered on its own: its view, then its format's renderer."""
+    return FORMATS[job.format].render(build_view(library, job), layouts)
 
 
 def main() -> None:
@@ -74,8 +83,26 @@ def main() -> None:
         print(f"  {job.relative_path()!s:48} {seconds * 1000:7.0f} ms")
     print(f"  {'all ' + str(len(jobs)) + ' outputs':48} {total * 1000:7.0f} ms")
 
-    print("\none language's documents rendered as a set (worksheet PDFs copied from the guide's")
-    print("pages) vs one by one, in turn:")
+    print("\none worksheet built alone (hash, render, write) vs the same worksheet rendered alone:")
+    alone = [
+        job
+        for job in jobs
+        if job.document == "worksheet" and job.variant == "blank" and job.format != "xlsx"
+    ]
+    with tempfile.TemporaryDirectory() as out:
+        for job in alone:
+            built, rendered = timed_pair(
+                lambda j=job: build(library, layouts, [j], Path(out), force=True),
+                lambda j=job: render(library, layouts, j),
+                args.repeat,
+            )
+            print(
+                f"  {job.relative_path()!s:48} built {built:.3f} s, rendered {rendered:.3f} s,"
+                f" ratio {built / rendered:.2f}"
+            )
+
+    print("\none language's full set rendered together (worksheet PDFs copied from the guide's")
+    print("pages) vs the sum of its parts rendered one by one, in turn:")
     for language in ("sv", "en"):
         one_set = [job for job in jobs if job.language == language]
         together, apart = timed_pair(
@@ -84,7 +111,7 @@ def main() -> None:
             args.repeat,
         )
         print(
-            f"  {language}: {len(one_set)} files, as a set {together:.2f} s, one by one "
+            f"  {language}: {len(one_set)} files, as a set {together:.2f} s, sum of parts "
             f"{apart:.2f} s, ratio {together / apart:.2f}"
         )
 

@@ -3,6 +3,7 @@ one resolver per fact (fonts, footer line, messages, languages as files)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from io import BytesIO
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from typer.core import TyperOption
 from typer.main import get_command
 
@@ -254,3 +257,36 @@ def test_the_quick_check_knows_every_option_that_takes_a_value() -> None:
                 takes_value.update(param.opts)
     assert takes_value >= quick.UNRELATED
     assert takes_value - quick.UNRELATED == quick.TAKE_VALUE
+
+
+def test_every_format_fills_the_label_cells_from_the_one_palette(tmp_path: Path) -> None:
+    """The default brand's primary #1F4E79 lightened 90 % towards white: #E9EDF2 (by hand:
+    31 + 224 × 0.9 = 233, 78 + 177 × 0.9 = 237, 121 + 134 × 0.9 = 242)."""
+    label_fill = "E9EDF2"
+    api.build(MINIMAL, tmp_path, guide=["onboarding"], variant=["blank"], jobs=1)
+    folder = tmp_path / "default/en"
+    stream = PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0].get_contents()
+    fills = {
+        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
+        for match in re.findall(
+            r"([0-9.]+ [0-9.]+ [0-9.]+) rg", stream.get_data().decode("latin-1")
+        )
+    }
+    assert label_fill in fills
+    label_cell = Document(str(folder / "onboarding-worksheet-blank.docx")).tables[0].cell(1, 0)
+    assert label_cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == label_fill
+    sheet = load_workbook(folder / "onboarding-worksheet-blank.xlsx").active
+    assert sheet["A3"].fill.start_color.rgb.endswith(label_fill)
+
+
+def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_path: Path) -> None:
+    """With the guide, worksheet PDFs are copies of its pages; alone, they are laid out on their
+    own (never slower for being asked for alone). Either way the bytes are the same."""
+    with_guide = api.build(MINIMAL, tmp_path / "set", guide=["onboarding"], format=["pdf"], jobs=1)
+    alone = api.build(
+        MINIMAL, tmp_path / "alone", guide=["onboarding"], format=["pdf"], variant=["blank"], jobs=1
+    )
+    assert len(alone.written) == 3 and all(w.job.document == "worksheet" for w in alone.written)
+    copies = {w.job: w.path.read_bytes() for w in with_guide.written}
+    for written in alone.written:
+        assert written.path.read_bytes() == copies[written.job], written.path.name
