@@ -17,16 +17,19 @@ document that fails to render is listed in the result's ``failed``; the others a
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
 
 from generator.build import Failure, Listener, Silent, Written
 from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library
-from generator.model import Job, Library
+from generator.model import Brand, Id, Job, Library, field_problems
 from generator.plan import DEFAULT_BRAND, Filters, plan
 from generator.quick import Inputs
 
@@ -42,6 +45,7 @@ __all__ = [
     "batch",
     "build",
     "load",
+    "new_brand",
     "validate",
 ]
 
@@ -185,6 +189,41 @@ def validate(
     if strict and warnings:
         raise ContentErrors(warnings)
     return ValidationResult(library, warnings)
+
+
+def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
+    """Create ``content/brands/<brand_id>/brand.yaml`` with every field explained; its path.
+
+    Raises :class:`ContentErrors` for an id that is not valid or a brand that exists already.
+    """
+    from generator.branding import BRAND_TEMPLATE
+    from generator.output import write_atomic
+
+    root = _project(project)
+    try:
+        TypeAdapter(Id).validate_python(brand_id)
+    except ValidationError as exc:
+        problems = field_problems(exc, Brand)
+        raise ContentErrors(
+            [ContentError(None, p.message, field="id", hint=p.hint) for p in problems]
+        ) from None
+    path = root / "content" / "brands" / brand_id / "brand.yaml"
+    if path.exists():
+        raise ContentErrors([ContentError(path, "exists already", hint="edit it instead")])
+    layouts = Layouts.for_project(root)
+    folders = layouts.content_folders
+    languages = sorted({p.stem for f in folders for p in f.glob("i18n/*.yaml")})
+    # The language most guides are written in is the likeliest default.
+    guides = Counter(p.suffixes[0][1:] for f in folders for p in f.glob("guides/*/guide.*.yaml"))
+    text = BRAND_TEMPLATE.format(
+        id=brand_id,
+        name=name or brand_id.title(),
+        fonts=", ".join(layouts.font_families),
+        language=max(sorted(guides), key=guides.__getitem__, default=languages[0]),
+        languages=", ".join(languages),
+    )
+    write_atomic(path, text.encode("utf-8"))
+    return path
 
 
 def _project(project: PathLike) -> Path:

@@ -150,3 +150,16 @@ def _unreadable(path: Path) -> str:
 
 
 _LOGO_HINT = "put logo.svg or logo.png next to brand.yaml and write logo: logo.svg"
+
+
+BRAND_TEMPLATE = """\
+# The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
+name: "{name}"                  # on covers, headers, document properties
+logo: ""                        # logo.svg or logo.png in this folder; "" for none
+colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
+fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
+contact: {{website: "", email: "", phone: ""}}
+language: {language}                    # default for --lang: {languages}; leave out for all
+footer: ""                      # a line on every page, e.g. "© {name}"
+attribution: true               # keep the source credit
+"""

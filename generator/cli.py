@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -32,9 +31,7 @@ from rich.text import Text
 from generator import api
 from generator.build import Failure
 from generator.errors import ContentError, ContentErrors
-from generator.layouts import Layouts
-from generator.model import Brand, Checklist, Form, Id, Job, Worksheet, field_problems
-from generator.output import write_atomic
+from generator.model import Checklist, Form, Job, Worksheet
 from generator.plan import worksheet_variants
 from generator.quick import remember as record
 from generator.renderers import FORMATS
@@ -388,18 +385,6 @@ def validate(
 brand_app = typer.Typer(help="Make and manage brands (content/brands/<id>/brand.yaml).")
 app.add_typer(brand_app, name="brand")
 
-BRAND_TEMPLATE = """\
-# The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
-name: "{name}"                  # on covers, headers, document properties
-logo: ""                        # logo.svg or logo.png in this folder; "" for none
-colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
-fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
-contact: {{website: "", email: "", phone: ""}}
-language: {language}                    # default for --lang: {languages}; leave out for all
-footer: ""                      # a line on every page, e.g. "© {name}"
-attribution: true               # keep the source credit
-"""
-
 
 @brand_app.command("new")
 def brand_new(
@@ -408,29 +393,9 @@ def brand_new(
     name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
 ) -> None:
     """Create content/brands/<ID>/brand.yaml to edit, with every field explained."""
-    try:
-        TypeAdapter(Id).validate_python(brand_id)
-    except ValidationError as exc:
-        problems = field_problems(exc, Brand)
-        exit_invalid([ContentError(None, p.message, field="ID", hint=p.hint) for p in problems])
-    folder = project / "content" / "brands" / brand_id
-    if (folder / "brand.yaml").exists():
-        errors_console.print(f"[red]error[/red] {folder / 'brand.yaml'} exists already")
-        raise typer.Exit(EXIT_INVALID)
-    layouts = Layouts.for_project(project)
-    fonts = ", ".join(layouts.font_families)
-    languages = sorted(
-        {path.stem for folder in layouts.content_folders for path in folder.glob("i18n/*.yaml")}
-    )
-    text = BRAND_TEMPLATE.format(
-        id=brand_id,
-        name=name or brand_id.title(),
-        fonts=fonts,
-        language=languages[0] if languages else "en",
-        languages=", ".join(languages),
-    )
-    write_atomic(folder / "brand.yaml", text.encode("utf-8"))
-    console.print(f"[green]created[/green] {folder / 'brand.yaml'}")
+    with invalid_exits(None):
+        path = api.new_brand(brand_id, project, name)
+    console.print(f"[green]created[/green] {escape(str(path))}")
     console.print(f"Edit it, then: journeykit build --brand {brand_id}")
 
 

@@ -391,10 +391,6 @@ class Job(Strict):
         """Where the file goes below the output folder."""
         return Path(self.brand) / self.language / self.filename()
 
-    def guide_job(self) -> Job:
-        """The job of this job's guide document, in the same language, brand and format."""
-        return self.model_copy(update={"document": "guide", "worksheet": None, "variant": BLANK})
-
     def set_key(self) -> tuple[str, str, str]:
         """The guide, language and brand: jobs sharing it are rendered together."""
         return (self.guide, self.language, self.brand)
