@@ -22,6 +22,7 @@ from pathlib import Path
 
 from weasyprint import HTML
 
+from generator import api
 from generator.build import build, render_set
 from generator.document import build_view
 from generator.layouts import Layouts
@@ -100,6 +101,17 @@ def main() -> None:
                 f"  {job.relative_path()!s:48} built {built:.3f} s, rendered {rendered:.3f} s,"
                 f" ratio {built / rendered:.2f}"
             )
+
+        options = {"guide": ["kundresan"], "lang": ["sv"], "format": ["pdf"], "variant": ["blank"]}
+        whole, loading = timed_pair(
+            lambda: api.build(ROOT, out, **options, jobs=1, force=True),
+            lambda: load_library(ROOT),
+            args.repeat,
+        )
+        print(
+            f"  the same through api.build (loading the content included): {whole:.3f} s,"
+            f" of which loading {loading:.3f} s"
+        )
 
     print("\none language's full set rendered together (worksheet PDFs copied from the guide's")
     print("pages) vs the sum of its parts rendered one by one, in turn:")

@@ -1,6 +1,7 @@
-"""The command line: ``journeykit build | list | validate``.
+"""The command line: ``journeykit build | batch | list | validate | brand new``.
 
-Turns content errors into one line each and exit code 2, build failures into exit code 1.
+It parses options, calls :mod:`generator.api` and prints: content errors one line each and exit
+code 2, build failures exit code 1, progress as a bar.
 """
 
 from __future__ import annotations
