@@ -1,17 +1,22 @@
-"""Shared fixtures: the shipped project, its library, and a helper to render one job."""
+"""Shared fixtures: the shipped project, its library, a helper to render one job, and the
+outputs read-back tests share (each made once per run, in the background)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import api
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
@@ -19,11 +24,24 @@ from generator.model import Job, Library
 from generator.renderers import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "projects" / "minimal"
+"""A small English project: the guide "onboarding" with a grid, a form and a checklist."""
+DANISH = ROOT / "tests" / "projects" / "danish"
+"""A language added by files alone: Danish, with the guide "kunderejsen" (one grid)."""
+BRANDED = ROOT / "tests" / "projects" / "branded"
+"""A project holding one brand, acme (Swedish, Lato, a logo, a footer line)."""
+CSV_HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
+
+
+@functools.cache
+def loaded(project: Path) -> Library:
+    """A project's content, loaded once per run (tests read it; none changes it)."""
+    return load_library(project)
 
 
 @pytest.fixture(scope="session")
 def library() -> Library:
-    return load_library(ROOT)
+    return loaded(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +54,9 @@ RenderJob = Callable[..., bytes]
 
 @pytest.fixture(scope="session")
 def render_job(library: Library, layouts: Layouts) -> RenderJob:
-    """Render one job of the shipped content, e.g. render_job("xlsx", "worksheet")."""
+    """Render one job of the shipped content, e.g. render_job("xlsx", "worksheet"): once per
+    run, the bytes shared by the tests that read them; ``fresh=True`` renders it again (for the
+    tests that compare two renderings)."""
 
     def render(
         fmt: str,
@@ -56,7 +76,12 @@ def render_job(library: Library, layouts: Layouts) -> RenderJob:
         )
         return FORMATS[fmt].render(build_view(library, job), layouts)
 
-    return render
+    once = functools.cache(render)
+
+    def render_job(*args: str, fresh: bool = False, **kwargs: str) -> bytes:
+        return (render if fresh else once)(*args, **kwargs)
+
+    return render_job
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +101,12 @@ def squash(text: str) -> str:
 def run_cli(
     *args: str, cwd: Path = ROOT, python_flags: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real ``journeykit`` command line in a subprocess."""
+    """Run the real ``journeykit`` command line in a subprocess.
+
+    Only for what needs a process of its own: exit codes, what is printed, what a fresh
+    interpreter imports, the quick check, a build killed half way. Behaviour goes through
+    :mod:`generator.api` in process.
+    """
     return subprocess.run(
         [sys.executable, *python_flags, "-m", "generator", *args],
         cwd=cwd,
@@ -87,19 +117,208 @@ def run_cli(
     )
 
 
-@pytest.fixture(scope="session")
-def every_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Everything the shipped content makes, built once by the real command."""
-    out = tmp_path_factory.mktemp("output")
-    result = run_cli("build", "--project", str(ROOT), "--out", str(out))
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a fixture project to change or to build into (its default output folder)."""
+    shutil.copytree(source, target)
+    return target
+
+
+# Shared outputs: made once per run, by one background process started with the first test, on
+# the core the test process leaves idle (the tests run one at a time); a fixture waits for its
+# output only. Each maker calls generator.api, as a test would; none of them is the CLI.
+
+
+def make_acme_and_default(out: Path) -> None:
+    """Kundresan (sv) for every brand of the branded project."""
+    result = api.build(BRANDED, out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
+    assert result.ok and result.brands == ["acme", "default"] and len(result.written) == 16
+
+
+def make_acme_again(out: Path) -> None:
+    """Kundresan (sv) for acme alone, built again: a second build to compare bytes with."""
+    result = api.build(BRANDED, out, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
+    assert result.ok and result.brands == ["acme"] and len(result.written) == 8
+
+
+def make_minimal_project(project: Path) -> None:
+    """A copy of the minimal project, its onboarding guide built into its default output/."""
+    copy_project(MINIMAL, project)
+    result = api.build(project, guide=["onboarding"], jobs=1)
+    assert result.ok and len(result.written) == len(result.jobs) == 20, result.failed
+
+
+def make_every_output(out: Path) -> None:
+    """Everything the shipped content makes, in one process."""
+    result = api.build(ROOT, out, jobs=1)
+    assert result.ok and len(result.written) == len(result.jobs), result.failed
+
+
+def make_parallel_build(out: Path) -> None:
+    """Two guides' sets (Swedish) rendered by two worker processes, to compare with the serial
+    ``every_output``."""
+    result = api.build(ROOT, out, guide=["kpi-per-fas", "kundresan"], lang=["sv"], jobs=2)
+    assert result.ok and len(result.written) == 16, result.failed
+
+
+OFFICE_FILES = [
+    "kundresan.docx",
+    "kundresan-worksheet-blank.docx",
+    "kundresan-worksheet-generell.docx",
+    "kundresan-worksheet-blank.xlsx",
+    "kundresan-worksheet-generell.xlsx",
+]
+"""The Swedish Kundresan's DOCX and XLSX: what LibreOffice is asked to open."""
+
+
+def office_pdf_name(name: str) -> str:
+    """What LibreOffice's PDF of an office file is called in ``converted``: a worksheet's DOCX
+    and XLSX share a stem, so the format is kept in the name (``…-blank-xlsx.pdf``)."""
+    return name.replace(".", "-") + ".pdf"
+
+
+def convert_office_files(out: Path) -> None:
+    """:data:`OFFICE_FILES` of the shared build beside ``out`` (``every_output``), converted to
+    PDF by LibreOffice headless in one call (each start of soffice costs seconds); see
+    :func:`office_pdf_name`."""
+    built = out.parent / "every_output" / "default" / "sv"
+    sources, profile = out.parent / "office-files", out.parent / "lo-profile"
+    sources.mkdir()
+    for name in OFFICE_FILES:
+        staged = sources / (office_pdf_name(name).removesuffix(".pdf") + Path(name).suffix)
+        shutil.copy(built / name, staged)
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *sorted(str(path) for path in sources.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    return out
+
+
+SHARED: dict[str, Callable[[Path], None]] = {
+    "acme_and_default": make_acme_and_default,
+    "acme_again": make_acme_again,
+    "minimal_project": make_minimal_project,
+    "every_output": make_every_output,
+    "parallel_build": make_parallel_build,
+    "converted": convert_office_files,
+}
+"""How each shared output is made, by its fixture's name, in the order the test files need
+them; all go into one folder (``converted`` reads ``every_output`` there)."""
+
+
+def make_shared(folder: Path, names: list[str]) -> None:
+    """Make the shared outputs ``names`` below ``folder``, marking each done (the background)."""
+    for name in names:
+        SHARED[name](folder / name)
+        (folder / f"{name}.done").touch()
+
+
+class SharedOutputs:
+    """The background process making the shared outputs the selected tests use."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self.folder, self.names = folder, names
+        self.log = folder / "background.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        if names:
+            code = (
+                "import os, sys; from pathlib import Path; from tests.conftest import make_shared; "
+            )
+            code += "os.nice(10); make_shared(Path(sys.argv[1]), sys.argv[2:])"  # tests go first
+            with self.log.open("wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", code, str(folder), *names],
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+
+    def get(self, name: str) -> Path:
+        """The output, once made (made here if no selected test was seen to need it)."""
+        if name not in self.names:
+            make_shared(self.folder, [name])
+        while not (self.folder / f"{name}.done").exists():
+            assert self.process is not None and self.process.poll() is None, (
+                f"the background process did not make {name}:\n{self.log.read_text()}"
+            )
+            time.sleep(0.05)
+        return self.folder / name
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        if self.process is not None:
+            self.process.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_outputs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedOutputs]:
+    """Starts making, in the background, the shared outputs the selected tests use."""
+    needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    shared = SharedOutputs(tmp_path_factory.mktemp("shared"), [n for n in SHARED if n in needed])
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture(scope="session")
+def acme_and_default(shared_outputs: SharedOutputs) -> Path:
+    """Kundresan (sv) built for every brand of the branded project (acme and default)."""
+    return shared_outputs.get("acme_and_default")
+
+
+@pytest.fixture(scope="session")
+def acme_again(shared_outputs: SharedOutputs) -> Path:
+    """Kundresan (sv) built for acme alone, in a build of its own."""
+    return shared_outputs.get("acme_again")
+
+
+@pytest.fixture(scope="session")
+def minimal_project(shared_outputs: SharedOutputs) -> Path:
+    """A copy of the minimal project with its onboarding guide built into its own output/
+    (the default output folder): every variant and format, the form and checklist included."""
+    return shared_outputs.get("minimal_project")
+
+
+@pytest.fixture(scope="session")
+def minimal_output(minimal_project: Path) -> Path:
+    return minimal_project / "output"
+
+
+@pytest.fixture(scope="session")
+def every_output(shared_outputs: SharedOutputs) -> Path:
+    """Everything the shipped content makes, built once."""
+    return shared_outputs.get("every_output")
+
+
+@pytest.fixture(scope="session")
+def parallel_build(shared_outputs: SharedOutputs) -> Path:
+    """Kundresan and KPI:er per fas (sv) built on two workers."""
+    return shared_outputs.get("parallel_build")
 
 
 @pytest.fixture(scope="session")
 def built(every_output: Path) -> Path:
     """The Swedish documents of the default brand."""
     return every_output / "default" / "sv"
+
+
+@pytest.fixture(scope="session")
+def converted(shared_outputs: SharedOutputs, every_output: Path) -> Path:
+    """:data:`OFFICE_FILES` of ``every_output`` as LibreOffice converts them to PDF."""
+    return shared_outputs.get("converted")
 
 
 def pdf_text(path: Path, layout: bool = False) -> str:

@@ -10,32 +10,13 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
-from tests.conftest import ROOT, pdf_text, run_cli
+from generator import api
+from generator.cli import app
+from tests.conftest import BRANDED, MINIMAL, pdf_text, run_cli
 
-BRANDED = ROOT / "tests" / "projects" / "branded"
 ACME = "7A1F3D"
-
-
-@pytest.fixture(scope="module")
-def acme_and_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Kundresan (sv) built for every brand of the branded project."""
-    out = tmp_path_factory.mktemp("brands")
-    result = run_cli(
-        "build",
-        "--project",
-        str(BRANDED),
-        "--brand",
-        "all",
-        "--guide",
-        "kundresan",
-        "--lang",
-        "sv",
-        "--out",
-        str(out),
-    )
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def fill_colours(pdf: Path) -> set[str]:
@@ -80,73 +61,78 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
 
 
 def test_two_brands_differ_and_a_rebuild_is_identical(
-    acme_and_default: Path, tmp_path: Path
+    acme_and_default: Path, acme_again: Path
 ) -> None:
+    """The shared build of both brands, and acme's own build made apart from it."""
     names = [p.name for p in (acme_and_default / "default" / "sv").iterdir()]
+    assert len(names) == 8
     for name in names:
         assert (acme_and_default / "acme" / "sv" / name).read_bytes() != (
             acme_and_default / "default" / "sv" / name
         ).read_bytes(), name
-    again = run_cli(
-        "build",
-        "--project",
-        str(BRANDED),
-        "--brand",
-        "acme",
-        "--guide",
-        "kundresan",
-        "--lang",
-        "sv",
-        "--out",
-        str(tmp_path),
-    )
-    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in (acme_again / "acme" / "sv").iterdir()) == sorted(names)
     for name in names:
         first = (acme_and_default / "acme" / "sv" / name).read_bytes()
-        assert (tmp_path / "acme" / "sv" / name).read_bytes() == first, name
+        assert (acme_again / "acme" / "sv" / name).read_bytes() == first, name
 
 
-def broken_brand(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
-    """A copy of the branded project with one line of the brand file changed."""
-    project = tmp_path / "project"
-    shutil.copytree(BRANDED, project)
-    brand = project / "content" / "brands" / "acme" / "brand.yaml"
-    text = brand.read_text(encoding="utf-8").replace(old, new)
-    brand.write_text(text, encoding="utf-8")
-    line = next(n for n, row in enumerate(text.splitlines(), 1) if new.split(":")[0] in row)
-    return project, line
+BAD_BRANDS = {
+    "low-contrast": ('primary: "#7A1F3D"', 'primary: "#F2C94C"', "contrast 1."),
+    "logo-outside": ("logo: logo.svg", "logo: ../../../../README.md", "outside the brand's folder"),
+    "logo-url": ("logo: logo.svg", "logo: https://example.com/logo.png", "not a URL"),
+    "logo-missing": ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
+    "unknown-font": ("heading: Lato", "heading: Comic Sans", "unknown font 'Comic Sans'"),
+    "not-a-colour": ('primary: "#7A1F3D"', 'primary: "red"', "is not a colour"),
+    "unknown-language": ("language: sv", "language: de", "no documents can be made in 'de'"),
+}
+"""Copies of the acme brand, each with one line changed (old, new) and the message it gets."""
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ('primary: "#7A1F3D"', 'primary: "#F2C94C"', "contrast 1."),
-        ("logo: logo.svg", "logo: ../../../../README.md", "outside the brand's folder"),
-        ("logo: logo.svg", "logo: https://example.com/logo.png", "not a URL"),
-        ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
-        ("heading: Lato", "heading: Comic Sans", "unknown font 'Comic Sans'"),
-        ('primary: "#7A1F3D"', 'primary: "red"', "is not a colour"),
-        ("language: sv", "language: de", "no documents can be made in 'de'"),
-    ],
-)
+@pytest.fixture(scope="module")
+def bad_brand_problems(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[int, list[str]]]:
+    """Each bad brand's changed line and problems: all of them in one project, validated once
+    (every problem is reported at once; each load of the content costs a quarter second)."""
+    project = tmp_path_factory.mktemp("bad-brands")
+    acme = BRANDED / "content" / "brands" / "acme"
+    lines: dict[str, int] = {}
+    for brand_id, (old, new, _) in BAD_BRANDS.items():
+        folder = shutil.copytree(acme, project / "content" / "brands" / brand_id)
+        text = (acme / "brand.yaml").read_text(encoding="utf-8")
+        assert old in text
+        text = text.replace(old, new)
+        (folder / "brand.yaml").write_text(text, encoding="utf-8")
+        lines[brand_id] = next(n for n, row in enumerate(text.splitlines(), 1) if new in row)
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(project)
+    return {
+        brand_id: (
+            line,
+            [e.format(project) for e in raised.value.errors if e.path and brand_id in e.path.parts],
+        )
+        for brand_id, line in lines.items()
+    }
+
+
+@pytest.mark.parametrize("brand_id", BAD_BRANDS)
 def test_a_bad_brand_is_refused_naming_the_file_and_line(
-    tmp_path: Path, old: str, new: str, message: str
+    bad_brand_problems: dict[str, tuple[int, list[str]]], brand_id: str
 ) -> None:
-    project, line = broken_brand(tmp_path, old, new)
-    result = run_cli("validate", "--project", str(project))
-    assert result.returncode == 2
-    errors = [row for row in result.stderr.splitlines() if row.startswith("error")]
-    assert any("brand.yaml:" in e and message in e for e in errors), errors
-    assert any(f"brand.yaml:{line}:" in e for e in errors), (line, errors)
+    line, errors = bad_brand_problems[brand_id]
+    message = BAD_BRANDS[brand_id][2]
+    path = f"content/brands/{brand_id}/brand.yaml:"
+    assert any(e.startswith(path) and message in e for e in errors), errors
+    assert any(e.startswith(f"{path}{line}:") for e in errors), (line, errors)
 
 
 def test_a_brand_builds_in_its_own_language_unless_told_otherwise(tmp_path: Path) -> None:
-    args = ("build", "--project", str(BRANDED), "--brand", "acme", "--guide", "kundresan")
-    own = run_cli(*args, "--format", "xlsx", "--out", str(tmp_path / "own"))
-    assert own.returncode == 0, own.stderr
+    narrow = {"guide": ["kundresan"], "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
+    own = api.build(BRANDED, tmp_path / "own", brand="acme", **narrow)
+    assert own.ok and own.written
     assert {p.parent.name for p in (tmp_path / "own").rglob("*.xlsx")} == {"sv"}
-    told = run_cli(*args, "--format", "xlsx", "--lang", "en", "--out", str(tmp_path / "told"))
-    assert told.returncode == 0, told.stderr
+    told = api.build(BRANDED, tmp_path / "told", brand="acme", lang=["en"], **narrow)
+    assert told.ok and told.written
     assert {p.parent.name for p in (tmp_path / "told").rglob("*.xlsx")} == {"en"}
 
 
@@ -160,46 +146,68 @@ footer: "© Example Agency AB"
 """
 
 
-def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> None:
+VARIABLE_WEIGHTS_IGNORED = "Ignored `font-weight: 200 900`"
+"""What WeasyPrint 70 logs for the weight range generator/fonts.py gives a variable font's
+@font-face: it accepts one weight only, and drops the descriptor (a known bug, reported)."""
+
+
+def test_a_bundled_variable_font_is_embedded_in_every_weight(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     brand = tmp_path / "content/brands/example/brand.yaml"
     brand.parent.mkdir(parents=True)
     brand.write_text(ISSUE_BRAND, encoding="utf-8")
-    args = ("--brand", "example", "--guide", "kundresan", "--format", "pdf", "--variant", "blank")
-    result = run_cli("build", "--project", str(tmp_path), *args)
-    assert result.returncode == 0, result.stderr
+    narrow = {"guide": ["kundresan"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
+    result = api.build(tmp_path, brand="example", **narrow)
+    assert result.ok and result.written
     sheet = PdfReader(tmp_path / "output/example/sv/kundresan-worksheet-blank.pdf")
     fonts = {f["/BaseFont"].split("+")[1] for f in sheet.pages[0]["/Resources"]["/Font"].values()}
     assert {"Source-Sans-3,", "Source-Sans-3-Bold"} <= fonts, fonts  # body text and row labels
     assert "Inter-Bold" in fonts  # the heading family
+    logged = {record.getMessage() for record in caplog.records}
+    assert all(VARIABLE_WEIGHTS_IGNORED in message for message in logged), logged
+    caplog.clear()  # that known warning alone; any other fails the test
 
 
 def test_a_brand_with_nothing_in_its_language_is_warned_about(tmp_path: Path) -> None:
     brand = tmp_path / "content/brands/norsk/brand.yaml"
     brand.parent.mkdir(parents=True)
     brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
-    args = ("--project", str(tmp_path), "--brand", "all", "--guide", "kundresan")
-    result = run_cli("build", *args, "--format", "xlsx")
-    assert result.returncode == 0, result.stderr
-    assert "brand 'norsk': no selected guide is written in 'nb'" in result.stderr
-    assert "1 of 1 brand(s) complete" in result.stdout  # the default brand, in sv and en
+    narrow = {"guide": ["kundresan"], "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
+    result = api.build(tmp_path, brand="all", **narrow)
+    assert result.ok
+    [warning] = result.warnings
+    assert "brand 'norsk': no selected guide is written in 'nb'" in str(warning)
+    assert result.brands == ["default"]  # in sv and en
+    assert {p.parent.name for p in (tmp_path / "output").rglob("*.xlsx")} == {"sv", "en"}
     assert not (tmp_path / "output" / "norsk").exists()
 
 
 def test_brand_new_scaffolds_a_valid_brand_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    created = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path), "--name", "Kund AB")
-    assert created.returncode == 0, created.stderr
-    brand = tmp_path / "content" / "brands" / "kund-ab" / "brand.yaml"
-    assert 'name: "Kund AB"' in brand.read_text(encoding="utf-8")
-    assert run_cli("validate", "--project", str(tmp_path)).returncode == 0
-    again = run_cli("brand", "new", "kund-ab", "--project", str(tmp_path))
-    assert again.returncode == 2 and "exists already" in again.stderr
-    assert run_cli("brand", "new", "Kund AB", "--project", str(tmp_path)).returncode == 2
+    path = api.new_brand("kund-ab", tmp_path, name="Kund AB")
+    assert path == tmp_path / "content" / "brands" / "kund-ab" / "brand.yaml"
+    assert 'name: "Kund AB"' in path.read_text(encoding="utf-8")
+    assert "kund-ab" in api.validate(tmp_path).library.brands
+    with pytest.raises(api.ContentErrors) as again:
+        api.new_brand("kund-ab", tmp_path)
+    assert [(e.path, e.message) for e in again.value.errors] == [(path, "exists already")]
+    with pytest.raises(api.ContentErrors) as bad_id:
+        api.new_brand("Kund AB", tmp_path)
+    assert [e.field for e in bad_id.value.errors] == ["id"]
+    assert not (tmp_path / "content" / "brands" / "Kund AB").exists()
+    # the command: ``journeykit brand new`` prints what the API raises and exits 2
+    command = ["brand", "new", "kund-ab", "--project", str(tmp_path)]
+    refused = CliRunner().invoke(app, command, env={"COLUMNS": "300"})
+    assert refused.exit_code == 2 and "exists already" in refused.stderr
 
 
 CLIENTS = """id,name,primary,accent,logo,website,email,phone,language
 acme,Acme AB,#7A1F3D,#F4B942,acme.svg,acme.example,hej@acme.example,+46 70 000 00 00,sv
 nord,Nord Konsult AS,#14532D,#FACC15,,nord.example,post@nord.example,,nb
 """
+SAMPLE_PDF = {"guide": ["onboarding"], "lang": ["en"], "variant": ["sample"], "format": ["pdf"]}
+"""One file for every client, whatever its language: the minimal project's grid filled in with
+its example, as PDF."""
 
 
 def test_batch_builds_every_client_and_rebuilds_only_a_changed_one(tmp_path: Path) -> None:
@@ -207,15 +215,16 @@ def test_batch_builds_every_client_and_rebuilds_only_a_changed_one(tmp_path: Pat
     clients = tmp_path / "clients.csv"
     clients.write_text(CLIENTS, encoding="utf-8")
     out = tmp_path / "out"
-    args = ("batch", str(clients), "--guide", "kundresan", "--lang", "sv", "--out", str(out))
-    first = run_cli(*args)
-    assert first.returncode == 0, first.stderr
-    assert "2 brand(s), 16 file(s)" in first.stdout and "16 written" in first.stdout
-    assert "Nord Konsult AS" in pdf_text(out / "nord/sv/kundresan.pdf")
-    assert "14532D" in fill_colours(out / "nord/sv/kundresan-worksheet-blank.pdf")
+    first = api.batch(clients, MINIMAL, out, jobs=1, **SAMPLE_PDF)
+    assert first.ok and first.brands == ["acme", "nord"]
+    assert len(first.jobs) == len(first.written) == 2
+    assert "Nord Konsult AS" in pdf_text(out / "nord/en/onboarding-worksheet-sample.pdf")
+    assert "14532D" in fill_colours(out / "nord/en/onboarding-worksheet-sample.pdf")
     clients.write_text(CLIENTS.replace("#14532D", "#1E3A8A"), encoding="utf-8")
-    second = run_cli(*args)
-    assert "8 written, 8 up to date" in second.stdout, second.stdout
+    second = api.batch(clients, MINIMAL, out, jobs=1, **SAMPLE_PDF)
+    assert (len(second.written), len(second.current)) == (1, 1)
+    assert {written.job.brand for written in second.written} == {"nord"}
+    assert "1E3A8A" in fill_colours(out / "nord/en/onboarding-worksheet-sample.pdf")
 
 
 EXTERNAL_LOGO = (
@@ -225,7 +234,8 @@ EXTERNAL_LOGO = (
 
 
 def test_one_clients_failure_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
-    """A bad row is skipped (exit 2); a logo that fails only when drawn fails its brand alone."""
+    """A bad row is skipped (exit 2); a logo that fails only when drawn fails its brand alone.
+    The command line's summary and exit code: run in a real process."""
     shutil.copy(BRANDED / "content/brands/acme/logo.svg", tmp_path / "acme.svg")
     (tmp_path / "external.svg").write_text(EXTERNAL_LOGO, encoding="utf-8")
     rows = CLIENTS.replace("#14532D", "#FFFF00")  # nord: yellow on white, unreadable
@@ -233,16 +243,15 @@ def test_one_clients_failure_is_reported_and_the_others_still_build(tmp_path: Pa
     clients = tmp_path / "clients.csv"
     clients.write_text(rows, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli(
-        "batch", str(clients), "--guide", "kundresan", "--lang", "sv", "--out", str(out)
-    )
+    narrow = [f"--{option}={values[0]}" for option, values in SAMPLE_PDF.items()]
+    result = run_cli("batch", str(clients), "--project", str(MINIMAL), *narrow, "--out", str(out))
     assert result.returncode == 2
     assert "clients.csv:3: colors.primary: contrast" in result.stderr
     assert not (out / "nord").exists()
-    assert "failed brand 'fjarr': kundresan.pdf:" in result.stderr
+    assert "failed brand 'fjarr': onboarding-worksheet-sample.pdf:" in result.stderr
     assert "1 of 2 brand(s) complete" in result.stdout
-    assert len(list((out / "acme" / "sv").iterdir())) == 8
-    for pdf in (out / "acme" / "sv").glob("*.pdf"):
+    assert [p.name for p in (out / "acme" / "en").iterdir()] == ["onboarding-worksheet-sample.pdf"]
+    for pdf in (out / "acme" / "en").glob("*.pdf"):
         assert PdfReader(pdf).pages
     assert not list((out / "fjarr").rglob("*.pdf"))  # nothing half-written
 
@@ -261,6 +270,7 @@ def test_a_client_logo_that_cannot_be_read_is_refused(
     (tmp_path / name).write_bytes(content)
     clients = tmp_path / "clients.csv"
     clients.write_text(CLIENTS.replace("acme.svg", name), encoding="utf-8")
-    result = run_cli("batch", str(clients), "--lang", "nb", "--out", str(tmp_path / "out"))
-    assert result.returncode == 2
-    assert f"clients.csv:2: logo: '{name}' {message}" in result.stderr
+    result = api.batch(clients, MINIMAL, tmp_path / "out", format=["xlsx"], jobs=1)
+    assert result.brands == ["nord"] and not result.ok  # the other client still builds
+    [error] = result.rejected
+    assert f"clients.csv:2: logo: '{name}' {message}" in error.format()

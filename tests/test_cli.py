@@ -1,13 +1,20 @@
-"""The command line as a user meets it: help, list, validate, filters, and bad input."""
+"""The command line as a user meets it: help, list, validate, filters, and bad input.
+
+What only the command line does (exit codes, what it prints, what a fresh interpreter imports)
+runs it in a real process; what it reports about the content and the filters comes from
+:mod:`generator.api`, which the command line prints line by line, and is checked in process.
+"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from tests.conftest import ROOT, run_cli
+from generator import api
+from generator.cli import app
+from tests.conftest import MINIMAL, ROOT, run_cli
 
 SHIPPED_EXAMPLE = ROOT / "content/examples/kundresan/generell.sv.yaml"
 SHIPPED_FRAMEWORK = ROOT / "content/frameworks/kundresan.sv.yaml"
@@ -21,25 +28,35 @@ def project_with(tmp_path: Path, relative: str, text: str) -> Path:
     return tmp_path / "project"
 
 
-def assert_invalid(result, file_name: str, line: int, out: Path) -> str:
-    """Exit 2, one error line naming the file and line, and nothing written."""
-    assert result.returncode == 2, result.stdout + result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1, result.stderr
-    assert f"{file_name}:{line}:" in errors[0], errors[0]
-    assert "Traceback" not in result.stderr
-    assert not out.exists() or not any(out.rglob("*"))
-    return errors[0]
+def problems(project: Path) -> list[str]:
+    """Every problem ``validate`` finds in a project, each as the line the command prints."""
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(project)
+    return [error.format(project) for error in raised.value.errors]
+
+
+def the_problem(project: Path, relative: str, line: int) -> str:
+    """The one problem of a project, which names the file (from the project) and line."""
+    [error] = problems(project)
+    assert error.startswith(f"content/{relative}:{line}: "), error
+    return error
 
 
 def test_invalid_yaml_names_file_and_line_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    """The command line's side of a problem: one ``error`` line on stderr, exit code 2."""
     lines = SHIPPED_FRAMEWORK.read_text(encoding="utf-8").splitlines()
     lines[5] = '   name: "Målgrupp"'  # indented one space too little, on line 6
     project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", "\n".join(lines))
     out = tmp_path / "out"
     result = run_cli("build", "--project", str(project), "--out", str(out))
-    error = assert_invalid(result, "kundresan.sv.yaml", 6, out)
-    assert "invalid YAML" in error
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error content/frameworks/kundresan.sv.yaml:6: "), errors[0]
+    assert "invalid YAML" in errors[0]
+    assert "1 problem(s); nothing built." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.rglob("*"))
 
 
 def test_unknown_stage_id_names_file_line_and_the_valid_stages(tmp_path: Path) -> None:
@@ -47,10 +64,13 @@ def test_unknown_stage_id_names_file_line_and_the_valid_stages(tmp_path: Path) -
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "  konverting:")
     project = project_with(tmp_path, "examples/kundresan/generell.sv.yaml", text)
     out = tmp_path / "out"
-    result = run_cli("build", "--project", str(project), "--out", str(out))
-    error = assert_invalid(result, "generell.sv.yaml", line, out)
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(project, out, jobs=1)
+    [error] = [error.format(project) for error in raised.value.errors]
+    assert error.startswith(f"content/examples/kundresan/generell.sv.yaml:{line}: "), error
     assert "unknown stage 'konverting'" in error
     assert "valid stages: malgrupp, intressenter" in error
+    assert not out.exists()
 
 
 def test_a_boolean_where_text_belongs_is_rejected_with_a_hint(tmp_path: Path) -> None:
@@ -59,8 +79,7 @@ def test_a_boolean_where_text_belongs_is_rejected_with_a_hint(tmp_path: Path) ->
     )
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "subtitle: false" in row)
     project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", text)
-    result = run_cli("validate", "--project", str(project))
-    error = assert_invalid(result, "kundresan.sv.yaml", line, tmp_path / "none")
+    error = the_problem(project, "frameworks/kundresan.sv.yaml", line)
     assert "stages.1.subtitle" in error and "quotes" in error
 
 
@@ -68,67 +87,100 @@ def test_validate_reports_every_problem_at_once(tmp_path: Path) -> None:
     text = SHIPPED_EXAMPLE.read_text(encoding="utf-8")
     text = text.replace("  konvertering:", "  konverting:").replace("    kpi:", "    kpis:", 1)
     project = project_with(tmp_path, "examples/kundresan/generell.sv.yaml", text)
-    result = run_cli("validate", "--project", str(project))
-    assert result.returncode == 2
-    assert result.stderr.count("generell.sv.yaml:") == 2, result.stderr
+    found = problems(project)
+    assert len(found) == 2, found
+    assert all(e.startswith("content/examples/kundresan/generell.sv.yaml:") for e in found), found
 
 
-def test_validate_and_list_on_the_shipped_content() -> None:
-    result = run_cli("validate")
+def top_level_imports(stderr: str) -> set[str]:
+    """The packages a run imported, from ``python -X importtime``'s report on stderr."""
+    imported = {
+        row.split("|")[-1].strip().split(".")[0] for row in stderr.splitlines() if "|" in row
+    }
+    assert "generator" in imported  # the report is there, or the callers would prove nothing
+    return imported
+
+
+RENDERERS = {"weasyprint", "docx", "openpyxl"}
+
+
+def test_list_shows_the_shipped_content_without_loading_the_renderers() -> None:
+    result = run_cli("list", python_flags=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
-    listing = run_cli("list")
-    assert listing.returncode == 0
     for word in ("kundresan", "intressetrappan", "lar-dig-programmera", "6 stages × 6 rows"):
-        assert word in listing.stdout
+        assert word in result.stdout
+    assert not top_level_imports(result.stderr) & RENDERERS
+
+
+def test_validate_passes_the_shipped_content_with_warnings_without_loading_the_renderers() -> None:
+    """The shipped Kundresan example keeps three KPIs in one stage: a warning line, exit 0."""
+    result = run_cli("validate", python_flags=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr
+    assert "ok 7 guide(s)" in result.stdout
+    warnings = [row for row in result.stderr.splitlines() if row.startswith("warning ")]
+    assert any(
+        row.startswith("warning content/examples/kundresan/generell.sv.yaml:") and "3 KPIs" in row
+        for row in warnings
+    ), result.stderr
+    assert not top_level_imports(result.stderr) & RENDERERS
 
 
 def test_help_teaches_the_commands_and_filters() -> None:
-    assert all(word in run_cli("--help").stdout for word in ("build", "list", "validate"))
-    build_help = run_cli("build", "--help").stdout
+    """The command's own help in a real process; a command's help in process."""
+    main_help = run_cli("--help").stdout
+    assert all(word in main_help for word in ("build", "list", "validate"))
+    build_help = CliRunner().invoke(app, ["build", "--help"], env={"COLUMNS": "200"}).stdout
     for option in ("--project", "--out", "--guide", "--lang", "--variant", "--format"):
         assert option in build_help
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("filters", "expected"),
     [
         (
-            ["--format", "xlsx"],
-            {"kundresan-worksheet-blank.xlsx", "kundresan-worksheet-generell.xlsx"},
+            {"format": ["xlsx"]},
+            {
+                "onboarding-worksheet-blank.xlsx",
+                "onboarding-worksheet-sample.xlsx",
+                "onboarding-profile-blank.xlsx",
+                "onboarding-profile-sample-profile.xlsx",
+                "onboarding-launch-blank.xlsx",
+                "onboarding-launch-sample-launch.xlsx",
+            },
         ),
-        (["--variant", "blank", "--format", "pdf"], {"kundresan-worksheet-blank.pdf"}),
-        (["--format", "docx", "--variant", "generell"], {"kundresan-worksheet-generell.docx"}),
+        (
+            {"variant": ["blank"], "format": ["pdf"]},
+            {
+                "onboarding-worksheet-blank.pdf",
+                "onboarding-profile-blank.pdf",
+                "onboarding-launch-blank.pdf",
+            },
+        ),
+        ({"format": ["docx"], "variant": ["sample"]}, {"onboarding-worksheet-sample.docx"}),
     ],
 )
-def test_filters_narrow_the_build(tmp_path: Path, args: list[str], expected: set[str]) -> None:
-    result = run_cli("build", "--out", str(tmp_path), "--guide", "kundresan", "--lang", "sv", *args)
-    assert result.returncode == 0, result.stderr
-    assert {p.name for p in (tmp_path / "default" / "sv").iterdir()} == expected
-    assert "Files written" in result.stdout
+def test_filters_narrow_the_build(
+    tmp_path: Path, filters: dict[str, list[str]], expected: set[str]
+) -> None:
+    result = api.build(MINIMAL, tmp_path, guide=["onboarding"], lang=["en"], jobs=1, **filters)
+    assert result.ok
+    assert {written.path.name for written in result.written} == expected
+    assert {p.name for p in (tmp_path / "default" / "en").iterdir()} == expected
 
 
-def test_unknown_filter_value_lists_the_valid_ones(tmp_path: Path) -> None:
-    result = run_cli("build", "--out", str(tmp_path), "--format", "pptx")
-    assert result.returncode == 2
-    assert "format: unknown format 'pptx' (valid: docx, pdf, xlsx)" in result.stderr
+def test_unknown_filter_value_lists_the_valid_ones_and_nothing_is_written(tmp_path: Path) -> None:
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(MINIMAL, tmp_path, format=["pptx"], jobs=1)
+    assert [str(error) for error in raised.value.errors] == [
+        "format: unknown format 'pptx' (valid: docx, pdf, xlsx)"
+    ]
     assert not any(tmp_path.iterdir())
 
 
-def test_a_user_project_adds_its_own_guide(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests/projects/minimal", project)
-    result = run_cli("build", "--project", str(project), "--guide", "onboarding")
-    assert result.returncode == 0, result.stderr
-    out = project / "output" / "default" / "en"
+def test_a_user_project_adds_its_own_guide(minimal_project: Path) -> None:
+    """The shared build of a copy of the minimal project, into its default output folder."""
+    out = minimal_project / "output" / "default" / "en"
     assert {p.name for p in out.iterdir()} >= {"onboarding.pdf", "onboarding-worksheet-blank.xlsx"}
-
-
-@pytest.mark.parametrize("command", ["list", "validate"])
-def test_list_and_validate_never_load_the_renderers(command: str) -> None:
-    result = run_cli(command, python_flags=("-X", "importtime"))
-    assert result.returncode == 0, result.stderr
-    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
-    assert not imported & {"weasyprint", "docx", "openpyxl"}
 
 
 def test_a_section_explaining_an_unknown_stage_names_its_front_matter_line(tmp_path: Path) -> None:
@@ -136,8 +188,7 @@ def test_a_section_explaining_an_unknown_stage_names_its_front_matter_line(tmp_p
     text = shipped.read_text(encoding="utf-8").replace('stage: "malgrupp"', 'stage: "malgrupper"')
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("stage:"))
     project = project_with(tmp_path, "guides/kundresan/sections/malgrupp.sv.md", text)
-    result = run_cli("validate", "--project", str(project))
-    error = assert_invalid(result, "malgrupp.sv.md", line, tmp_path / "none")
+    error = the_problem(project, "guides/kundresan/sections/malgrupp.sv.md", line)
     assert "unknown stage 'malgrupper'" in error and "valid stages: malgrupp" in error
 
 
@@ -145,17 +196,22 @@ def test_a_missing_key_and_an_unknown_key_are_named(tmp_path: Path) -> None:
     text = SHIPPED_FRAMEWORK.read_text(encoding="utf-8").replace("    help:", "    hjälp:", 1)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "hjälp:" in row)
     project = project_with(tmp_path, "frameworks/kundresan.sv.yaml", text)
-    result = run_cli("validate", "--project", str(project))
-    assert result.returncode == 2
-    errors = [row for row in result.stderr.splitlines() if row.startswith("error")]
+    errors = problems(project)
     assert any(f"kundresan.sv.yaml:{line}: rows.0.hjälp: unknown key" in e for e in errors), errors
     assert any("rows.0.help: required but missing" in e for e in errors), errors
 
 
 def test_a_project_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
-    result = run_cli("build", "--project", str(tmp_path / "nowhere"))
-    assert result.returncode == 2
+    """By the command line's option check (exit 2), and by the API for its callers."""
+    nowhere = str(tmp_path / "nowhere")
+    result = CliRunner().invoke(app, ["build", "--project", nowhere], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
     assert "does not exist" in result.stderr
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(tmp_path / "nowhere", tmp_path / "out", jobs=1)
+    [error] = raised.value.errors
+    assert (error.field, error.message) == ("project", "no such folder")
+    assert not (tmp_path / "out").exists()
 
 
 def test_lint_warns_on_many_kpis_and_empty_cells_and_strict_fails(tmp_path: Path) -> None:
@@ -163,23 +219,24 @@ def test_lint_warns_on_many_kpis_and_empty_cells_and_strict_fails(tmp_path: Path
     text = text.replace('    kpi: ["Sign ups"]\n', "")  # an empty cell: Intressenter × KPI:er
     project = project_with(tmp_path, "examples/kundresan/generell.sv.yaml", text)
     kpi_line = next(n for n, row in enumerate(text.splitlines(), 1) if "Merförsäljning" in row)
-    result = run_cli("validate", "--project", str(project))
-    assert result.returncode == 0, result.stderr
-    warnings = [row for row in result.stderr.splitlines() if row.startswith("warning")]
+    result = api.validate(project)
+    warnings = [warning.format(project) for warning in result.warnings]
     assert any(
         f"generell.sv.yaml:{kpi_line}: cells.kundnojdhet.kpi: 3 KPIs in stage 'Kundnöjdhet'" in w
         for w in warnings
     ), warnings
     assert any("empty cell: Intressenter × KPI:er" in w for w in warnings), warnings
-    strict = run_cli("validate", "--strict", "--project", str(project))
-    assert strict.returncode == 2
-    assert strict.stderr.count("error") >= 2
+    with pytest.raises(api.ContentErrors) as strict:
+        api.validate(project, strict=True)
+    assert strict.value.errors == result.warnings and len(result.warnings) >= 2
 
 
 def test_a_missing_ui_translation_is_an_error_not_a_fallback(tmp_path: Path) -> None:
     shipped = (ROOT / "content/i18n/nb.yaml").read_text(encoding="utf-8")
     text = "\n".join(row for row in shipped.splitlines() if not row.startswith("contents:"))
     project = project_with(tmp_path, "i18n/nb.yaml", text)
-    result = run_cli("validate", "--project", str(project))
-    assert result.returncode == 2
-    assert "nb.yaml:" in result.stderr and "contents: required but missing" in result.stderr
+    errors = problems(project)
+    assert any(
+        e.startswith("content/i18n/nb.yaml:") and "contents: required but missing" in e
+        for e in errors
+    ), errors

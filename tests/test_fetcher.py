@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator import api
 from generator.errors import BuildError
 from generator.layouts import Layouts
 from generator.renderers.pdf import html_to_pdf
-from tests.conftest import ROOT, run_cli
+from tests.conftest import MINIMAL, ROOT, copy_project
 
 FONT = (ROOT / "layouts/fonts/Inter-Regular.otf").as_uri()
 
@@ -46,20 +47,22 @@ def test_files_under_layouts_are_served(layouts: Layouts) -> None:
 
 def test_a_project_layout_overrides_and_extends_the_shipped_one(tmp_path: Path) -> None:
     """A project's worksheet page reaches every worksheet: in the guide and on its own."""
-    layout = tmp_path / "layouts" / "pdf" / "worksheet-page.html.j2"
+    project = copy_project(MINIMAL, tmp_path / "project")
+    layout = project / "layouts" / "pdf" / "worksheet-page.html.j2"
     layout.parent.mkdir(parents=True)
     layout.write_text(
         '{% extends "shipped/pdf/worksheet-page.html.j2" %}'
         "{% block before_grid %}<p>Kund: ________</p>{% endblock %}",
         encoding="utf-8",
     )
-    args = ("--guide", "kundresan", "--lang", "sv", "--format", "pdf")
-    result = run_cli("build", "--project", str(tmp_path), *args)
-    assert result.returncode == 0, result.stderr
-    folder = tmp_path / "output" / "default" / "sv"
-    worksheet = PdfReader(folder / "kundresan-worksheet-blank.pdf")
+    result = api.build(project, guide=["onboarding"], format=["pdf"], jobs=1)
+    assert result.ok and len(result.written) == 7
+    folder = project / "output" / "default" / "en"
+    worksheet = PdfReader(folder / "onboarding-worksheet-blank.pdf")
     assert "Kund:" in worksheet.pages[0].extract_text()
-    guide = [page.extract_text() for page in PdfReader(folder / "kundresan.pdf").pages]
-    assert sum("Kund:" in text for text in guide) == 2  # the blank and the example page
-    sheet_page = next(text for text in guide if "Kund:" in text and "Din mall" in text)
-    assert "Målgrupp" in sheet_page
+    guide = [page.extract_text() for page in PdfReader(folder / "onboarding.pdf").pages]
+    # every example and blank page (the grid's, the form's, the checklist's): one PDF each
+    sheets = [job for job in result.jobs if job.document == "worksheet"]
+    assert sum("Kund:" in text for text in guide) == len(sheets) == 6
+    sheet_page = next(text for text in guide if "Kund:" in text and "Your template: Funnel" in text)
+    assert "Attract" in sheet_page  # the shipped page kept below the block

@@ -1,11 +1,16 @@
 """Incremental builds: unchanged files are not rebuilt, a changed input rebuilds exactly what
-depends on it, and a build killed half way finishes on the next run with every file valid."""
+depends on it, a build killed half way finishes on the next run with every file valid, and a
+repeated command is answered by the quick check before anything is loaded.
+
+Builds go through :mod:`generator.api` in process; the command line runs in a real process only
+where it is what is tested: a process killed with its workers, and the quick check (which the
+command line records, and which must answer in a fresh interpreter that imports nothing).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,18 +21,10 @@ from docx import Document as DocxDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from generator import api
 from generator.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
 from generator.quick import Inputs, remember, up_to_date
-from tests.conftest import ROOT, run_cli
-
-ARGS = ("--guide", "kundresan", "--lang", "sv")
-CSV_HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
-
-
-def build(project: Path, out: Path, *extra: str) -> str:
-    result = run_cli("build", "--project", str(project), "--out", str(out), *ARGS, *extra)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.conftest import CSV_HEADER, DANISH, MINIMAL, ROOT, copy_project, run_cli
 
 
 def mtimes(out: Path) -> dict[str, int]:
@@ -38,28 +35,39 @@ def mtimes(out: Path) -> dict[str, int]:
     }
 
 
+ONBOARDING = {"guide": ["onboarding"], "jobs": 1}
+
+
 def test_a_second_build_rebuilds_nothing(tmp_path: Path) -> None:
+    """The minimal guide's blank worksheets (a grid, a form, a checklist) as DOCX and XLSX are
+    left untouched, and rewritten with force (every format found current: tests/test_api.py)."""
     out = tmp_path / "out"
-    assert "8 written, 0 up to date" in build(ROOT, out)
+    narrow = {"variant": ["blank"], "format": ["docx", "xlsx"], **ONBOARDING}
+    first = api.build(MINIMAL, out, **narrow)
+    assert len(first.written) == 6 and not first.current
     before = mtimes(out)
-    assert "0 written, 8 up to date" in build(ROOT, out)
+    again = api.build(MINIMAL, out, **narrow)
+    assert not again.written and len(again.current) == 6
     assert mtimes(out) == before
-    assert "8 written, 0 up to date" in build(ROOT, out, "--force")
+    forced = api.build(MINIMAL, out, force=True, **narrow)
+    assert len(forced.written) == 6 and not forced.current
+    assert all(mtime != before[name] for name, mtime in mtimes(out).items())
 
 
 def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    section = project / "content/guides/kundresan/sections/syfte.sv.md"
-    section.parent.mkdir(parents=True)
-    shipped = ROOT / "content/guides/kundresan/sections/syfte.sv.md"
-    shutil.copy(shipped, section)
+    """The Danish fixture's guide: its worksheet PDFs are copies of the guide's pages, yet a
+    changed section leaves them (and the worksheet DOCX) alone."""
+    project = copy_project(DANISH, tmp_path / "project")
+    section = project / "content/guides/kunderejsen/sections/intro.da.md"
     out = tmp_path / "out"
-    build(project, out)
+    narrow = {"guide": ["kunderejsen"], "format": ["pdf", "docx"], "jobs": 1}
+    assert len(api.build(project, out, **narrow).written) == 6
     before = mtimes(out)
-    section.write_text(shipped.read_text(encoding="utf-8") + "\nEn mening till.\n", "utf-8")
-    assert "2 written, 6 up to date" in build(project, out)
+    section.write_text(section.read_text(encoding="utf-8") + "\nEn sætning mere.\n", "utf-8")
+    again = api.build(project, out, **narrow)
+    assert (len(again.written), len(again.current)) == (2, 4)
     changed = {name for name, mtime in mtimes(out).items() if before[name] != mtime}
-    assert changed == {"default/sv/kundresan.pdf", "default/sv/kundresan.docx"}
+    assert changed == {"default/da/kunderejsen.pdf", "default/da/kunderejsen.docx"}
 
 
 def kill_half_way(args: list[str], out: Path) -> int:
@@ -76,7 +84,7 @@ def kill_half_way(args: list[str], out: Path) -> int:
     while time.monotonic() < deadline and process.poll() is None:
         if len(Manifest(out).entries) >= 2:
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     return len(Manifest(out).entries)
@@ -99,38 +107,43 @@ def assert_every_file_is_valid(out: Path, count: int) -> None:
 
 
 def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
-    """Two languages, one worker: 16 files in two sets, killed once the first files are done."""
+    """Two languages, one worker: two sets of five files, killed once the first files are done;
+    the next run (in process) builds what is missing."""
     out = tmp_path / "out"
     args = ["build", "--out", str(out), "--guide", "kundresan", "--lang", "sv", "--lang", "en"]
-    args += ["--jobs", "1"]
+    args += ["--format", "docx", "--format", "xlsx", "--jobs", "1"]
     done_before = kill_half_way(args, out)
-    assert 0 < done_before < 16, "the build should have been stopped half way"
-    result = run_cli(*args)
-    assert f"{16 - done_before} written, {done_before} up to date" in result.stdout
-    assert_every_file_is_valid(out, 16)
+    assert 0 < done_before < 10, "the build should have been stopped half way"
+    narrow = {"guide": ["kundresan"], "lang": ["sv", "en"], "format": ["docx", "xlsx"], "jobs": 1}
+    again = api.build(ROOT, out, **narrow)
+    assert again.ok
+    assert (len(again.written), len(again.current)) == (10 - done_before, done_before)
+    assert_every_file_is_valid(out, 10)
 
 
 def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
-    """Four clients on two workers (32 files), killed with its workers, then run again."""
+    """Three clients on two workers (3 sets of 3 PDFs), killed with its workers, then run again
+    (in process)."""
     clients = tmp_path / "clients.csv"
-    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,sv" for n in range(4)]
+    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,en" for n in range(3)]
     clients.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    args = ["batch", str(clients), "--guide", "kundresan", "--out", str(out), "--jobs", "2"]
+    args = ["batch", str(clients), "--project", str(MINIMAL), "--guide", "onboarding"]
+    args += ["--format", "pdf", "--variant", "blank", "--out", str(out), "--jobs", "2"]
     done_before = kill_half_way(args, out)
-    assert 0 < done_before < 32, "the batch should have been stopped half way"
-    result = run_cli(*args)
-    assert result.returncode == 0, result.stderr
-    assert f"{32 - done_before} written, {done_before} up to date" in result.stdout
-    assert "4 of 4 brand(s) complete" in result.stdout
-    assert_every_file_is_valid(out, 32)
+    assert 0 < done_before < 9, "the batch should have been stopped half way"
+    narrow = {"guide": ["onboarding"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
+    again = api.batch(clients, MINIMAL, out, **narrow)
+    assert again.ok and again.brands == ["k0", "k1", "k2"]
+    assert (len(again.written), len(again.current)) == (9 - done_before, done_before)
+    assert_every_file_is_valid(out, 9)
 
 
-def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, built: Path) -> None:
-    """The shared fixture builds with one worker per core; here one process does it all."""
-    out = tmp_path / "out"
-    build(ROOT, out, "--jobs", "1")
-    for path in (out / "default" / "sv").iterdir():
+def test_parallel_and_serial_builds_give_the_same_bytes(parallel_build: Path, built: Path) -> None:
+    """Two guides' sets rendered by two workers, and the shared build, made by one process."""
+    files = sorted((parallel_build / "default" / "sv").iterdir())
+    assert len(files) == 16
+    for path in files:
         assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
 
@@ -139,39 +152,48 @@ def imported(stderr: str) -> set[str]:
     return {line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if "|" in line}
 
 
+QUICK = ("--guide", "onboarding", "--format", "xlsx")
+"""A small build (6 files) for the quick check's tests."""
+IMPORTTIME = ("-X", "importtime")
+
+
+def cli_build(
+    project: Path, out: Path, *extra: str, python_flags: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    args = ("build", "--project", str(project), "--out", str(out), *QUICK, *extra)
+    result = run_cli(*args, python_flags=python_flags)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(ROOT, out)
-    args = ("build", "--project", str(ROOT), "--out", str(out), *ARGS, "--jobs", "1")
-    again = run_cli(*args, python_flags=("-X", "importtime"))
-    assert "0 written, 8 up to date" in again.stdout
+    first = cli_build(MINIMAL, out)
+    assert "Files written" in first.stdout and "6 written, 0 up to date" in first.stdout
+    again = cli_build(MINIMAL, out, "--jobs", "1", python_flags=IMPORTTIME)
+    assert "0 written, 6 up to date" in again.stdout
     modules = imported(again.stderr)
     assert "generator.quick" in modules
     assert not {"generator.loading", "pydantic", "weasyprint", "typer"} & modules
 
-    (out / "default/sv/kundresan-worksheet-blank.xlsx").unlink()
-    assert "1 written, 7 up to date" in build(ROOT, out)  # a missing output: the full check
-    assert "0 written, 8 up to date" in build(ROOT, out)
+    (out / "default/en/onboarding-worksheet-blank.xlsx").unlink()
+    full = cli_build(MINIMAL, out, python_flags=IMPORTTIME)
+    assert "1 written, 5 up to date" in full.stdout  # a missing output: the full check
+    assert "generator.loading" in imported(full.stderr)
+    quick = cli_build(MINIMAL, out, python_flags=IMPORTTIME)
+    assert "0 written, 6 up to date" in quick.stdout  # which recorded the run anew
+    assert "generator.loading" not in imported(quick.stderr)
 
 
 def test_a_new_content_file_sends_a_repeated_build_to_the_full_check(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    (project / "content").mkdir(parents=True)
+    project = copy_project(MINIMAL, tmp_path / "project")
     out = tmp_path / "out"
-    build(project, out)
+    cli_build(project, out)
     brand = project / "content/brands/nytt/brand.yaml"
     brand.parent.mkdir(parents=True)
     brand.write_text('name: "Nytt AB"\n', encoding="utf-8")
-    again = run_cli(
-        "build",
-        "--project",
-        str(project),
-        "--out",
-        str(out),
-        *ARGS,
-        python_flags=("-X", "importtime"),
-    )
-    assert "0 written, 8 up to date" in again.stdout
+    again = cli_build(project, out, python_flags=IMPORTTIME)
+    assert "0 written, 6 up to date" in again.stdout
     assert "generator.loading" in imported(again.stderr)
 
 

@@ -1,9 +1,9 @@
 """Every guide × language × variant × format, read back: the shipped library and the minimal
 fixture project (which has a form and a checklist besides its grid).
 
-One parametrised test: each output holds every stage name and row label (grids), field label
-(forms) or item (checklists) of its worksheets, and every entry of the examples it shows, as its
-format's own reader sees it.
+One parametrised test over the shared builds (``every_output``, ``minimal_output``): each
+output holds every stage name and row label (grids), field label (forms) or item (checklists) of
+its worksheets, and every entry of the examples it shows, as its format's own reader sees it.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from generator.loading import load_library
 from generator.model import BLANK, Checklist, Form, Job, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import ROOT, pdf_text, run_cli, squash
+from tests.conftest import MINIMAL, ROOT, loaded, pdf_text, squash
 
-MINIMAL = ROOT / "tests" / "projects" / "minimal"
 PROJECTS = {"shipped": ROOT, "minimal": MINIMAL}
-LIBRARIES = {name: load_library(path) for name, path in PROJECTS.items()}
+LIBRARIES = {name: loaded(path) for name, path in PROJECTS.items()}
 CASES = [
     (name, job)
     for name, library in LIBRARIES.items()
@@ -72,15 +70,6 @@ def expected_words(library: Library, job: Job) -> list[str]:
     for example_id in example_ids:
         words += library.example(guide, example_id).words()
     return words
-
-
-@pytest.fixture(scope="module")
-def minimal_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal project's onboarding guide, built by the real command."""
-    out = tmp_path_factory.mktemp("minimal")
-    result = run_cli("build", "--project", str(MINIMAL), "--guide", "onboarding", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from generator import api
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.model import Job, Library
 from generator.renderers.pdf import render_html
-from tests.conftest import ROOT, pdf_text, run_cli, squash
+from tests.conftest import MINIMAL, copy_project, pdf_text, squash
 
 
 def grid_words(library: Library, example_id: str | None) -> list[str]:
@@ -129,13 +129,12 @@ def test_html_marks_the_document_language_and_english_loanwords(
 def test_rebuilds_give_identical_bytes(render_job) -> None:
     first = render_job("pdf", "worksheet", "generell")
     assert b"/CreationDate" not in first and b"/ModDate" not in first
-    assert first == render_job("pdf", "worksheet", "generell")
+    assert first == render_job("pdf", "worksheet", "generell", fresh=True)
 
 
 def test_a_worksheet_that_runs_over_its_page_is_copied_whole(tmp_path: Path) -> None:
     """Worksheet PDFs are the guide's pages: a form too long for one page keeps every field."""
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests/projects/minimal", project)
+    project = copy_project(MINIMAL, tmp_path / "project")
     fields = "".join(
         f'  - {{id: f{n}, label: "Field {n}", help: "Room to write.", lines: 4}}\n'
         for n in range(14)
@@ -146,9 +145,8 @@ def test_a_worksheet_that_runs_over_its_page_is_copied_whole(tmp_path: Path) -> 
     example.unlink()
     guide = project / "content/guides/onboarding/guide.en.yaml"
     guide.write_text(guide.read_text("utf-8").replace("  - example: sample-profile\n", ""), "utf-8")
-    args = ("--project", str(project), "--format", "pdf", "--variant", "blank")
-    result = run_cli("build", *args)
-    assert result.returncode == 0, result.stderr
+    result = api.build(project, guide=["onboarding"], format=["pdf"], variant=["blank"], jobs=1)
+    assert result.ok and len(result.written) == 3
     sheet = PdfReader(project / "output/default/en/onboarding-profile-blank.pdf")
     assert len(sheet.pages) > 1
     text = "".join(page.extract_text() for page in sheet.pages)
