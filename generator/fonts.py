@@ -11,15 +11,18 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-FONT_STYLES = {
-    "regular": (400, "normal"),
-    "italic": (400, "italic"),
-    "semibold": (600, "normal"),
-    "bold": (700, "normal"),
-    "variable": ("200 900", "normal"),
-    "variable-italic": ("200 900", "italic"),
+WEIGHTS = (400, 600, 700)
+"""The weights the layouts set text in: regular, semibold, bold."""
+FONT_STYLES: dict[str, tuple[tuple[int, ...], str]] = {
+    "regular": ((400,), "normal"),
+    "italic": ((400,), "italic"),
+    "semibold": ((600,), "normal"),
+    "bold": ((700,), "normal"),
+    "variable": (WEIGHTS, "normal"),
+    "variable-italic": (WEIGHTS, "italic"),
 }
-"""The styles a font family may provide, as CSS weight (a range for a variable font) and style."""
+"""The styles a font family may provide, as the CSS weights each file serves (a variable font
+serves them all; WeasyPrint takes no weight range in ``@font-face``) and the CSS style."""
 UPRIGHT = ("regular", "variable")
 """A family needs one of these to set body text in."""
 FALLBACK_FAMILY = "Inter"

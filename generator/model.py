@@ -198,11 +198,6 @@ class Example(Strict):
         """The entries of one grid cell (empty when the example leaves it blank)."""
         return self.cells.get(stage_id, {}).get(row_id, [])
 
-    def words(self) -> list[str]:
-        """Every piece of text the example fills in, in no particular order."""
-        cells = [e for rows in self.cells.values() for cell in rows.values() for e in cell]
-        return cells + [e for value in self.values.values() for e in value] + [*self.notes.values()]
-
 
 class Section(Strict):
     """A Markdown page of a guide; its title becomes a heading and a bookmark."""
@@ -344,11 +339,6 @@ class Library(Strict):
     def framework_of(self, guide: Guide) -> Worksheet:
         """The guide's main worksheet, in the guide's language."""
         return self.frameworks[(guide.framework, guide.language)]
-
-    def worksheets_of(self, guide: Guide) -> list[Worksheet]:
-        """All the guide's worksheets: its framework first, then the others it lists."""
-        ids = [guide.framework, *guide.worksheets]
-        return [self.frameworks[(worksheet_id, guide.language)] for worksheet_id in ids]
 
     def examples_of(self, guide: Guide, worksheet_id: str | None = None) -> list[Example]:
         """The examples of one of the guide's worksheets (its framework by default), by id."""

@@ -12,9 +12,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from generator import api
 from generator.document import build_view
@@ -327,3 +330,21 @@ def pdf_text(path: Path, layout: bool = False) -> str:
     return subprocess.run(
         ["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def read_back(path: Path) -> str:
+    """All text of an output file, through pdftotext, python-docx or openpyxl."""
+    if path.suffix == ".pdf":
+        return pdf_text(path)
+    if path.suffix == ".docx":
+        document = Document(BytesIO(path.read_bytes()))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+    workbook = load_workbook(path)
+    return "\n".join(
+        str(cell.value)
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )

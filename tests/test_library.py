@@ -8,17 +8,14 @@ its worksheets, and every entry of the examples it shows, as its format's own re
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from docx import Document
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from generator.model import BLANK, Checklist, Form, Job, Library, Worksheet
+from generator.model import BLANK, Checklist, Example, Form, Job, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import MINIMAL, ROOT, loaded, pdf_text, squash
+from tests.conftest import MINIMAL, ROOT, loaded, read_back, squash
 
 PROJECTS = {"shipped": ROOT, "minimal": MINIMAL}
 LIBRARIES = {name: loaded(path) for name, path in PROJECTS.items()}
@@ -28,24 +25,6 @@ CASES = [
     for job in plan(library)
     if name == "shipped" or job.guide == "onboarding"
 ]
-
-
-def read_back(path: Path) -> str:
-    """All text of an output file, through pdftotext, python-docx or openpyxl."""
-    if path.suffix == ".pdf":
-        return pdf_text(path)
-    if path.suffix == ".docx":
-        document = Document(BytesIO(path.read_bytes()))
-        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-        return "\n".join([*(p.text for p in document.paragraphs), *cells])
-    workbook = load_workbook(path)
-    return "\n".join(
-        str(cell.value)
-        for sheet in workbook
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.value is not None
-    )
 
 
 def worksheet_words(worksheet: Worksheet) -> list[str]:
@@ -60,7 +39,8 @@ def worksheet_words(worksheet: Worksheet) -> list[str]:
 def expected_words(library: Library, job: Job) -> list[str]:
     guide = library.guides[(job.guide, job.language)]
     if job.document == "guide":
-        worksheets = library.worksheets_of(guide)
+        ids = [guide.framework, *guide.worksheets]
+        worksheets = [library.frameworks[(worksheet_id, guide.language)] for worksheet_id in ids]
         example_ids = [item.example for item in guide.contents if item.example]
     else:
         worksheet_id = job.worksheet or guide.framework
@@ -68,8 +48,16 @@ def expected_words(library: Library, job: Job) -> list[str]:
         example_ids = [] if job.variant == BLANK else [job.variant]
     words = [word for worksheet in worksheets for word in worksheet_words(worksheet)]
     for example_id in example_ids:
-        words += library.example(guide, example_id).words()
+        words += example_words(library.example(guide, example_id))
     return words
+
+
+def example_words(example: Example) -> list[str]:
+    """Every piece of text an example fills in: grid cells, form values, checklist notes."""
+    cells = [e for rows in example.cells.values() for cell in rows.values() for e in cell]
+    return (
+        cells + [e for value in example.values.values() for e in value] + [*example.notes.values()]
+    )
 
 
 @pytest.mark.parametrize(

@@ -78,10 +78,11 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
     fonts = view.brand.fonts
     for family in dict.fromkeys([fonts.heading, fonts.body, FALLBACK_FAMILY]):
         for style, path in family_files(family, layouts.font_families, view.brand.folder).items():
-            weight, css_style = FONT_STYLES[style]
-            faces.append(
+            weights, css_style = FONT_STYLES[style]
+            faces += [
                 {"family": family, "weight": weight, "style": css_style, "url": path.as_uri()}
-            )
+                for weight in weights
+            ]
     return faces
 
 
