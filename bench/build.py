@@ -104,7 +104,7 @@ def main() -> None:
 
         options = {"guide": ["kundresan"], "lang": ["sv"], "format": ["pdf"], "variant": ["blank"]}
         whole, loading = timed_pair(
-            lambda: api.build(ROOT, out, **options, jobs=1, force=True),
+            lambda: api.build(ROOT, out=out, **options, jobs=1, force=True),
             lambda: load_library(ROOT),
             args.repeat,
         )

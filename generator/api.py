@@ -21,8 +21,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypedDict
 
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import Unpack
 
 from generator.build import Failure, Listener, Silent, Written
 from generator.build import build as build_jobs
@@ -39,6 +41,7 @@ __all__ = [
     "ContentErrors",
     "Failure",
     "Listener",
+    "Options",
     "Silent",
     "ValidationResult",
     "Written",
@@ -97,22 +100,36 @@ def load(project: PathLike = ".") -> Library:
     return load_library(_project(project))
 
 
+class Options(TypedDict, total=False):
+    """What ``build`` and ``batch`` share, named as the command line's options."""
+
+    out: PathLike | None
+    """The output folder (default: ``<project>/output``)."""
+    guide: Sequence[str]
+    """Only these guides (empty: every guide)."""
+    lang: Sequence[str]
+    """Only these languages (empty: each brand's own, or every language)."""
+    variant: Sequence[str]
+    """Only worksheets of these variants: ``blank`` or example ids (empty: the guides too)."""
+    format: Sequence[str]
+    """Only these formats: pdf, docx, xlsx (empty: every format)."""
+    jobs: int
+    """Worker processes (default: one per core)."""
+    force: bool
+    """Rebuild every file, even those up to date."""
+    listener: Listener | None
+    """Hears the progress: ``planned(jobs)``, ``started(job)``, ``finished(job)``."""
+
+
 def build(
     project: PathLike = ".",
-    out: PathLike | None = None,
-    guide: Sequence[str] = (),
-    lang: Sequence[str] = (),
-    variant: Sequence[str] = (),
-    format: Sequence[str] = (),
     brand: str | Sequence[str] = DEFAULT_BRAND,
-    jobs: int = CORES,
-    force: bool = False,
-    listener: Listener | None = None,
+    **options: Unpack[Options],
 ) -> BuildResult:
     """Build guides and worksheets into ``<out>/<brand>/<language>/``.
 
-    Every filter left empty means everything; ``brand`` is an id, several ids, or ``"all"``.
-    Files whose inputs did not change are left alone unless ``force``.
+    ``brand`` is an id, several ids, or ``"all"``. Files whose inputs did not change are left
+    alone unless ``force``.
     """
     root = _project(project)
     layouts = Layouts.for_project(root)
@@ -122,22 +139,10 @@ def build(
         brands = sorted(library.brands) if brand == "all" else [brand]
     else:
         brands = list(brand)
-    filters = Filters(guide, lang, variant, format, brands)
-    return _build(library, layouts, filters, _out(root, out), jobs, force, listener, inputs)
+    return _build(library, layouts, root, brands, inputs, options)
 
 
-def batch(
-    clients: PathLike,
-    project: PathLike = ".",
-    out: PathLike | None = None,
-    guide: Sequence[str] = (),
-    lang: Sequence[str] = (),
-    variant: Sequence[str] = (),
-    format: Sequence[str] = (),
-    jobs: int = CORES,
-    force: bool = False,
-    listener: Listener | None = None,
-) -> BuildResult:
+def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]) -> BuildResult:
     """Build for every client in a CSV (one brand a row), each under ``<out>/<id>/``.
 
     Every row is checked like a brand file; a bad row is skipped and listed in ``rejected``
@@ -163,8 +168,7 @@ def batch(
     inputs = inputs.adding(logos)
     # A client's logo lies beside the CSV: the renderers may read files there.
     layouts = replace(layouts, content_folders=[*layouts.content_folders, csv.parent])
-    filters = Filters(guide, lang, variant, format, sorted(client_brands))
-    result = _build(library, layouts, filters, _out(root, out), jobs, force, listener, inputs)
+    result = _build(library, layouts, root, sorted(client_brands), inputs, options)
     result.rejected = rejected
     return result
 
@@ -234,21 +238,24 @@ def _project(project: PathLike) -> Path:
     return root
 
 
-def _out(project: Path, out: PathLike | None) -> Path:
-    return (Path(out) if out is not None else project / "output").resolve()
-
-
 def _build(
     library: Library,
     layouts: Layouts,
-    filters: Filters,
-    out: Path,
-    workers: int,
-    force: bool,
-    listener: Listener | None,
+    project: Path,
+    brands: list[str],
     inputs: Inputs,
+    options: Options,
 ) -> BuildResult:
     """Plan, warn about brands that get nothing, then build."""
+    given = options.get("out")
+    out = (Path(given) if given is not None else project / "output").resolve()
+    filters = Filters(
+        options.get("guide", ()),
+        options.get("lang", ()),
+        options.get("variant", ()),
+        options.get("format", ()),
+        brands,
+    )
     planned = plan(library, filters)
     busy = {job.brand for job in planned}
     warnings = [
@@ -258,10 +265,18 @@ def _build(
             f"{library.brands[brand_id].language!r}, its language; nothing to build",
             hint="choose guides with --guide or languages with --lang",
         )
-        for brand_id in filters.brands
+        for brand_id in brands
         if brand_id not in busy
     ]
-    outcomes = build_jobs(library, layouts, planned, out, listener, force, max(1, workers))
+    outcomes = build_jobs(
+        library,
+        layouts,
+        planned,
+        out,
+        options.get("listener"),
+        options.get("force", False),
+        max(1, options.get("jobs", CORES)),
+    )
     return BuildResult(
         out,
         planned,

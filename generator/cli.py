@@ -121,6 +121,29 @@ def invalid_exits(root: Path | None, summary: str = "") -> Iterator[None]:
         exit_invalid(exc.errors, root, summary.format(count=len(exc.errors)))
 
 
+def options(
+    out: Path | None,
+    guide: list[str],
+    lang: list[str],
+    variant: list[str],
+    format: list[str],
+    jobs: int,
+    force: bool,
+    listener: api.Listener,
+) -> api.Options:
+    """The options ``build`` and ``batch`` share, as the API takes them."""
+    return api.Options(
+        out=out,
+        guide=guide,
+        lang=lang,
+        variant=variant,
+        format=format,
+        jobs=jobs,
+        force=force,
+        listener=listener,
+    )
+
+
 NOTHING_BUILT = "{count} problem(s); nothing built."
 
 
@@ -145,9 +168,8 @@ def build(
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
-        result = api.build(
-            project, out, guide, lang, variant, format, brand, jobs, force, listener=bar
-        )
+        chosen = options(out, guide, lang, variant, format, jobs, force, bar)
+        result = api.build(project, brand, **chosen)
     report(result, per_brand=brand == "all")
     remember(result)
     if result.failed:
@@ -290,9 +312,8 @@ def batch(
     """
     summary = "no client could be read; nothing built."
     with invalid_exits(project, summary), ProgressBar(per_brand=True) as bar:
-        result = api.batch(
-            clients, project, out, guide, lang, variant, format, jobs, force, listener=bar
-        )
+        chosen = options(out, guide, lang, variant, format, jobs, force, bar)
+        result = api.batch(clients, project, **chosen)
     console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
     if result.rejected:
         lines = sorted({error.line for error in result.rejected if error.line})

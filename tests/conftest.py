@@ -133,13 +133,13 @@ def copy_project(source: Path, target: Path) -> Path:
 
 def make_acme_and_default(out: Path) -> None:
     """Kundresan (sv) for every brand of the branded project."""
-    result = api.build(BRANDED, out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
+    result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
     assert result.ok and result.brands == ["acme", "default"] and len(result.written) == 16
 
 
 def make_acme_again(out: Path) -> None:
     """Kundresan (sv) for acme alone, built again: a second build to compare bytes with."""
-    result = api.build(BRANDED, out, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
+    result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
     assert result.ok and result.brands == ["acme"] and len(result.written) == 8
 
 
@@ -152,14 +152,14 @@ def make_minimal_project(project: Path) -> None:
 
 def make_every_output(out: Path) -> None:
     """Everything the shipped content makes, in one process."""
-    result = api.build(ROOT, out, jobs=1)
+    result = api.build(ROOT, out=out, jobs=1)
     assert result.ok and len(result.written) == len(result.jobs), result.failed
 
 
 def make_parallel_build(out: Path) -> None:
     """Two guides' sets (Swedish) rendered by two worker processes, to compare with the serial
     ``every_output``."""
-    result = api.build(ROOT, out, guide=["kpi-per-fas", "kundresan"], lang=["sv"], jobs=2)
+    result = api.build(ROOT, out=out, guide=["kpi-per-fas", "kundresan"], lang=["sv"], jobs=2)
     assert result.ok and len(result.written) == 16, result.failed
 
 
@@ -276,40 +276,26 @@ def shared_outputs(
     shared.stop()
 
 
-@pytest.fixture(scope="session")
-def acme_and_default(shared_outputs: SharedOutputs) -> Path:
-    """Kundresan (sv) built for every brand of the branded project (acme and default)."""
-    return shared_outputs.get("acme_and_default")
+def shared_fixture(name: str) -> Callable[..., Path]:
+    """A session fixture giving the shared output ``name`` (described by its maker)."""
+
+    def fixture(shared_outputs: SharedOutputs) -> Path:
+        return shared_outputs.get(name)
+
+    fixture.__doc__ = SHARED[name].__doc__
+    return pytest.fixture(scope="session", name=name)(fixture)
 
 
-@pytest.fixture(scope="session")
-def acme_again(shared_outputs: SharedOutputs) -> Path:
-    """Kundresan (sv) built for acme alone, in a build of its own."""
-    return shared_outputs.get("acme_again")
-
-
-@pytest.fixture(scope="session")
-def minimal_project(shared_outputs: SharedOutputs) -> Path:
-    """A copy of the minimal project with its onboarding guide built into its own output/
-    (the default output folder): every variant and format, the form and checklist included."""
-    return shared_outputs.get("minimal_project")
+acme_and_default = shared_fixture("acme_and_default")
+acme_again = shared_fixture("acme_again")
+minimal_project = shared_fixture("minimal_project")
+every_output = shared_fixture("every_output")
+parallel_build = shared_fixture("parallel_build")
 
 
 @pytest.fixture(scope="session")
 def minimal_output(minimal_project: Path) -> Path:
     return minimal_project / "output"
-
-
-@pytest.fixture(scope="session")
-def every_output(shared_outputs: SharedOutputs) -> Path:
-    """Everything the shipped content makes, built once."""
-    return shared_outputs.get("every_output")
-
-
-@pytest.fixture(scope="session")
-def parallel_build(shared_outputs: SharedOutputs) -> Path:
-    """Kundresan and KPI:er per fas (sv) built on two workers."""
-    return shared_outputs.get("parallel_build")
 
 
 @pytest.fixture(scope="session")

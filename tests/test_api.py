@@ -46,7 +46,7 @@ class Recorder:
 
 def test_build_reports_what_it_wrote_and_then_that_it_is_up_to_date(tmp_path: Path) -> None:
     heard = Recorder()
-    result = api.build(MINIMAL, tmp_path, guide=["onboarding"], jobs=1, listener=heard)
+    result = api.build(MINIMAL, out=tmp_path, guide=["onboarding"], jobs=1, listener=heard)
     assert result.ok and not result.warnings
     assert len(result.written) == len(result.jobs) == len(heard.planned_jobs) == 20
     assert sorted(map(str, heard.done)) == sorted(map(str, result.jobs))
@@ -54,7 +54,7 @@ def test_build_reports_what_it_wrote_and_then_that_it_is_up_to_date(tmp_path: Pa
         assert written.path.stat().st_size == written.size
         text = read_back(written.path)
         assert any(title in text for title in TITLES), written.path
-    again = api.build(MINIMAL, tmp_path, guide=["onboarding"], jobs=1)
+    again = api.build(MINIMAL, out=tmp_path, guide=["onboarding"], jobs=1)
     assert not again.written and len(again.current) == 20
 
 
@@ -66,7 +66,7 @@ def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> 
         + "kund-b,Kund B AB,blue,#F4B942,,kundb.example,,,en\n",
         encoding="utf-8",
     )
-    result = api.batch(clients, MINIMAL, tmp_path / "out", format=["xlsx"], jobs=1)
+    result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
     assert result.brands == ["kund-a"] and not result.ok
     assert [(e.line, e.field) for e in result.rejected] == [(3, "colors.primary")]
     sheet = load_workbook(tmp_path / "out/kund-a/en/onboarding-worksheet-blank.xlsx").active
@@ -91,7 +91,7 @@ def test_invalid_content_raises_every_problem_at_once(tmp_path: Path) -> None:
     guide = project / "content/guides/onboarding/guide.en.yaml"
     guide.write_text(guide.read_text().replace('title: "Onboarding"', "title: true"))
     with pytest.raises(api.ContentErrors) as raised:
-        api.build(project, tmp_path / "out", jobs=1)
+        api.build(project, out=tmp_path / "out", jobs=1)
     lines = [error.format(project) for error in raised.value.errors]
     assert any(
         line.startswith("content/frameworks/funnel.en.yaml:3: stages.0.id:") for line in lines
@@ -102,7 +102,7 @@ def test_invalid_content_raises_every_problem_at_once(tmp_path: Path) -> None:
 
 def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Path) -> None:
     with pytest.raises(api.ContentErrors) as raised:
-        api.build(MINIMAL, tmp_path, format=["pptx"], guide=["nope"], jobs=1)
+        api.build(MINIMAL, out=tmp_path, format=["pptx"], guide=["nope"], jobs=1)
     lines = sorted(str(error) for error in raised.value.errors)
     assert lines == [
         "format: unknown format 'pptx' (valid: docx, pdf, xlsx)",
@@ -140,7 +140,7 @@ def test_a_brand_font_that_validates_is_embedded_in_the_pdf(tmp_path: Path) -> N
         shutil.copytree(MINIMAL / "content" / guide, project / "content" / guide)
     api.validate(project)
     result = api.build(
-        project, tmp_path / "out", brand="kund", format=["pdf"], variant=["blank"], jobs=1
+        project, out=tmp_path / "out", brand="kund", format=["pdf"], variant=["blank"], jobs=1
     )
     assert result.ok and result.written
     fonts = subprocess.run(
@@ -152,7 +152,7 @@ def test_a_brand_font_that_validates_is_embedded_in_the_pdf(tmp_path: Path) -> N
 
 def test_without_a_footer_the_brand_name_is_at_the_foot_of_every_format(tmp_path: Path) -> None:
     """The shipped default brand has no footer line: its name stands there instead."""
-    result = api.build(MINIMAL, tmp_path, guide=["onboarding"], variant=["blank"], jobs=1)
+    result = api.build(MINIMAL, out=tmp_path, guide=["onboarding"], variant=["blank"], jobs=1)
     name = "journeykit"
     for written in result.written:
         path = written.path
@@ -197,7 +197,7 @@ def test_a_csv_row_and_a_brand_file_get_the_same_explanation(
     clients = tmp_path / "clients.csv"
     clients.write_text(CSV_HEADER + csv_values + ",,,,\n", encoding="utf-8")
     with pytest.raises(api.ContentErrors) as from_csv:
-        api.batch(clients, MINIMAL, tmp_path / "out", jobs=1)
+        api.batch(clients, MINIMAL, out=tmp_path / "out", jobs=1)
     [in_file] = from_file.value.errors
     [in_row] = from_csv.value.errors
     assert (in_file.field, in_file.message, in_file.hint) == (field, in_row.message, in_row.hint)
@@ -207,7 +207,7 @@ def test_a_csv_row_and_a_brand_file_get_the_same_explanation(
 
 def test_a_language_is_added_by_files_alone(tmp_path: Path) -> None:
     """Danish: content/i18n/da.yaml and a framework, guide and example in it; no Python."""
-    result = api.build(DANISH, tmp_path, guide=["kunderejsen"], jobs=1)
+    result = api.build(DANISH, out=tmp_path, guide=["kunderejsen"], jobs=1)
     assert result.ok
     names = sorted(path.name for path in (tmp_path / "default/da").iterdir())
     assert names == [
@@ -247,7 +247,7 @@ def test_every_format_fills_the_label_cells_from_the_one_palette(tmp_path: Path)
     """The default brand's primary #1F4E79 lightened 90 % towards white: #E9EDF2 (by hand:
     31 + 224 × 0.9 = 233, 78 + 177 × 0.9 = 237, 121 + 134 × 0.9 = 242)."""
     label_fill = "E9EDF2"
-    api.build(MINIMAL, tmp_path, guide=["onboarding"], variant=["blank"], jobs=1)
+    api.build(MINIMAL, out=tmp_path, guide=["onboarding"], variant=["blank"], jobs=1)
     folder = tmp_path / "default/en"
     stream = PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0].get_contents()
     fills = {
@@ -266,9 +266,16 @@ def test_every_format_fills_the_label_cells_from_the_one_palette(tmp_path: Path)
 def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_path: Path) -> None:
     """With the guide, worksheet PDFs are copies of its pages; alone, they are laid out on their
     own (never slower for being asked for alone). Either way the bytes are the same."""
-    with_guide = api.build(MINIMAL, tmp_path / "set", guide=["onboarding"], format=["pdf"], jobs=1)
+    with_guide = api.build(
+        MINIMAL, out=tmp_path / "set", guide=["onboarding"], format=["pdf"], jobs=1
+    )
     alone = api.build(
-        MINIMAL, tmp_path / "alone", guide=["onboarding"], format=["pdf"], variant=["blank"], jobs=1
+        MINIMAL,
+        out=tmp_path / "alone",
+        guide=["onboarding"],
+        format=["pdf"],
+        variant=["blank"],
+        jobs=1,
     )
     assert len(alone.written) == 3 and all(w.job.document == "worksheet" for w in alone.written)
     copies = {w.job: w.path.read_bytes() for w in with_guide.written}

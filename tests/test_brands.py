@@ -128,10 +128,10 @@ def test_a_bad_brand_is_refused_naming_the_file_and_line(
 
 def test_a_brand_builds_in_its_own_language_unless_told_otherwise(tmp_path: Path) -> None:
     narrow = {"guide": ["kundresan"], "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
-    own = api.build(BRANDED, tmp_path / "own", brand="acme", **narrow)
+    own = api.build(BRANDED, out=tmp_path / "own", brand="acme", **narrow)
     assert own.ok and own.written
     assert {p.parent.name for p in (tmp_path / "own").rglob("*.xlsx")} == {"sv"}
-    told = api.build(BRANDED, tmp_path / "told", brand="acme", lang=["en"], **narrow)
+    told = api.build(BRANDED, out=tmp_path / "told", brand="acme", lang=["en"], **narrow)
     assert told.ok and told.written
     assert {p.parent.name for p in (tmp_path / "told").rglob("*.xlsx")} == {"en"}
 
@@ -205,13 +205,13 @@ def test_batch_builds_every_client_and_rebuilds_only_a_changed_one(tmp_path: Pat
     clients = tmp_path / "clients.csv"
     clients.write_text(CLIENTS, encoding="utf-8")
     out = tmp_path / "out"
-    first = api.batch(clients, MINIMAL, out, jobs=1, **SAMPLE_PDF)
+    first = api.batch(clients, MINIMAL, out=out, jobs=1, **SAMPLE_PDF)
     assert first.ok and first.brands == ["acme", "nord"]
     assert len(first.jobs) == len(first.written) == 2
     assert "Nord Konsult AS" in pdf_text(out / "nord/en/onboarding-worksheet-sample.pdf")
     assert "14532D" in fill_colours(out / "nord/en/onboarding-worksheet-sample.pdf")
     clients.write_text(CLIENTS.replace("#14532D", "#1E3A8A"), encoding="utf-8")
-    second = api.batch(clients, MINIMAL, out, jobs=1, **SAMPLE_PDF)
+    second = api.batch(clients, MINIMAL, out=out, jobs=1, **SAMPLE_PDF)
     assert (len(second.written), len(second.current)) == (1, 1)
     assert {written.job.brand for written in second.written} == {"nord"}
     assert "1E3A8A" in fill_colours(out / "nord/en/onboarding-worksheet-sample.pdf")
@@ -260,7 +260,7 @@ def test_a_client_logo_that_cannot_be_read_is_refused(
     (tmp_path / name).write_bytes(content)
     clients = tmp_path / "clients.csv"
     clients.write_text(CLIENTS.replace("acme.svg", name), encoding="utf-8")
-    result = api.batch(clients, MINIMAL, tmp_path / "out", format=["xlsx"], jobs=1)
+    result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
     assert result.brands == ["nord"] and not result.ok  # the other client still builds
     [error] = result.rejected
     assert f"clients.csv:2: logo: '{name}' {message}" in error.format()

@@ -65,7 +65,7 @@ def test_unknown_stage_id_names_file_line_and_the_valid_stages(tmp_path: Path) -
     project = project_with(tmp_path, "examples/kundresan/generell.sv.yaml", text)
     out = tmp_path / "out"
     with pytest.raises(api.ContentErrors) as raised:
-        api.build(project, out, jobs=1)
+        api.build(project, out=out, jobs=1)
     [error] = [error.format(project) for error in raised.value.errors]
     assert error.startswith(f"content/examples/kundresan/generell.sv.yaml:{line}: "), error
     assert "unknown stage 'konverting'" in error
@@ -162,7 +162,7 @@ def test_help_teaches_the_commands_and_filters() -> None:
 def test_filters_narrow_the_build(
     tmp_path: Path, filters: dict[str, list[str]], expected: set[str]
 ) -> None:
-    result = api.build(MINIMAL, tmp_path, guide=["onboarding"], lang=["en"], jobs=1, **filters)
+    result = api.build(MINIMAL, out=tmp_path, guide=["onboarding"], lang=["en"], jobs=1, **filters)
     assert result.ok
     assert {written.path.name for written in result.written} == expected
     assert {p.name for p in (tmp_path / "default" / "en").iterdir()} == expected
@@ -170,7 +170,7 @@ def test_filters_narrow_the_build(
 
 def test_unknown_filter_value_lists_the_valid_ones_and_nothing_is_written(tmp_path: Path) -> None:
     with pytest.raises(api.ContentErrors) as raised:
-        api.build(MINIMAL, tmp_path, format=["pptx"], jobs=1)
+        api.build(MINIMAL, out=tmp_path, format=["pptx"], jobs=1)
     assert [str(error) for error in raised.value.errors] == [
         "format: unknown format 'pptx' (valid: docx, pdf, xlsx)"
     ]
@@ -208,7 +208,7 @@ def test_a_project_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     with pytest.raises(api.ContentErrors) as raised:
-        api.build(tmp_path / "nowhere", tmp_path / "out", jobs=1)
+        api.build(tmp_path / "nowhere", out=tmp_path / "out", jobs=1)
     [error] = raised.value.errors
     assert (error.field, error.message) == ("project", "no such folder")
     assert not (tmp_path / "out").exists()

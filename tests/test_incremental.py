@@ -43,13 +43,13 @@ def test_a_second_build_rebuilds_nothing(tmp_path: Path) -> None:
     left untouched, and rewritten with force (every format found current: tests/test_api.py)."""
     out = tmp_path / "out"
     narrow = {"variant": ["blank"], "format": ["docx", "xlsx"], **ONBOARDING}
-    first = api.build(MINIMAL, out, **narrow)
+    first = api.build(MINIMAL, out=out, **narrow)
     assert len(first.written) == 6 and not first.current
     before = mtimes(out)
-    again = api.build(MINIMAL, out, **narrow)
+    again = api.build(MINIMAL, out=out, **narrow)
     assert not again.written and len(again.current) == 6
     assert mtimes(out) == before
-    forced = api.build(MINIMAL, out, force=True, **narrow)
+    forced = api.build(MINIMAL, out=out, force=True, **narrow)
     assert len(forced.written) == 6 and not forced.current
     assert all(mtime != before[name] for name, mtime in mtimes(out).items())
 
@@ -61,10 +61,10 @@ def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> 
     section = project / "content/guides/kunderejsen/sections/intro.da.md"
     out = tmp_path / "out"
     narrow = {"guide": ["kunderejsen"], "format": ["pdf", "docx"], "jobs": 1}
-    assert len(api.build(project, out, **narrow).written) == 6
+    assert len(api.build(project, out=out, **narrow).written) == 6
     before = mtimes(out)
     section.write_text(section.read_text(encoding="utf-8") + "\nEn sætning mere.\n", "utf-8")
-    again = api.build(project, out, **narrow)
+    again = api.build(project, out=out, **narrow)
     assert (len(again.written), len(again.current)) == (2, 4)
     changed = {name for name, mtime in mtimes(out).items() if before[name] != mtime}
     assert changed == {"default/da/kunderejsen.pdf", "default/da/kunderejsen.docx"}
@@ -115,7 +115,7 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     done_before = kill_half_way(args, out)
     assert 0 < done_before < 10, "the build should have been stopped half way"
     narrow = {"guide": ["kundresan"], "lang": ["sv", "en"], "format": ["docx", "xlsx"], "jobs": 1}
-    again = api.build(ROOT, out, **narrow)
+    again = api.build(ROOT, out=out, **narrow)
     assert again.ok
     assert (len(again.written), len(again.current)) == (10 - done_before, done_before)
     assert_every_file_is_valid(out, 10)
@@ -133,7 +133,7 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     done_before = kill_half_way(args, out)
     assert 0 < done_before < 9, "the batch should have been stopped half way"
     narrow = {"guide": ["onboarding"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
-    again = api.batch(clients, MINIMAL, out, **narrow)
+    again = api.batch(clients, MINIMAL, out=out, **narrow)
     assert again.ok and again.brands == ["k0", "k1", "k2"]
     assert (len(again.written), len(again.current)) == (9 - done_before, done_before)
     assert_every_file_is_valid(out, 9)
