@@ -32,8 +32,9 @@ def load_brands_csv(
     errors: list[ContentError] = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else []
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = reader.fieldnames or []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ContentErrors([ContentError(path, f"cannot be read as CSV: {exc}")]) from None
     missing = [column for column in COLUMNS if column not in header]

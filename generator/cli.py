@@ -208,13 +208,13 @@ class ProgressBar:
         self.task = self.progress.add_task("build", total=None, current="", unit="files")
 
     def __enter__(self) -> ProgressBar:
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
     def planned(self, jobs: list[Job]) -> None:
+        self.progress.start()  # only now: a command refused before planning draws no bar
         self.remaining = Counter(job.brand for job in jobs)
         total = len(self.remaining) if self.per_brand else len(jobs)
         unit = "brands" if self.per_brand else "files"

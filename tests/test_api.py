@@ -281,3 +281,23 @@ def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_pa
     copies = {w.job: w.path.read_bytes() for w in with_guide.written}
     for written in alone.written:
         assert written.path.read_bytes() == copies[written.job], written.path.name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id,name\nkund,Kund AB\n", "missing columns: primary, accent, logo, website, email, "),
+        (CSV_HEADER, "no rows"),
+    ],
+)
+def test_a_client_csv_without_its_columns_or_rows_is_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text(text, encoding="utf-8")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.batch(clients, MINIMAL, out=tmp_path / "out", jobs=1)
+    [problem] = raised.value.errors
+    assert (problem.path, problem.line) == (clients, 1)
+    assert problem.message.startswith(message)
+    assert not (tmp_path / "out").exists()
