@@ -249,6 +249,8 @@ def _build(
     """Plan, warn about brands that get nothing, then build."""
     given = options.get("out")
     out = (Path(given) if given is not None else project / "output").resolve()
+    if out.exists() and not out.is_dir():
+        raise ContentErrors([ContentError(out, "is a file", field="out", hint="name a folder")])
     filters = Filters(
         options.get("guide", ()),
         options.get("lang", ()),

@@ -58,14 +58,19 @@ def load_brands_csv(
     return brands, errors
 
 
-def _brand(path: Path, line: int, row: dict[str, str], errors: list[ContentError]) -> Brand | None:
+def _brand(
+    path: Path, line: int, row: dict[str, str | None], errors: list[ContentError]
+) -> Brand | None:
+    def value(column: str) -> str:  # a short row lacks its last columns: they are empty
+        return (row.get(column) or "").strip()
+
     data = {
-        "id": row["id"].strip(),
-        "name": row["name"].strip(),
-        "logo": row["logo"].strip(),
-        "colors": {"primary": row["primary"].strip(), "accent": row["accent"].strip()},
-        "contact": {k: row[k].strip() for k in ("website", "email", "phone")},
-        "language": row["language"].strip() or None,
+        "id": value("id"),
+        "name": value("name"),
+        "logo": value("logo"),
+        "colors": {"primary": value("primary"), "accent": value("accent")},
+        "contact": {k: value(k) for k in ("website", "email", "phone")},
+        "language": value("language") or None,
         "folder": path.parent,
     }
     try:

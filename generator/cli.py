@@ -211,7 +211,8 @@ class ProgressBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.progress.live.is_started:
+            self.progress.stop()
 
     def planned(self, jobs: list[Job]) -> None:
         self.progress.start()  # only now: a command refused before planning draws no bar
@@ -310,8 +311,7 @@ def batch(
     client whose files fail is named in the summary (exit 1). Each client gets every guide in
     its language unless --guide/--lang say otherwise.
     """
-    summary = "no client could be read; nothing built."
-    with invalid_exits(project, summary), ProgressBar(per_brand=True) as bar:
+    with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=True) as bar:
         chosen = options(out, guide, lang, variant, format, jobs, force, bar)
         result = api.batch(clients, project, **chosen)
     console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")

@@ -47,12 +47,13 @@ def bundled_families(layout_folders: list[Path]) -> dict[str, Family]:
 
 
 def brand_font_files(folder: Path, family: str) -> Family:
-    """A family's files in a brand's folder: ``<Family>-Regular.ttf``, ``-Bold``, … (or .otf)."""
+    """A family's files in a brand's folder: ``<Family>-Regular.ttf``, ``-Bold``,
+    ``-Variable-Italic`` … (or .otf)."""
     found: Family = {}
     for path in sorted(folder.glob("*.[ot]tf")):
-        name, _, style = path.stem.rpartition("-")
-        if name == family and style.lower() in FONT_STYLES:
-            found[style.lower()] = path
+        for style in FONT_STYLES:
+            if path.stem.lower() == f"{family}-{style}".lower():
+                found[style] = path
     return found
 
 

@@ -186,8 +186,8 @@ class Loader:
         self.folders = search_path(project, "content")
         self.errors = Collector()
         self.invalid: set[tuple[str, ...]] = set()
-        """Frameworks and examples whose own file is invalid: references to them are not
-        reported again."""
+        """Languages, frameworks and examples whose own file is invalid: references to them
+        are not reported again."""
 
     def files(self, pattern: str) -> dict[Path, Path]:
         return collect(self.folders, pattern)
@@ -219,10 +219,11 @@ class Loader:
             language = path.stem
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, language=language)
-            if (
-                strings := validate(UiStrings, data, path, self.errors, path=path, **extra)
-            ) is not None:
+            strings = validate(UiStrings, data, path, self.errors, path=path, **extra)
+            if strings is not None:
                 ui[language] = strings
+            else:
+                self.invalid.add(("i18n", language))
         return ui
 
     def _load_frameworks(self) -> dict[tuple[str, str], Worksheet]:
@@ -323,7 +324,7 @@ class Loader:
             guide = validate(Guide, data, path, self.errors, sections=sections, path=path, **extra)
             if guide is None:
                 continue
-            if language not in ui:
+            if language not in ui and ("i18n", language) not in self.invalid:
                 self.errors.add(
                     path,
                     f"no UI strings for language {language!r}",

@@ -73,6 +73,7 @@ class InputHasher:
                 view.job.model_dump_json(),
                 self.layout_files(),
                 view.brand.model_dump_json(),
+                sorted(view.locales.items()),  # loanwords are tagged with their language's locale
                 *content,
                 *brand,
             ]

@@ -43,22 +43,39 @@ COLOUR_HINT = "write it as #RRGGBB, e.g. #1F4E79"
 LANGUAGE_HINT = "two or three lowercase letters, as the file names in content/i18n/ have them"
 BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
 
-StrictText = StringConstraints(strict=True, strip_whitespace=True)
+StrictString = StringConstraints(strict=True)
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StrictText]
+OptionalText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
 Id = Annotated[
-    str, StrictText, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
+    str, StrictString, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
 ]
 Language = Annotated[
     str,
-    StrictText,
+    StrictString,
     _matching("language", r"[a-z]{2,3}", "{value} is not a language code", LANGUAGE_HINT),
 ]
 Color = Annotated[
     str,
-    StrictText,
+    StrictString,
     _matching("colour", r"#[0-9A-Fa-f]{6}", "{value} is not a colour", COLOUR_HINT),
 ]
+
+
+def _known_locale(value: str) -> str:
+    """A locale Babel can write dates in, e.g. ``sv_SE``."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        hint = "a language and region joined by _, e.g. sv_SE, nb_NO, en_GB"
+        raise PydanticCustomError(
+            "locale", "{value} is not a known locale", {"value": repr(value), "hint": hint}
+        ) from None
+    return value
+
+
+LocaleName = Annotated[str, StrictString, AfterValidator(_known_locale)]
 
 DocumentKind = Literal["guide", "worksheet"]
 BLANK = "blank"
@@ -264,7 +281,7 @@ class UiStrings(Strict):
     language: Language
     language_name: Text
     """The language's own name for itself, e.g. ``svenska``; shown in messages and listings."""
-    locale: Text
+    locale: LocaleName
     """The regional variant the content is written in, e.g. ``sv_SE`` (dates, Word's language)."""
     contents: Text
     update_contents: Text

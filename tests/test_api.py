@@ -19,8 +19,18 @@ from typer.main import get_command
 from generator import api, quick
 from generator.cli import app
 from generator.errors import ContentError
+from generator.fonts import family_files
 from generator.model import Job
-from tests.conftest import CSV_HEADER, DANISH, MINIMAL, ROOT, pdf_text, read_back, run_cli
+from tests.conftest import (
+    CSV_HEADER,
+    DANISH,
+    MINIMAL,
+    ROOT,
+    copy_project,
+    pdf_text,
+    read_back,
+    run_cli,
+)
 
 LATO = ROOT / "layouts" / "fonts" / "Lato-Regular.ttf"
 TITLES = ("Onboarding", "Funnel", "Customer profile", "Launch", "A sample", "A launch")
@@ -301,3 +311,49 @@ def test_a_client_csv_without_its_columns_or_rows_is_refused(
     assert (problem.path, problem.line) == (clients, 1)
     assert problem.message.startswith(message)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_short_client_row_is_explained_not_a_crash(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text(CSV_HEADER + "acme,Acme AB\n", encoding="utf-8")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.batch(clients, MINIMAL, out=tmp_path / "out", jobs=1)
+    assert [(e.line, e.field, e.message) for e in raised.value.errors] == [
+        (2, "colors.primary", "'' is not a colour"),
+        (2, "colors.accent", "'' is not a colour"),
+    ]
+
+
+def test_a_locale_babel_does_not_know_is_refused_when_loading(tmp_path: Path) -> None:
+    project = copy_project(DANISH, tmp_path / "project")
+    strings = project / "content/i18n/da.yaml"
+    strings.write_text(strings.read_text().replace('"da_DK"', '"dk"'), encoding="utf-8")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(project)
+    [problem] = raised.value.errors
+    assert (problem.line, problem.field) == (3, "locale")
+    assert problem.message == "'dk' is not a known locale"
+
+
+def test_an_output_folder_that_is_a_file_and_an_id_with_spaces_are_refused(
+    tmp_path: Path,
+) -> None:
+    a_file = tmp_path / "out"
+    a_file.write_text("")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(MINIMAL, out=a_file, guide=["onboarding"], jobs=1)
+    assert [(e.field, e.message) for e in raised.value.errors] == [("out", "is a file")]
+    with pytest.raises(api.ContentErrors):
+        api.new_brand(" acme", tmp_path)
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_brands_own_font_files_are_found_by_style(tmp_path: Path) -> None:
+    for name in ("Brandy-Variable.ttf", "Brandy-Variable-Italic.ttf", "BrandyX-Bold.ttf"):
+        shutil.copy(LATO, tmp_path / name)
+    files = family_files("Brandy", {}, tmp_path)
+    assert {style: path.name for style, path in files.items()} == {
+        "variable": "Brandy-Variable.ttf",
+        "variable-italic": "Brandy-Variable-Italic.ttf",
+    }
+    assert family_files("BrandyX", {}, tmp_path) == {}  # a bold alone cannot set body text

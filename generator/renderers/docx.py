@@ -181,7 +181,7 @@ class DocxWriter:
             heading.paragraph_format.line_spacing = 1.0
         title = self.style("Title", size=Pt(32), color=primary)
         put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], self.accent, 18))
-        self.style("Subtitle", size=Pt(14), italic=False, color=rgb("#444444"))
+        self.style("Subtitle", size=Pt(14), italic=False, color=rgb(self.view.palette.muted))
         for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
             set_fonts(self.styles[name].element.get_or_add_rPr(), heading_font)
 

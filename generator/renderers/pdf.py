@@ -19,6 +19,7 @@ from generator.document import DocumentView
 from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
+from generator.logo import logo_path
 from generator.renderers.fetcher import ProjectFetcher
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
@@ -88,9 +89,8 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
 
 def logo_uri(view: DocumentView) -> str:
     """The brand's logo as a file URL, or "" when it has none."""
-    if not view.brand.logo or view.brand.folder is None:
-        return ""
-    return (view.brand.folder / view.brand.logo).resolve().as_uri()
+    path = logo_path(view.brand)
+    return "" if path is None else path.as_uri()
 
 
 def lay_out(html: str, layouts: Layouts, what: str) -> Document:
