@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -121,27 +121,11 @@ def invalid_exits(root: Path | None, summary: str = "") -> Iterator[None]:
         exit_invalid(exc.errors, root, summary.format(count=len(exc.errors)))
 
 
-def options(
-    out: Path | None,
-    guide: list[str],
-    lang: list[str],
-    variant: list[str],
-    format: list[str],
-    jobs: int,
-    force: bool,
-    listener: api.Listener,
-) -> api.Options:
-    """The options ``build`` and ``batch`` share, as the API takes them."""
-    return api.Options(
-        out=out,
-        guide=guide,
-        lang=lang,
-        variant=variant,
-        format=format,
-        jobs=jobs,
-        force=force,
-        listener=listener,
-    )
+def options(arguments: dict[str, object], listener: api.Listener) -> api.Options:
+    """The options ``build`` and ``batch`` share, taken from a command's arguments by the names
+    :class:`api.Options` gives them (the command line's own)."""
+    chosen = {name: arguments[name] for name in api.Options.__annotations__ if name in arguments}
+    return cast(api.Options, {**chosen, "listener": listener})
 
 
 NOTHING_BUILT = "{count} problem(s); nothing built."
@@ -167,9 +151,9 @@ def build(
     Builds everything by default; the options narrow it down, e.g.
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
+    arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
-        chosen = options(out, guide, lang, variant, format, jobs, force, bar)
-        result = api.build(project, brand, **chosen)
+        result = api.build(project, brand, **options(arguments, bar))
     report(result, per_brand=brand == "all")
     remember(result)
     if result.failed:
@@ -311,9 +295,9 @@ def batch(
     client whose files fail is named in the summary (exit 1). Each client gets every guide in
     its language unless --guide/--lang say otherwise.
     """
+    arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=True) as bar:
-        chosen = options(out, guide, lang, variant, format, jobs, force, bar)
-        result = api.batch(clients, project, **chosen)
+        result = api.batch(clients, project, **options(arguments, bar))
     console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
     if result.rejected:
         lines = sorted({error.line for error in result.rejected if error.line})
