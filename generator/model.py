@@ -405,8 +405,10 @@ class Job(Strict):
 
 # --- what a validation error means, in the user's words ------------------------------------
 
-UNION_TAG = re.compile(r"^[A-Z]|[\[\]()']")
-"""How pydantic names a union member or a dict key in an error location (Model, [key])."""
+UNION_TAG = re.compile(r"[\[\]()']")
+"""How pydantic marks a validator or a dict key in an error location (``function-after[…]``,
+``[key]``); union members are named by their type (``bool``, ``str``, a model's name)."""
+TYPE_TAGS = {"bool", "str", "int", "float", "none"}
 
 
 @dataclass(frozen=True)
@@ -426,10 +428,16 @@ def field_problems(exc: ValidationError, model: type[BaseModel]) -> list[FieldPr
     """Every error of a validation, explained the same way whatever file or row it came from."""
     problems = []
     for error in exc.errors():
-        loc = tuple(p for p in error["loc"] if isinstance(p, int) or not UNION_TAG.search(p))
+        loc = tuple(p for p in error["loc"] if isinstance(p, int) or not _is_tag(p))
         message, hint = _explain(error, model, loc)
         problems.append(FieldProblem(loc, message, hint))
     return problems
+
+
+def _is_tag(part: str) -> bool:
+    """Whether a part of an error location is pydantic's, not a key of the user's file."""
+    models = {name for name, value in globals().items() if isinstance(value, type)}
+    return bool(UNION_TAG.search(part)) or part in TYPE_TAGS or part in models
 
 
 def _explain(

@@ -357,3 +357,14 @@ def test_a_brands_own_font_files_are_found_by_style(tmp_path: Path) -> None:
         "variable-italic": "Brandy-Variable-Italic.ttf",
     }
     assert family_files("BrandyX", {}, tmp_path) == {}  # a bold alone cannot set body text
+
+
+def test_a_mixed_case_key_keeps_its_place_in_the_field_path(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    example = project / "content/examples/funnel/sample.en.yaml"
+    example.write_text(example.read_text().replace("attract:", "Attract:"), encoding="utf-8")
+    with pytest.raises(api.ContentErrors) as raised:
+        api.validate(project)
+    assert [(e.field, e.message) for e in raised.value.errors] == [
+        ("cells.Attract", "'Attract' is not a valid id")
+    ]
