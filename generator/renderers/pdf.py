@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
 
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.document import Document, DocumentMetadata, Page
 from weasyprint.urls import FatalURLFetchingError
@@ -67,10 +68,16 @@ def render_html(view: DocumentView, layouts: Layouts) -> str:
         markdown=lambda source: markdown_to_html(source, view.ui),
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
+        font_stack=font_stack,
         zip=zip,
         font_faces=font_faces(view, layouts),
         logo=logo_uri(view),
     )
+
+
+def font_stack(family: str) -> Markup:
+    """A CSS font-family list: the brand's family, then the fallback family, then any sans."""
+    return Markup(f"{css_string(family)}, {css_string(FALLBACK_FAMILY)}, sans-serif")
 
 
 def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int]]:
