@@ -13,12 +13,12 @@ from pathlib import Path
 
 from jinja2 import (
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
+from jinja2.sandbox import SandboxedEnvironment
 
 from generator.fonts import Family, bundled_families
 from generator.paths import search_path, shipped_dir
@@ -58,15 +58,17 @@ class Layouts:
         return bundled_families(self.folders)
 
     @cached_property
-    def jinja(self) -> Environment:
-        """Jinja over the layout folders: autoescaped HTML, undefined names are errors."""
+    def jinja(self) -> SandboxedEnvironment:
+        """Jinja over the layout folders: autoescaped HTML, undefined names are errors, and a
+        sandbox, since a project's layouts may come from someone else: a template reaches the
+        view it is given, never Python's internals (no ``__globals__``, no ``os``)."""
         loader = ChoiceLoader(
             [
                 FileSystemLoader([str(f) for f in self.folders]),
                 PrefixLoader({"shipped": FileSystemLoader(str(shipped_dir() / "layouts"))}),
             ]
         )
-        return Environment(
+        return SandboxedEnvironment(
             loader=loader,
             undefined=StrictUndefined,
             autoescape=select_autoescape(["html", "j2", "xml"], default_for_string=True),

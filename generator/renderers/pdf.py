@@ -7,10 +7,13 @@ an image or a font.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
 
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.document import Document, DocumentMetadata, Page
@@ -55,8 +58,28 @@ def errors_fail_the_build(what: str) -> Iterator[None]:
 
 
 def render_html(view: DocumentView, layouts: Layouts) -> str:
-    """The document as HTML, from ``layouts/pdf/<document>.html.j2``."""
-    template = layouts.jinja.get_template(f"pdf/{view.job.document}.html.j2")
+    """The document as HTML, from ``layouts/pdf/<document>.html.j2``.
+
+    A template that reaches for what the sandbox forbids, or breaks, fails the build with its
+    file and line.
+    """
+    name = f"pdf/{view.job.document}.html.j2"
+    try:
+        return _render_template(view, layouts, name)
+    except SecurityError as exc:
+        raise BuildError(f"{_template_place(exc)}refused by the layouts' sandbox: {exc}") from None
+    except TemplateError as exc:
+        raise BuildError(f"{_template_place(exc)}{type(exc).__name__}: {exc}") from None
+
+
+def _template_place(exc: Exception) -> str:
+    """``layouts/pdf/guide.html.j2:12: `` from the innermost template frame, if any."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if ".j2" in frame.filename]
+    return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+
+
+def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
+    template = layouts.jinja.get_template(name)
     return template.render(
         view=view,
         ui=view.ui,

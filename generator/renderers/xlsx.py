@@ -163,6 +163,21 @@ def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable
     )
 
 
+def text_cell(sheet: Worksheet, row: int, column: int, text: str) -> Cell:
+    """A cell holding ``text`` as text, whatever it starts with: openpyxl would write ``=…`` as
+    a live formula, so text someone else wrote could compute or link (the only formula in our
+    workbooks is our own count). An empty text leaves the cell empty."""
+    cell = sheet.cell(row, column, text or None)
+    if text:
+        cell.data_type = "s"
+    return cell
+
+
+def header_text(text: str) -> str:
+    """Text for a print header or footer, where ``&`` starts a code (``&D`` prints the date)."""
+    return text.replace("&", "&&")
+
+
 def sheet_name(title: str) -> str:
     """A valid sheet name: without ``[]:*?/\\`` and at most 31 characters."""
     cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", title)).strip() or "Sheet"
@@ -199,7 +214,7 @@ def _style(
 
 def _write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: int) -> None:
     """Row 1: the title on the primary colour, merged across the table."""
-    cell = sheet.cell(TITLE_ROW, 1, title)
+    cell = text_cell(sheet, TITLE_ROW, 1, title)
     on_primary = _font(view, size=TITLE_SIZE, bold=True, color=view.palette.on_primary)
     middle_left = Alignment(horizontal="left", vertical="center", indent=1)
     _style(cell, view, on_primary, middle_left, view.palette.primary)
@@ -226,7 +241,7 @@ def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> Non
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for column, text in enumerate(texts, start=1):
         _style(
-            sheet.cell(HEADER_ROW, column, text or None), view, font, centred, view.palette.primary
+            text_cell(sheet, HEADER_ROW, column, text), view, font, centred, view.palette.primary
         )
     sheet.row_dimensions[HEADER_ROW].height = HEADER_HEIGHT
 
@@ -240,12 +255,12 @@ def _write_rows(sheet: Worksheet, view: DocumentView, table: SheetTable) -> int:
     tick_alignment = Alignment(horizontal="center", vertical="center")
     number = FIRST_ROW
     for number, row in enumerate(table.rows, start=FIRST_ROW):
-        label = sheet.cell(number, 1, row.label)
+        label = text_cell(sheet, number, 1, row.label)
         _style(label, view, label_font, label_alignment, view.palette.label_fill)
         if row.help:
             label.comment = _help_comment(row.help, view.brand.name)
         for column, value in enumerate(row.values, start=2):
-            cell = sheet.cell(number, column, value or None)
+            cell = text_cell(sheet, number, column, value)
             ticks = table.ticks and column == 2
             _style(cell, view, entry_font, tick_alignment if ticks else entry_alignment)
         _add_prompt(sheet, row, number, len(row.values) + 1)
@@ -321,7 +336,7 @@ def _write_sign_line(sheet: Worksheet, view: DocumentView, number: int, last_col
     else:
         places = [(number, 1, name, 2, last_column), (number + 1, 1, date, 2, last_column)]
     for row, label_column, text, start, end in places:
-        cell = sheet.cell(row, label_column, f"{text}:")
+        cell = text_cell(sheet, row, label_column, f"{text}:")
         cell.font = _font(view, bold=True)
         cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
         _style(sheet.cell(row, start), view, _font(view), Alignment(vertical="center"))
@@ -335,7 +350,8 @@ def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, las
     last_column = get_column_letter(len(table.widths) if not table.ticks else 2)
     cells = f"B{FIRST_ROW}:{last_column}{last_row}"
     formula = table.count.format(cells=cells)
-    counter = sheet.cell(last_row + 4, 1, f'="{view.ui.progress}: "&{formula}&" / {table.total}"')
+    label = view.ui.progress.replace('"', '""')  # a quote in the words must not end the string
+    counter = sheet.cell(last_row + 4, 1, f'="{label}: "&{formula}&" / {table.total}"')
     counter.font = _font(view, size=BODY_SIZE - 1, color=view.palette.muted)
     counter.alignment = Alignment(horizontal="left", vertical="center", indent=1)
 
@@ -358,10 +374,10 @@ def _set_print(
     sheet.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:A"
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
-    sheet.oddHeader.left.text = view.guide.title
-    sheet.oddHeader.right.text = view.brand.name
-    sheet.oddFooter.left.text = view.footer_line
-    sheet.oddFooter.center.text = view.brand.contact.website
+    sheet.oddHeader.left.text = header_text(view.guide.title)
+    sheet.oddHeader.right.text = header_text(view.brand.name)
+    sheet.oddFooter.left.text = header_text(view.footer_line)
+    sheet.oddFooter.center.text = header_text(view.brand.contact.website)
     sheet.oddFooter.right.text = "&P / &N"
     header, footer = sheet.oddHeader, sheet.oddFooter
     for part in (header.left, header.right, footer.left, footer.center, footer.right):

@@ -1,0 +1,90 @@
+"""Hostile input through the real command: files someone else wrote cannot run code, plant
+formulas, or leave files others cannot read (issue 9, in progress)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.conftest import MINIMAL, copy_project, run_cli
+
+ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
+
+
+def test_a_layout_override_cannot_run_code(tmp_path: Path) -> None:
+    """Jinja's sandbox: a template reaching for Python's internals fails its build, names the
+    template and its line, and runs nothing."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    marker = tmp_path / "pwned"
+    override = project / "layouts/pdf/worksheet-page.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "shipped/pdf/worksheet-page.html.j2" %}\n'
+        "{% block before_grid %}"
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("build", "--project", str(project), "--format", "pdf", *ONE_SHEET)
+    assert result.returncode == 1
+    assert not marker.exists()
+    assert "Traceback" not in result.stderr
+    assert "worksheet-page.html.j2:2: refused by the layouts' sandbox" in " ".join(
+        result.stderr.split()
+    )
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """Example cells starting with =, +, -, @ or whitespace and = are text in the workbook; the
+    only formula is our own count, whose UI string may hold a quote; & in the brand's name is
+    printed, not read as a header code."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2", "@SUM(A1)", " =1+1"]
+    example = project / "content/examples/funnel/sample.en.yaml"
+    example.write_text(
+        'title: "A sample funnel"\ncells:\n'
+        f"  attract: {{goal: [{hostile[0]!r}], kpi: [{hostile[1]!r}]}}\n"
+        f"  convert: {{goal: [{hostile[2]!r}], kpi: [{hostile[3]!r}, {hostile[4]!r}]}}\n",
+        encoding="utf-8",
+    )
+    strings = project / "content/i18n/en.yaml"
+    shipped = (Path(__file__).parent.parent / "content/i18n/en.yaml").read_text(encoding="utf-8")
+    strings.parent.mkdir(parents=True)
+    strings.write_text(
+        shipped.replace('progress: "Cells filled in"', 'progress: "Cells \\"done\\""')
+    )
+    brand = project / "content/brands/default/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "AT&T R&D"\ncontact: {website: "att.example"}\n', encoding="utf-8")
+    args = ["--guide", "onboarding", "--variant", "sample", "--format", "xlsx", "--jobs", "1"]
+    result = run_cli("build", "--project", str(project), *args)
+    assert result.returncode == 0, result.stderr
+    path = project / "output/default/en/onboarding-worksheet-sample.xlsx"
+    sheet = load_workbook(path).active
+    cells = [sheet.cell(row, column) for row in (3, 4) for column in (2, 3)]
+    assert [cell.value for cell in cells] == [
+        hostile[0],
+        hostile[2],
+        hostile[1],
+        f"{hostile[3]}\n{hostile[4].strip()}",
+    ]
+    assert all(cell.data_type == "s" for cell in cells)
+    formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert len(formulas) == 1 and 'Cells ""done"": ' in formulas[0].value
+    assert sheet.oddHeader.right.text == "AT&&T R&&D"
+
+
+def test_written_files_follow_the_users_umask(tmp_path: Path) -> None:
+    """Not the temporary file's 0600: a web server or a colleague can read what was built."""
+    out = tmp_path / "out"
+    previous = os.umask(0o022)
+    try:
+        result = run_cli("build", "--project", str(MINIMAL), "--out", str(out), *ONE_SHEET)
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.stderr
+    files = [path for path in out.rglob("*") if path.is_file()]
+    assert files and all(stat.S_IMODE(path.stat().st_mode) == 0o644 for path in files)
