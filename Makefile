@@ -38,11 +38,12 @@ $(BIN)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(BIN)/.installed
 
-# Install Debian packages when something is missing: as root with apt-get, otherwise say what to do.
+# Install Debian packages when something is missing: as root with apt-get (waiting while another
+# program holds apt's lock), otherwise say what to do.
 APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing $(1) with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends $(1) >/dev/null; \
+		.ci/apt-get-waiting update -qq && DEBIAN_FRONTEND=noninteractive \
+		.ci/apt-get-waiting install -y -qq --no-install-recommends $(1) >/dev/null; \
 	else echo "Missing system packages; install them first: $(1)" >&2; exit 1; fi
 
 system-build:

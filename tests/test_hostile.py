@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -88,3 +89,36 @@ def test_written_files_follow_the_users_umask(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     files = [path for path in out.rglob("*") if path.is_file()]
     assert files and all(stat.S_IMODE(path.stat().st_mode) == 0o644 for path in files)
+
+
+WAITING_APT = Path(__file__).resolve().parent.parent / ".ci" / "apt-get-waiting"
+
+
+def fake_apt_get(folder: Path, failures: int, message: str) -> dict[str, str]:
+    """An ``apt-get`` on PATH that fails ``failures`` times with ``message``, then succeeds, and
+    counts its calls in ``calls``; the environment that puts it first."""
+    folder.mkdir()
+    script = folder / "apt-get"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo x >> "{folder}/calls"\n'
+        f'[ "$(wc -l < "{folder}/calls")" -gt {failures} ] && {{ echo done; exit 0; }}\n'
+        f'echo "{message}" >&2; exit 100\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "APT_LOCK_POLL": "1"}
+
+
+def test_setup_waits_for_apts_lock_and_stops_at_any_other_failure(tmp_path: Path) -> None:
+    locked = "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 4242 (apt-get)"
+    env = fake_apt_get(tmp_path / "locked", 2, locked)
+    waited = subprocess.run([WAITING_APT, "update"], env=env, capture_output=True, text=True)
+    assert waited.returncode == 0 and waited.stdout == "done\n"
+    assert waited.stderr.count("waiting for another program") == 2
+    env = fake_apt_get(tmp_path / "broken", 5, "E: Unable to locate package nonesuch")
+    failed = subprocess.run(
+        [WAITING_APT, "install", "nonesuch"], env=env, capture_output=True, text=True
+    )
+    assert failed.returncode == 1 and "Unable to locate package" in failed.stderr
+    assert (tmp_path / "broken/calls").read_text().count("x") == 1
