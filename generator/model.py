@@ -44,8 +44,36 @@ LANGUAGE_HINT = "two or three lowercase letters, as the file names in content/i1
 BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
 
 StrictString = StringConstraints(strict=True)
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Characters no document format can hold (tabs and line breaks are fine)."""
+MAX_TEXT = 32_767
+"""The longest text a spreadsheet cell holds: longer text is refused, never cut."""
+
+
+def _writable(value: str) -> str:
+    """Text every format can hold: no control characters, no longer than a cell holds."""
+    if (found := CONTROL.search(value)) is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at character {position}",
+            {
+                "code": f"{ord(found.group()):04X}",
+                "position": found.start() + 1,
+                "hint": "remove it: documents can hold tabs and line breaks, not control codes",
+            },
+        )
+    if len(value) > MAX_TEXT:
+        raise PydanticCustomError(
+            "text_too_long",
+            "is {length} characters long",
+            {"length": len(value), "hint": f"at most {MAX_TEXT:,}, what a spreadsheet cell holds"},
+        )
+    return value
+
+
+Writable = AfterValidator(_writable)
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1), Writable]
+OptionalText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True), Writable]
 Id = Annotated[
     str, StrictString, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
 ]
@@ -227,7 +255,7 @@ class Section(Strict):
     """Whether the brand's contact card follows this section."""
     new_page: StrictBool = False
     """Whether the section starts on a new page in paged formats."""
-    body: str
+    body: Annotated[str, Writable]
     path: Path
 
 
@@ -318,8 +346,21 @@ class Fonts(Strict):
     body: Text = "Inter"
 
 
+WebAddress = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True),
+    _matching(
+        "web_address",
+        r"|(https?://)?[^\s:/]+\.[^\s:/]+(:[0-9]+)?(/\S*)?",
+        "{value} is not a web address",
+        "write it as example.com or https://example.com",
+    ),
+]
+"""A website: a host name, or an http(s) address; never another scheme (``file:``)."""
+
+
 class Contact(Strict):
-    website: OptionalText = ""
+    website: WebAddress = ""
     email: OptionalText = ""
     phone: OptionalText = ""
 

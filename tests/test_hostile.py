@@ -122,3 +122,22 @@ def test_setup_waits_for_apts_lock_and_stops_at_any_other_failure(tmp_path: Path
     )
     assert failed.returncode == 1 and "Unable to locate package" in failed.stderr
     assert (tmp_path / "broken/calls").read_text().count("x") == 1
+
+
+def test_control_characters_and_other_schemes_are_refused_with_their_line(tmp_path: Path) -> None:
+    """A NUL in a title (written as YAML's "\\0"), a control code in an example's entry and a
+    website on file:// are refused by validate, each on its file and line, before any build."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    framework = project / "content/frameworks/funnel.en.yaml"
+    framework.write_text(framework.read_text().replace('"Funnel"', '"Fun\\0nel"'))
+    example = project / "content/examples/funnel/sample.en.yaml"
+    example.write_text(example.read_text().replace("Sales", "Sa\\u0007les"))
+    brand = project / "content/brands/default/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "Kund"\ncontact: {website: "file:///etc/passwd"}\n')
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = " ".join(result.stderr.split())
+    assert "funnel.en.yaml:1: title: contains the control character U+0000 at character 4" in lines
+    assert "sample.en.yaml:4: cells.convert.kpi.0: contains the control character U+0007" in lines
+    assert "brand.yaml:2: contact.website: 'file:///etc/passwd' is not a web address" in lines
