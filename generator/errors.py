@@ -11,6 +11,9 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+MAX_MESSAGE = 300
+"""Characters of a message, a hint or a field name at most."""
+
 
 @dataclass(frozen=True)
 class ContentError(Exception):
@@ -21,6 +24,13 @@ class ContentError(Exception):
     line: int | None = None
     field: str | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # A message may quote what the user wrote: it never grows with hostile input.
+        for name in ("message", "hint", "field"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_MESSAGE:
+                object.__setattr__(self, name, text[: MAX_MESSAGE - 1] + "…")
 
     def __str__(self) -> str:
         return self.format()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from generator.branding import brand_problems, describe_languages
 from generator.errors import ContentError, ContentErrors
@@ -31,12 +32,15 @@ from generator.model import (
     UiStrings,
     Worksheet,
     field_problems,
+    quoted,
 )
 from generator.paths import collect, search_path
 
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""The largest content file read: the whole shipped library's biggest is a few KB."""
 UNREADABLE = object()
 """What reading a file returns when it could not be read or parsed (the error is recorded)."""
 
@@ -58,8 +62,18 @@ class Collector:
 
 
 def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) -> Any:
-    """Parse YAML keeping line numbers; a syntax error is recorded, not raised."""
+    """Parse YAML keeping line numbers; a syntax error is recorded, not raised.
+
+    Aliases (``*name``, and so merge keys) are refused: content never needs them, and a few
+    lines of them can expand into gigabytes (an alias bomb).
+    """
     try:
+        alias = next((e for e in YAML(typ="rt").parse(text) if isinstance(e, AliasEvent)), None)
+        if alias is not None:
+            line = alias.start_mark.line + 1 + line_offset
+            hint = "write the value out where it is needed"
+            errors.add(path, "YAML aliases (*name) are not allowed", line=line, hint=hint)
+            return UNREADABLE
         return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -113,8 +127,16 @@ def validate(
 
 
 def read_text(path: Path, errors: Collector) -> str | None:
-    """A file's text as UTF-8, or a recorded error; its hash is noted as read."""
+    """A file's text as UTF-8, or a recorded error; its hash is noted as read.
+
+    A file over :data:`MAX_FILE_BYTES` is refused unread (content is prose and small tables).
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = f"content files may be at most {MAX_FILE_BYTES // 1024 // 1024} MB"
+            errors.add(path, f"is {size / 1024 / 1024:.1f} MB", hint=limit)
+            return None
         data = path.read_bytes()
         errors.digests[path] = hashlib.sha256(data).hexdigest()
         return data.decode("utf-8")
@@ -264,11 +286,11 @@ class Loader:
     def _worksheet_model(self, path: Path, data: Any) -> type[Worksheet] | None:
         """The model for a worksheet file, chosen by its ``kind`` (a grid by default)."""
         kind = data.get("kind", "grid") if isinstance(data, dict) else "grid"
-        if kind in WORKSHEET_KINDS:
+        if isinstance(kind, str) and kind in WORKSHEET_KINDS:
             return WORKSHEET_KINDS[kind]
         self.errors.add(
             path,
-            f"unknown kind {kind!r}",
+            f"unknown kind {quoted(kind)}" if isinstance(kind, str) else f"kind is {quoted(kind)}",
             line=line_of(data, ("kind",)),
             field="kind",
             hint=f"valid kinds: {', '.join(WORKSHEET_KINDS)}",

@@ -25,6 +25,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+QUOTED_MAX = 60
+"""Characters of a value a message quotes: a message never grows with hostile input."""
+
+
+def quoted(value: object) -> str:
+    """``value``'s repr for a message, cut to :data:`QUOTED_MAX` characters."""
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= QUOTED_MAX else f"{text[: QUOTED_MAX - 1]}…"
+
 
 def _matching(kind: str, pattern: str, message: str, hint: str) -> AfterValidator:
     """A check that text matches ``pattern``, owning its message and hint wherever it is used."""
@@ -32,7 +43,7 @@ def _matching(kind: str, pattern: str, message: str, hint: str) -> AfterValidato
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise PydanticCustomError(kind, message, {"value": repr(value), "hint": hint})
+            raise PydanticCustomError(kind, message, {"value": quoted(value), "hint": hint})
         return value
 
     return AfterValidator(check)
@@ -98,7 +109,7 @@ def _known_locale(value: str) -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         hint = "a language and region joined by _, e.g. sv_SE, nb_NO, en_GB"
         raise PydanticCustomError(
-            "locale", "{value} is not a known locale", {"value": repr(value), "hint": hint}
+            "locale", "{value} is not a known locale", {"value": quoted(value), "hint": hint}
         ) from None
     return value
 
@@ -490,7 +501,7 @@ def _explain(
     if kind == "string_type" and isinstance(value, bool):
         return f"expected text, got the boolean {str(value).lower()}", BOOLEAN_HINT
     if kind == "string_type":
-        return f"expected text, got {type(value).__name__} {value!r}", None
+        return f"expected text, got {type(value).__name__} {quoted(value)}", None
     if kind == "string_too_short":
         return "is empty", "write something, or leave the key out where it is optional"
     if kind == "extra_forbidden":

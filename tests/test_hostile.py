@@ -4,13 +4,15 @@ formulas, or leave files others cannot read (issue 9, in progress)."""
 from __future__ import annotations
 
 import os
+import resource
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.conftest import MINIMAL, copy_project, run_cli
+from tests.conftest import MINIMAL, ROOT, copy_project, run_cli
 
 ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
 
@@ -141,3 +143,46 @@ def test_control_characters_and_other_schemes_are_refused_with_their_line(tmp_pa
     assert "funnel.en.yaml:1: title: contains the control character U+0000 at character 4" in lines
     assert "sample.en.yaml:4: cells.convert.kpi.0: contains the control character U+0007" in lines
     assert "brand.yaml:2: contact.website: 'file:///etc/passwd' is not a web address" in lines
+
+
+def limited_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command under 1.5 GiB of address space and 60 s: a bomb cannot take the
+    machine down, and a test that hits either limit fails."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
+
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+def test_bombs_and_oversized_values_get_one_short_line(tmp_path: Path) -> None:
+    """An alias bomb in an id, a 3 MB section, a list where a kind belongs and an id of 100 000
+    characters: each is one line naming its file (and line), no expansion, no traceback."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    layers = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    layers += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    example = project / "content/examples/funnel/sample.en.yaml"
+    example.write_text("\n".join(layers) + "\nid: *a9\n", encoding="utf-8")
+    section = project / "content/guides/onboarding/sections/intro.en.md"
+    section.write_text(section.read_text() + "word " * 640_000, encoding="utf-8")
+    framework = project / "content/frameworks/launch.en.yaml"
+    framework.write_text(framework.read_text().replace("kind: checklist", "kind: [checklist]"))
+    profile = project / "content/frameworks/profile.en.yaml"
+    profile.write_text(profile.read_text() + "id: " + "x" * 100_000 + "-\n")
+    result = limited_cli("validate", "--project", str(project))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 3000, result.stderr[:3000]
+    lines = " ".join(result.stderr.split())
+    assert "sample.en.yaml:2: invalid YAML: YAML aliases (*name) are not allowed" not in lines
+    assert "sample.en.yaml:2: YAML aliases (*name) are not allowed" in lines
+    assert "intro.en.md: is 3.1 MB (content files may be at most 2 MB)" in lines
+    assert "launch.en.yaml:1: kind: kind is a list (valid kinds: grid, form, checklist)" in lines
+    assert "profile.en.yaml:" in lines and "xxx…" in lines
