@@ -14,6 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
@@ -39,6 +40,8 @@ from generator.paths import collect, search_path
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_DEPTH = 40
+"""How deeply YAML may nest (content needs five levels at most)."""
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """The largest content file read: the whole shipped library's biggest is a few KB."""
 UNREADABLE = object()
@@ -61,20 +64,38 @@ class Collector:
             raise ContentErrors(self.errors)
 
 
+class AliasFound(YAMLError):
+    """An alias (``*name``) in content, where none is allowed."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__("YAML aliases are not allowed")
+        self.mark = mark
+
+
+class NoAliasComposer(Composer):
+    """ruamel's composer, stopping at the first alias before it is resolved."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            raise AliasFound(self.parser.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) -> Any:
     """Parse YAML keeping line numbers; a syntax error is recorded, not raised.
 
     Aliases (``*name``, and so merge keys) are refused: content never needs them, and a few
     lines of them can expand into gigabytes (an alias bomb).
     """
+    parser = YAML(typ="rt")
+    parser.Composer = NoAliasComposer
+    parser.max_depth = MAX_DEPTH
     try:
-        alias = next((e for e in YAML(typ="rt").parse(text) if isinstance(e, AliasEvent)), None)
-        if alias is not None:
-            line = alias.start_mark.line + 1 + line_offset
-            hint = "write the value out where it is needed"
-            errors.add(path, "YAML aliases (*name) are not allowed", line=line, hint=hint)
-            return UNREADABLE
-        return YAML(typ="rt").load(text)
+        return parser.load(text)
+    except AliasFound as found:
+        line = found.mark.line + 1 + line_offset
+        hint = "write the value out where it is needed"
+        errors.add(path, "YAML aliases (*name) are not allowed", line=line, hint=hint)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
