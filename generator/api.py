@@ -12,6 +12,8 @@ The functions take the command line's option names and return what happened; the
 and never exit. Invalid content, a filter that matches nothing or an unreadable client CSV
 raises :class:`ContentErrors`, holding every problem (file, line, field, message, hint). A
 document that fails to render is listed in the result's ``failed``; the others are still built.
+A file that cannot be written (a read-only folder, a full disk) stops the build with
+:class:`OutputError`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "Failure",
     "Listener",
     "Options",
+    "OutputError",
     "Silent",
     "ValidationResult",
     "Written",
@@ -54,6 +57,15 @@ __all__ = [
 
 CORES = os.cpu_count() or 1
 PathLike = str | os.PathLike[str]
+
+
+class OutputError(Exception):
+    """A file could not be written (a read-only folder, a full disk); the build stopped, and
+    what it finished before is kept and recorded."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        super().__init__(f"{path}: cannot write: {cause}")
+        self.path, self.cause = path, cause
 
 
 @dataclass
@@ -270,15 +282,18 @@ def _build(
         for brand_id in brands
         if brand_id not in busy
     ]
-    outcomes = build_jobs(
-        library,
-        layouts,
-        planned,
-        out,
-        options.get("listener"),
-        options.get("force", False),
-        max(1, options.get("jobs", CORES)),
-    )
+    try:
+        outcomes = build_jobs(
+            library,
+            layouts,
+            planned,
+            out,
+            options.get("listener"),
+            options.get("force", False),
+            max(1, options.get("jobs", CORES)),
+        )
+    except OSError as exc:  # the output folder: read-only, a full disk …
+        raise OutputError(Path(exc.filename or out), exc.strerror or str(exc)) from None
     return BuildResult(
         out,
         planned,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -143,7 +144,8 @@ def build(
     try:
         _render_sets(library, layouts, list(todo.values()), finish, listener, workers)
     finally:
-        manifest.save()
+        with suppress(OSError):  # when writing failed, the journal keeps what was finished
+            manifest.save()
     return result
 
 
@@ -167,11 +169,12 @@ def _render_sets(
     # A fresh pool per batch recycles the workers (Python 3.11's max_tasks_per_child can hang).
     batch = workers * WORKER_SETS
     for start in range(0, len(sets), batch):
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=workers,
             initializer=_start_worker,
             initargs=(library, layouts.project, layouts.folders, layouts.content_folders),
-        ) as pool:
+        )
+        try:
             futures = {
                 pool.submit(_render_in_worker, [job for job, _ in pending]): pending
                 for pending in sets[start : start + batch]
@@ -180,6 +183,8 @@ def _render_sets(
                 pending = futures[future]
                 listener.started(pending[0][0])
                 finish(pending, future.result())
+        finally:  # on an error (a full disk), sets not yet started are dropped, not rendered
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 WORKER_SETS = 20

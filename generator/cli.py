@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, NoReturn, cast
 
@@ -114,11 +114,17 @@ def exit_invalid(
 
 @contextmanager
 def invalid_exits(root: Path | None, summary: str = "") -> Iterator[None]:
-    """Turn the API's :class:`ContentErrors` into their lines and exit code 2."""
+    """Turn the API's :class:`ContentErrors` into their lines and exit code 2, an
+    :class:`api.OutputError` into its line and exit code 1."""
     try:
         yield
     except ContentErrors as exc:
         exit_invalid(exc.errors, root, summary.format(count=len(exc.errors)))
+    except api.OutputError as exc:
+        errors_console.print(
+            f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(EXIT_BUILD_FAILED) from None
 
 
 def options(arguments: dict[str, object], listener: api.Listener) -> api.Options:
@@ -265,7 +271,8 @@ def remember(result: api.BuildResult) -> None:
         return
     outputs = [result.out / job.relative_path() for job in result.jobs]
     counts = {"files": len(result.jobs), "brands": len(result.brands)}
-    record(sys.argv[1:], Path.cwd(), result.out, result.inputs, outputs, counts)
+    with suppress(OSError):  # only a shortcut for next time: a full disk must not fail the build
+        record(sys.argv[1:], Path.cwd(), result.out, result.inputs, outputs, counts)
 
 
 @app.command()

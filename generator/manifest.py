@@ -112,9 +112,12 @@ class Manifest:
     def record(self, relative: Path, digest: str) -> None:
         """Note the inputs a file was just written from, in the journal."""
         self.entries[str(relative)] = digest
-        self.journal.parent.mkdir(parents=True, exist_ok=True)
-        with self.journal.open("a", encoding="utf-8") as journal:
-            journal.write(json.dumps([str(relative), digest]) + "\n")
+        try:
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            with self.journal.open("a", encoding="utf-8") as journal:
+                journal.write(json.dumps([str(relative), digest]) + "\n")
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(self.journal)) from None
 
     def save(self) -> None:
         """Write the manifest whole and drop the journal it now holds."""

@@ -7,20 +7,30 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    Raises :class:`OSError` naming ``path`` (a full disk, a read-only folder), leaving no file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, 0o666 & ~current_umask())  # not mkstemp's 0600: as open() would
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # a full disk names no file
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -37,4 +47,5 @@ def remove_stale_temporaries(out: Path) -> None:
     """Delete temporary files a killed build left behind (``.<name>.<random>.tmp``)."""
     if out.is_dir():
         for stale in out.rglob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+            with suppress(OSError):  # a read-only folder: writing will say so
+                stale.unlink(missing_ok=True)

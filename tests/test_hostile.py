@@ -8,9 +8,12 @@ import resource
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.conftest import MINIMAL, ROOT, copy_project, run_cli
 
@@ -186,3 +189,44 @@ def test_bombs_and_oversized_values_get_one_short_line(tmp_path: Path) -> None:
     assert "intro.en.md: is 3.1 MB (content files may be at most 2 MB)" in lines
     assert "launch.en.yaml:1: kind: kind is a list (valid kinds: grid, form, checklist)" in lines
     assert "profile.en.yaml:" in lines and "xxx…" in lines
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 100 KiB file system of its own (tmpfs; mounting needs root, as CI and set-up have)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def no_partial_files(folder: Path) -> None:
+    """No temporary file left, and every PDF there whole (it opens)."""
+    assert not list(folder.rglob("*.tmp"))
+    for pdf in folder.rglob("*.pdf"):
+        assert PdfReader(pdf).pages
+
+
+def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
+    small_disk: Path,
+) -> None:
+    args = ["--project", str(MINIMAL), "--guide", "onboarding", "--format", "pdf"]
+    full = run_cli("build", *args, "--jobs", "2", "--out", str(small_disk / "out"))
+    assert full.returncode == 1 and "Traceback" not in full.stderr
+    [line] = full.stderr.splitlines()
+    assert line.startswith(f"error {small_disk}/out/default/en/") and line.endswith(
+        ".pdf: cannot write: No space left on device"
+    )
+    no_partial_files(small_disk)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    locked = run_cli("build", *args, "--jobs", "1", "--out", str(small_disk / "out"), "--force")
+    assert locked.returncode == 1 and "Traceback" not in locked.stderr
+    assert locked.stderr.rstrip().endswith("cannot write: Read-only file system")
+    assert len(locked.stderr.splitlines()) == 1
