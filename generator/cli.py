@@ -283,7 +283,10 @@ def batch(
             metavar="CSV",
             exists=True,
             dir_okay=False,
-            help="One brand a row: id,name,primary,accent,logo,website,email,phone,language.",
+            help=(
+                "One brand a row: id,name,primary,accent,logo,website,email,phone,language "
+                "(only id and name needed; ',' ';' or tab between values; UTF-8 or Windows-1252)."
+            ),
         ),
     ],
     project: ProjectOption = Path("."),

@@ -296,7 +296,7 @@ def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_pa
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("id,name\nkund,Kund AB\n", "missing columns: primary, accent, logo, website, email, "),
+        ("id,primay\nkund,#7A1F3D\n", "missing columns: name; unknown columns: primay"),
         (CSV_HEADER, "no rows"),
     ],
 )
@@ -313,15 +313,13 @@ def test_a_client_csv_without_its_columns_or_rows_is_refused(
     assert not (tmp_path / "out").exists()
 
 
-def test_a_short_client_row_is_explained_not_a_crash(tmp_path: Path) -> None:
+def test_a_short_client_row_gets_the_defaults_of_what_it_leaves_out(tmp_path: Path) -> None:
     clients = tmp_path / "clients.csv"
     clients.write_text(CSV_HEADER + "acme,Acme AB\n", encoding="utf-8")
-    with pytest.raises(api.ContentErrors) as raised:
-        api.batch(clients, MINIMAL, out=tmp_path / "out", jobs=1)
-    assert [(e.line, e.field, e.message) for e in raised.value.errors] == [
-        (2, "colors.primary", "'' is not a colour"),
-        (2, "colors.accent", "'' is not a colour"),
-    ]
+    result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
+    assert result.ok and result.brands == ["acme"]
+    sheet = load_workbook(result.written[0].path).active
+    assert sheet["A1"].fill.start_color.rgb.endswith("1F4E79")  # the default primary
 
 
 def test_a_locale_babel_does_not_know_is_refused_when_loading(tmp_path: Path) -> None:

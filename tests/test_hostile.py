@@ -230,3 +230,25 @@ def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
     assert locked.returncode == 1 and "Traceback" not in locked.stderr
     assert locked.stderr.rstrip().endswith("cannot write: Read-only file system")
     assert len(locked.stderr.splitlines()) == 1
+
+
+def test_a_client_list_as_excel_saves_it(tmp_path: Path) -> None:
+    """Semicolons, Windows-1252, only some columns, a short row and a row with one value too
+    many: the good clients build, the bad row is named by its line (exit 2)."""
+    clients = tmp_path / "kunder.csv"
+    clients.write_bytes(
+        "id;name;language;website\r\n"
+        "akesson;Åkesson & Söner AB;en;akesson.example\r\n"
+        'lang;"Lång; AB";en;lang.example;extra\r\n'
+        "kort;Kort AB\r\n".encode("cp1252")
+    )
+    out = tmp_path / "out"
+    args = ["--project", str(MINIMAL), "--guide", "onboarding", "--lang", "en"]
+    args += ["--format", "xlsx", "--variant", "blank", "--jobs", "1", "--out", str(out)]
+    result = run_cli("batch", str(clients), *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "kunder.csv:3: 5 values, but the first line names 4 columns" in result.stderr
+    assert sorted(path.name for path in out.iterdir() if path.is_dir()) == ["akesson", "kort"]
+    sheet = load_workbook(out / "akesson/en/onboarding-worksheet-blank.xlsx").active
+    assert sheet.oddHeader.right.text == "Åkesson && Söner AB"
+    assert sheet.oddFooter.center.text == "akesson.example"
