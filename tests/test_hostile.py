@@ -88,7 +88,8 @@ def test_written_files_follow_the_users_umask(tmp_path: Path) -> None:
     out = tmp_path / "out"
     previous = os.umask(0o022)
     try:
-        result = run_cli("build", "--project", str(MINIMAL), "--out", str(out), *ONE_SHEET)
+        args = ["--project", str(MINIMAL), "--out", str(out), "--format", "xlsx", *ONE_SHEET]
+        result = run_cli("build", *args)
     finally:
         os.umask(previous)
     assert result.returncode == 0, result.stderr
@@ -112,7 +113,7 @@ def fake_apt_get(folder: Path, failures: int, message: str) -> dict[str, str]:
         encoding="utf-8",
     )
     script.chmod(0o755)
-    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "APT_LOCK_POLL": "1"}
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "APT_LOCK_POLL": "0.1"}
 
 
 def test_setup_waits_for_apts_lock_and_stops_at_any_other_failure(tmp_path: Path) -> None:
@@ -226,7 +227,8 @@ def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
     )
     no_partial_files(small_disk)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    locked = run_cli("build", *args, "--jobs", "1", "--out", str(small_disk / "out"), "--force")
+    again = [*args[:-2], "--format", "xlsx", "--variant", "blank", "--jobs", "1", "--force"]
+    locked = run_cli("build", *again, "--out", str(small_disk / "out"))
     assert locked.returncode == 1 and "Traceback" not in locked.stderr
     assert locked.stderr.rstrip().endswith("cannot write: Read-only file system")
     assert len(locked.stderr.splitlines()) == 1
