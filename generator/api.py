@@ -85,6 +85,8 @@ class BuildResult:
     """E.g. a brand that gets nothing because no selected guide is in its language."""
     rejected: list[ContentError] = field(default_factory=list)
     """Batches: the client rows skipped for their problems (the other clients are built)."""
+    interrupted: bool = False
+    """Whether Ctrl-C stopped the build; what was finished before is written and recorded."""
     inputs: Inputs | None = None
     """What the build read, as it was when it started (for the command line's quick check)."""
 
@@ -96,7 +98,7 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         """Whether every file asked for exists and every client row was used."""
-        return not self.failed and not self.rejected
+        return not self.failed and not self.rejected and not self.interrupted
 
 
 @dataclass(frozen=True)
@@ -302,4 +304,5 @@ def _build(
         outcomes.failed,
         warnings,
         inputs=inputs,
+        interrupted=outcomes.interrupted,
     )

@@ -6,6 +6,10 @@ planned; a job that fails to render is reported and the others still build.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
@@ -73,6 +77,8 @@ class Outcomes:
     current: list[Job] = field(default_factory=list)
     """Jobs whose file was already up to date, so nothing was rendered."""
     failed: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+    """Whether Ctrl-C stopped the build (what was finished before is written and recorded)."""
 
 
 Outcome = tuple[bytes | None, str | None]
@@ -143,6 +149,8 @@ def build(
 
     try:
         _render_sets(library, layouts, list(todo.values()), finish, listener, workers)
+    except KeyboardInterrupt:  # Ctrl-C: keep what is finished, report it, start nothing more
+        result.interrupted = True
     finally:
         with suppress(OSError):  # when writing failed, the journal keeps what was finished
             manifest.save()
@@ -196,9 +204,27 @@ _WORKER: dict[str, object] = {}
 def _start_worker(
     library: Library, project: Path, folders: list[Path], content_folders: list[Path]
 ) -> None:
-    """Receive the checked content once per worker process (brands from a CSV included)."""
+    """Receive the checked content once per worker process (brands from a CSV included).
+
+    Ctrl-C is the main process's to handle (it stops cleanly); a worker ends by itself when the
+    main process is gone (killed by a CI's timeout or the OOM killer) instead of lingering.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     _WORKER["library"] = library
     _WORKER["layouts"] = Layouts(project, folders, content_folders)
+
+
+def _end_with(parent: int) -> None:
+    """End this worker process once its parent process is gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+PARENT_POLL = 0.5
+"""Seconds between a worker's looks at whether its parent process still runs."""
 
 
 def _render_in_worker(jobs: list[Job]) -> list[Outcome]:

@@ -161,6 +161,7 @@ def build(
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
         result = api.build(project, brand, **options(arguments, bar))
     report(result, per_brand=brand == "all")
+    exit_if_interrupted(result)
     remember(result)
     if result.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
@@ -246,6 +247,22 @@ def report(result: api.BuildResult, per_brand: bool) -> None:
             errors_console.print(f"[red]failed[/red] {escape(message)}", highlight=False)
 
 
+EXIT_INTERRUPTED = 130
+"""What a shell reports for a program stopped by Ctrl-C (128 + SIGINT)."""
+
+
+def exit_if_interrupted(result: api.BuildResult) -> None:
+    """After Ctrl-C: say what is kept and how to go on, then exit 130."""
+    if result.interrupted:
+        errors_console.print(
+            f"[yellow]interrupted[/yellow]: the {len(result.written)} file(s) written are "
+            "complete and kept; run the same command again to build the rest",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
 def report_brands(result: api.BuildResult) -> None:
     """A batch's summary: brands built in full, and for each failed brand its first problem."""
     failed: dict[str, list[Failure]] = {}
@@ -313,6 +330,7 @@ def batch(
         lines = sorted({error.line for error in result.rejected if error.line})
         console.print(f"[yellow]skipped the rows on line(s) {', '.join(map(str, lines))}[/]")
     report(result, per_brand=True)
+    exit_if_interrupted(result)
     if result.rejected:
         summary = f"{len(result.rejected)} problem(s) in {clients.name}: those rows were skipped."
         exit_invalid(result.rejected, summary=summary)

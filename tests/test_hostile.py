@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from generator.manifest import Manifest
 from tests.conftest import MINIMAL, ROOT, copy_project, run_cli
 
 ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
@@ -254,3 +258,60 @@ def test_a_client_list_as_excel_saves_it(tmp_path: Path) -> None:
     sheet = load_workbook(out / "akesson/en/onboarding-worksheet-blank.xlsx").active
     assert sheet.oddHeader.right.text == "Åkesson && Söner AB"
     assert sheet.oddFooter.center.text == "akesson.example"
+
+
+def start_batch(folder: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """``journeykit batch`` of twelve clients' Word files on two workers, once its first set is
+    written; with the worker processes' ids."""
+    folder.mkdir()
+    rows = [f"k{n:02d},Kund {n} AB" for n in range(12)]
+    (folder / "clients.csv").write_text("id,name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = folder / "out"
+    args = ["batch", str(folder / "clients.csv"), "--project", str(MINIMAL), "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args, "--format", "docx", "--jobs", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not Manifest(out).entries and time.monotonic() < deadline:
+        time.sleep(0.02)
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+    return process, [int(pid) for pid in children.stdout.split()]
+
+
+def running(pids: list[int]) -> list[int]:
+    """Those of the processes that still run (an ended one may linger as a zombie)."""
+    alive = []
+    for pid in pids:
+        with suppress(OSError):
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+                alive.append(pid)
+    return alive
+
+
+def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) -> None:
+    """Ctrl-C: exit 130, a summary of what is kept, no traceback, nothing half-written, no
+    worker left. SIGKILL of the main process (a CI timeout, the OOM killer): its workers end by
+    themselves within a second or two."""
+    process, workers = start_batch(tmp_path / "interrupted")
+    assert workers, "the build should run on two workers"
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in stderr
+    assert "of 12 brand(s) complete" in stdout
+    assert "interrupted: the " in stderr and "are complete and kept" in stderr
+    assert not list((tmp_path / "interrupted").rglob("*.tmp"))
+    deadline = time.monotonic() + 10
+    while running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(workers)
+    process, workers = start_batch(tmp_path / "killed")
+    process.kill()
+    process.communicate()
+    deadline = time.monotonic() + 10
+    while running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not running(workers), "workers outlived their killed parent"
