@@ -180,8 +180,8 @@ def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]
     library = library.model_copy(update={"brands": {**library.brands, **client_brands}})
     logos = [b.folder / b.logo for b in client_brands.values() if b.folder and b.logo]
     inputs = inputs.adding(logos)
-    # A client's logo lies beside the CSV: the renderers may read files there.
-    layouts = replace(layouts, content_folders=[*layouts.content_folders, csv.parent])
+    # A client's logo lies beside the CSV: the renderers may read exactly those files there.
+    layouts = replace(layouts, extra_files=[logo.resolve() for logo in logos])
     result = _build(library, layouts, root, sorted(client_brands), inputs, options)
     result.rejected = rejected
     return result

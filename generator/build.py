@@ -180,7 +180,7 @@ def _render_sets(
         pool = ProcessPoolExecutor(
             max_workers=workers,
             initializer=_start_worker,
-            initargs=(library, layouts.project, layouts.folders, layouts.content_folders),
+            initargs=(library, layouts),
         )
         try:
             futures = {
@@ -201,9 +201,7 @@ replaced by a fresh process, which keeps its memory in bounds."""
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(
-    library: Library, project: Path, folders: list[Path], content_folders: list[Path]
-) -> None:
+def _start_worker(library: Library, layouts: Layouts) -> None:
     """Receive the checked content once per worker process (brands from a CSV included).
 
     Ctrl-C is the main process's to handle (it stops cleanly); a worker ends by itself when the
@@ -213,7 +211,7 @@ def _start_worker(
     parent = os.getppid()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     _WORKER["library"] = library
-    _WORKER["layouts"] = Layouts(project, folders, content_folders)
+    _WORKER["layouts"] = layouts
 
 
 def _end_with(parent: int) -> None:

@@ -31,6 +31,12 @@ class Layouts:
     project: Path
     folders: list[Path] = field(default_factory=list)
     content_folders: list[Path] = field(default_factory=list)
+    extra_files: list[Path] = field(default_factory=list)
+    """Single files a renderer may read besides (the logos a client CSV names)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process receives: the folders, not the cached Jinja environment."""
+        return {name: value for name, value in self.__dict__.items() if name != "jinja"}
 
     @classmethod
     def for_project(cls, project: Path) -> Layouts:
@@ -49,8 +55,8 @@ class Layouts:
 
     @property
     def readable_roots(self) -> list[Path]:
-        """The only folders a renderer may read files from (layouts and content)."""
-        return [*self.folders, *self.content_folders]
+        """The only folders (and files) a renderer may read from: layouts and content."""
+        return [*self.folders, *self.content_folders, *self.extra_files]
 
     @cached_property
     def font_families(self) -> dict[str, Family]:

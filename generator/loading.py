@@ -233,7 +233,16 @@ class Loader:
         are not reported again."""
 
     def files(self, pattern: str) -> dict[Path, Path]:
-        return collect(self.folders, pattern)
+        """The content files matching ``pattern``; one that links outside the content folders
+        is reported and not read (the fetcher would not serve it either)."""
+        found = collect(self.folders, pattern)
+        for relative, path in list(found.items()):
+            target = path.resolve()
+            if not any(target.is_relative_to(folder) for folder in self.folders):
+                hint = "copy the file into the project instead of linking to it"
+                self.errors.add(path, f"links to {target}, outside the content folders", hint=hint)
+                del found[relative]
+        return found
 
     def load(self) -> Library:
         """Load and cross-check everything; raise :class:`ContentErrors` listing every problem."""

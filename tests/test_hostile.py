@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import stat
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from generator import api
 from generator.manifest import Manifest
 from tests.conftest import MINIMAL, ROOT, copy_project, run_cli
 
@@ -89,15 +91,12 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 
 def test_written_files_follow_the_users_umask(tmp_path: Path) -> None:
     """Not the temporary file's 0600: a web server or a colleague can read what was built."""
-    out = tmp_path / "out"
     previous = os.umask(0o022)
     try:
-        args = ["--project", str(MINIMAL), "--out", str(out), "--format", "xlsx", *ONE_SHEET]
-        result = run_cli("build", *args)
+        result = api.build(MINIMAL, out=tmp_path, guide=["onboarding"], format=["xlsx"], jobs=1)
     finally:
         os.umask(previous)
-    assert result.returncode == 0, result.stderr
-    files = [path for path in out.rglob("*") if path.is_file()]
+    files = [written.path for written in result.written]
     assert files and all(stat.S_IMODE(path.stat().st_mode) == 0o644 for path in files)
 
 
@@ -315,3 +314,39 @@ def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) 
     while running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert workers and not running(workers), "workers outlived their killed parent"
+
+
+def test_a_content_file_linking_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    """The loader agrees with the fetcher: a symlink out of the content folders is refused."""
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\nid: intro\ntitle: Secret\n---\nThe password is hunter2.\n")
+    project = copy_project(MINIMAL, tmp_path / "project")
+    section = project / "content/guides/onboarding/sections/intro.en.md"
+    section.unlink()
+    section.symlink_to(secret)
+    result = run_cli("build", "--project", str(project), "--format", "pdf", "--jobs", "1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"intro.en.md: links to {secret}, outside the content folders" in " ".join(
+        result.stderr.split()
+    )
+    assert "hunter2" not in result.stderr + result.stdout
+    assert not (project / "output").exists()
+
+
+def test_a_client_logo_cannot_pull_in_other_files_beside_the_csv(tmp_path: Path) -> None:
+    """WeasyPrint may read exactly the logo files the CSV names, not the rest of its folder."""
+    shutil.copy(ROOT / "layouts/fonts/Lato-Regular.ttf", tmp_path / "private.ttf")
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<style>@font-face { font-family: P; src: url("private.ttf"); }</style>'
+        '<text x="0" y="15" font-family="P">Kund</text></svg>',
+        encoding="utf-8",
+    )
+    clients = tmp_path / "clients.csv"
+    clients.write_text("id,name,logo,language\nkund,Kund AB,logo.svg,en\n", encoding="utf-8")
+    args = ["--project", str(MINIMAL), "--format", "pdf", "--variant", "blank", "--jobs", "1"]
+    result = run_cli("batch", str(clients), *args, "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "private.ttf is outside the project's layouts/ and content/" in " ".join(
+        result.stderr.split()
+    )
