@@ -333,13 +333,20 @@ def test_a_short_client_row_gets_the_defaults_of_what_it_leaves_out(tmp_path: Pa
     assert sheet["A1"].fill.start_color.rgb.endswith("1F4E79")  # the default primary
 
 
-def test_a_locale_babel_does_not_know_is_refused_when_loading(tmp_path: Path) -> None:
-    project = copy_project(DANISH, tmp_path / "project")
-    strings = project / "content/i18n/da.yaml"
-    strings.write_text(strings.read_text().replace('"da_DK"', '"dk"'), encoding="utf-8")
+def problems_after(
+    tmp_path: Path, source: Path, file: str, old: str, new: str
+) -> list[ContentError]:
+    """What validate raises for a copy of ``source`` with ``old`` replaced in ``file``."""
+    project = copy_project(source, tmp_path / "project")
+    changed = project / "content" / file
+    changed.write_text(changed.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(api.ContentErrors) as raised:
         api.validate(project)
-    [problem] = raised.value.errors
+    return raised.value.errors
+
+
+def test_a_locale_babel_does_not_know_is_refused_when_loading(tmp_path: Path) -> None:
+    [problem] = problems_after(tmp_path, DANISH, "i18n/da.yaml", '"da_DK"', '"dk"')
     assert (problem.line, problem.field) == (3, "locale")
     assert problem.message == "'dk' is not a known locale"
 
@@ -369,11 +376,8 @@ def test_a_brands_own_font_files_are_found_by_style(tmp_path: Path) -> None:
 
 
 def test_a_mixed_case_key_keeps_its_place_in_the_field_path(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
-    example = project / "content/examples/funnel/sample.en.yaml"
-    example.write_text(example.read_text().replace("attract:", "Attract:"), encoding="utf-8")
-    with pytest.raises(api.ContentErrors) as raised:
-        api.validate(project)
-    assert [(e.field, e.message) for e in raised.value.errors] == [
+    example = "examples/funnel/sample.en.yaml"
+    problems = problems_after(tmp_path, MINIMAL, example, "attract:", "Attract:")
+    assert [(e.field, e.message) for e in problems] == [
         ("cells.Attract", "'Attract' is not a valid id")
     ]
