@@ -6,6 +6,7 @@ line of the offending key.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,6 +15,7 @@ from PIL import Image
 
 from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio
 from generator.fonts import Family, family_files
+from generator.logo import MAX_LOGO_PIXELS
 from generator.model import Brand
 
 LOGO_SUFFIXES = (".svg", ".png")
@@ -142,10 +144,22 @@ def _unreadable(path: Path) -> str:
             return str(exc)
         return "" if root.tag.rpartition("}")[2] == "svg" else "its root element is not <svg>"
     try:
-        with Image.open(path) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # ours says it
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height <= MAX_LOGO_PIXELS:  # decoded only when small enough
+                    image.verify()
+    except Image.DecompressionBombError:
+        width = height = MAX_LOGO_PIXELS  # far beyond the limit: said below
     except (OSError, SyntaxError, ValueError) as exc:
         return str(exc) or type(exc).__name__
+    if width * height > MAX_LOGO_PIXELS:
+        size = f"{width} × {height} pixels" if width != MAX_LOGO_PIXELS else "far too large"
+        return (
+            f"it is {size}; a logo may have at most {MAX_LOGO_PIXELS // 1_000_000} megapixels "
+            "(it is printed a few centimetres wide)"
+        )
     return ""
 
 

@@ -8,20 +8,25 @@ import resource
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import suppress
+from io import BytesIO
 from pathlib import Path
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from pypdf import PdfReader
 
 from generator import api
 from generator.manifest import Manifest
-from tests.conftest import MINIMAL, ROOT, copy_project, run_cli
+from tests.conftest import DANISH, MINIMAL, ROOT, copy_project, run_cli
 
 ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
 
@@ -350,3 +355,47 @@ def test_a_client_logo_cannot_pull_in_other_files_beside_the_csv(tmp_path: Path)
     assert "private.ttf is outside the project's layouts/ and content/" in " ".join(
         result.stderr.split()
     )
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` × ``height`` pixels (a decompression bomb's
+    header costs nothing to make)."""
+    buffer = BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
+def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: Path) -> None:
+    """Two headers claiming 144 and 400 megapixels are refused by validation (no decoding); a
+    3000-pixel logo is accepted and embedded at most 1200 pixels wide in the PDF and DOCX."""
+    for name, size in (("huge", 12_000), ("bomb", 20_000)):
+        (tmp_path / f"{name}.png").write_bytes(png_claiming(size, size))
+    Image.new("RGB", (3000, 1500), "#7A1F3D").save(tmp_path / "big.png")
+    clients = tmp_path / "clients.csv"
+    rows = ["huge,Huge AB,huge.png,da", "bomb,Bomb AB,bomb.png,da", "big,Big AB,big.png,da"]
+    clients.write_text("id,name,logo,language\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    args = ["--project", str(DANISH), "--format", "pdf", "--format", "docx"]
+    args += ["--variant", "blank", "--jobs", "1", "--out", str(tmp_path / "out")]
+    result = limited_cli("batch", str(clients), *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = " ".join(result.stderr.split())
+    assert (
+        "clients.csv:2: logo: 'huge.png' cannot be read as an image: it is 12000 × 12000" in lines
+    )
+    assert (
+        "clients.csv:3: logo: 'bomb.png' cannot be read as an image: it is far too large" in lines
+    )
+    built = tmp_path / "out/big/da"
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(built / "kunderejsen-worksheet-blank.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    assert listing and all(int(line.split()[3]) <= 1200 for line in listing), listing
+    with ZipFile(built / "kunderejsen-worksheet-blank.docx") as docx:
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+        assert media and all(Image.open(BytesIO(docx.read(n))).width <= 1200 for n in media)

@@ -23,7 +23,7 @@ from generator.document import DocumentView
 from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
-from generator.logo import logo_path
+from generator.logo import logo_src
 from generator.renderers.fetcher import ProjectFetcher
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
@@ -94,7 +94,7 @@ def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
         font_stack=font_stack,
         zip=zip,
         font_faces=font_faces(view, layouts),
-        logo=logo_uri(view),
+        logo=logo_src(view.brand),
     )
 
 
@@ -115,12 +115,6 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
                 for weight in weights
             ]
     return faces
-
-
-def logo_uri(view: DocumentView) -> str:
-    """The brand's logo as a file URL, or "" when it has none."""
-    path = logo_path(view.brand)
-    return "" if path is None else path.as_uri()
 
 
 def lay_out(html: str, layouts: Layouts, what: str) -> Document:
