@@ -167,34 +167,32 @@ def cli_build(
 
 
 def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -> None:
+    """Nothing changed: answered before anything is loaded. A deleted output or a new content
+    file: the full check."""
+    project = copy_project(MINIMAL, tmp_path / "project")
     out = tmp_path / "out"
-    first = cli_build(MINIMAL, out)
+    first = cli_build(project, out)
     assert "Files written" in first.stdout and "6 written, 0 up to date" in first.stdout
-    again = cli_build(MINIMAL, out, "--jobs", "1", python_flags=IMPORTTIME)
+    again = cli_build(project, out, "--jobs", "1", python_flags=IMPORTTIME)
     assert "0 written, 6 up to date" in again.stdout
     modules = imported(again.stderr)
     assert "generator.quick" in modules
     assert not {"generator.loading", "pydantic", "weasyprint", "typer"} & modules
 
     (out / "default/en/onboarding-worksheet-blank.xlsx").unlink()
-    full = cli_build(MINIMAL, out, python_flags=IMPORTTIME)
+    full = cli_build(project, out, python_flags=IMPORTTIME)
     assert "1 written, 5 up to date" in full.stdout  # a missing output: the full check
     assert "generator.loading" in imported(full.stderr)
-    quick = cli_build(MINIMAL, out, python_flags=IMPORTTIME)
+    quick = cli_build(project, out, python_flags=IMPORTTIME)
     assert "0 written, 6 up to date" in quick.stdout  # which recorded the run anew
     assert "generator.loading" not in imported(quick.stderr)
 
-
-def test_a_new_content_file_sends_a_repeated_build_to_the_full_check(tmp_path: Path) -> None:
-    project = copy_project(MINIMAL, tmp_path / "project")
-    out = tmp_path / "out"
-    cli_build(project, out)
-    brand = project / "content/brands/nytt/brand.yaml"
+    brand = project / "content/brands/nytt/brand.yaml"  # a new content file: the full check
     brand.parent.mkdir(parents=True)
     brand.write_text('name: "Nytt AB"\n', encoding="utf-8")
-    again = cli_build(project, out, python_flags=IMPORTTIME)
-    assert "0 written, 6 up to date" in again.stdout
-    assert "generator.loading" in imported(again.stderr)
+    added = cli_build(project, out, python_flags=IMPORTTIME)
+    assert "0 written, 6 up to date" in added.stdout
+    assert "generator.loading" in imported(added.stderr)
 
 
 def test_a_file_edited_during_a_build_is_not_trusted_next_time(tmp_path: Path) -> None:
