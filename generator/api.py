@@ -145,10 +145,7 @@ def build(
     ``brand`` is an id, several ids, or ``"all"``. Files whose inputs did not change are left
     alone unless ``force``.
     """
-    root = _project(project)
-    layouts = Layouts.for_project(root)
-    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [])
-    library = load_library(root)
+    root, layouts, inputs, library = _start(project)
     if isinstance(brand, str):
         brands = sorted(library.brands) if brand == "all" else [brand]
     else:
@@ -165,13 +162,10 @@ def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]
     """
     from generator.batch import load_brands_csv
 
-    root = _project(project)
     csv = Path(clients).resolve()
     if not csv.is_file():
         raise ContentErrors([ContentError(csv, "no such file", hint="give the client CSV's path")])
-    layouts = Layouts.for_project(root)
-    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], [csv])
-    library = load_library(root)
+    root, layouts, inputs, library = _start(project, csv)
     client_brands, rejected = load_brands_csv(
         csv, layouts.font_families, language_names(library.ui)
     )
@@ -242,6 +236,15 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
     )
     write_atomic(path, text.encode("utf-8"))
     return path
+
+
+def _start(project: PathLike, *read: Path) -> tuple[Path, Layouts, Inputs, Library]:
+    """A build's beginning: the project's folder and layouts, what it reads as it is now
+    (for the quick check; ``read``: single files such as the client CSV), its content."""
+    root = _project(project)
+    layouts = Layouts.for_project(root)
+    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], list(read))
+    return root, layouts, inputs, load_library(root)
 
 
 def _project(project: PathLike) -> Path:

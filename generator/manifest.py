@@ -20,7 +20,7 @@ from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_path
 from generator.model import Brand, Library
-from generator.output import write_atomic
+from generator.output import naming, write_atomic
 
 MANIFEST_NAME = ".journeykit-manifest.json"
 JOURNAL_NAME = ".journeykit-manifest.journal"
@@ -112,12 +112,10 @@ class Manifest:
     def record(self, relative: Path, digest: str) -> None:
         """Note the inputs a file was just written from, in the journal."""
         self.entries[str(relative)] = digest
-        try:
+        with naming(self.journal):
             self.journal.parent.mkdir(parents=True, exist_ok=True)
             with self.journal.open("a", encoding="utf-8") as journal:
                 journal.write(json.dumps([str(relative), digest]) + "\n")
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(self.journal)) from None
 
     def save(self) -> None:
         """Write the manifest whole and drop the journal it now holds."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -488,8 +489,17 @@ def field_problems(exc: ValidationError, model: type[BaseModel]) -> list[FieldPr
 
 def _is_tag(part: str) -> bool:
     """Whether a part of an error location is pydantic's, not a key of the user's file."""
-    models = {name for name, value in globals().items() if isinstance(value, type)}
-    return bool(UNION_TAG.search(part)) or part in TYPE_TAGS or part in models
+    return bool(UNION_TAG.search(part)) or part in TYPE_TAGS or part in _model_names()
+
+
+@cache
+def _model_names() -> frozenset[str]:
+    """The names pydantic gives union members that are models of this module."""
+    return frozenset(
+        name
+        for name, value in globals().items()
+        if isinstance(value, type) and issubclass(value, BaseModel)
+    )
 
 
 def _explain(

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -16,24 +17,28 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     Raises :class:`OSError` naming ``path`` (a full disk, a read-only folder), leaving no file.
     """
-    try:
+    with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            os.chmod(temporary, 0o666 & ~current_umask())  # not mkstemp's 0600: as open() would
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Re-raise an :class:`OSError` as one naming ``path`` (a full disk's names no file)."""
+    try:
+        yield
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o666 & ~current_umask())  # not mkstemp's 0600: as open() would
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None  # a full disk names no file
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def current_umask() -> int:

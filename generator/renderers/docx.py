@@ -180,15 +180,13 @@ class DocxWriter:
             heading.paragraph_format.space_after = Pt(6 if level == 1 else 4)
             heading.paragraph_format.line_spacing = 1.0
         title = self.style("Title", size=Pt(32), color=primary)
-        put(title.element.get_or_add_pPr(), border("w:pBdr", ["bottom"], self.accent, 18))
+        put(
+            title.element.get_or_add_pPr(),
+            border("w:pBdr", ["bottom"], self.view.palette.accent, 18),
+        )
         self.style("Subtitle", size=Pt(14), italic=False, color=rgb(self.view.palette.muted))
         for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
             set_fonts(self.styles[name].element.get_or_add_rPr(), heading_font)
-
-    @property
-    def accent(self) -> str:
-        """The brand's accent colour as ``RRGGBB``."""
-        return self.view.palette.accent.lstrip("#")
 
     def set_up_text_styles(self) -> None:
         """The tip box, small notes, the cover's kicker, contents entries and links."""
@@ -199,10 +197,10 @@ class DocxWriter:
         tip.paragraph_format.space_before = Pt(8)
         tip.paragraph_format.space_after = Pt(12)
         tip_properties = tip.element.get_or_add_pPr()
-        put(tip_properties, border("w:pBdr", ["left"], self.accent, 24))
-        put(tip_properties, shading(palette.tip_fill.lstrip("#")))
+        put(tip_properties, border("w:pBdr", ["left"], self.view.palette.accent, 24))
+        put(tip_properties, shading(palette.tip_fill))
         self.style("Note", size=Pt(8.5), italic=True, color=rgb(palette.muted))
-        kicker = self.style("Kicker", size=Pt(9), bold=True, color=rgb(self.accent))
+        kicker = self.style("Kicker", size=Pt(9), bold=True, color=rgb(self.view.palette.accent))
         kicker.paragraph_format.space_after = Pt(2)
         kicker.paragraph_format.keep_with_next = True
         for level in (1, 2):
@@ -367,7 +365,7 @@ class DocxWriter:
             item.paragraph_format.space_before = Cm(2.5 if index == 1 else 0)
             item.paragraph_format.space_after = Pt(3)
             item.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
-            colored(self.add_text(item, f"{index}\t", bold=True), rgb(self.accent))
+            colored(self.add_text(item, f"{index}\t", bold=True), rgb(self.view.palette.accent))
             self.add_text(item, stage.name, bold=True)
         foot = self.styled(document.add_paragraph("  ·  ".join(view.cover_details)), "Note")
         foot.paragraph_format.space_before = Cm(2.5)
@@ -524,7 +522,7 @@ class DocxWriter:
         properties = table._tbl.tblPr
         put(properties, element("w:tblW", w=str(sum(Length(w).twips for w in widths)), type="dxa"))
         edges = ["top", "left", "bottom", "right", "insideH", "insideV"]
-        put(properties, border("w:tblBorders", edges, self.view.palette.rule.lstrip("#"), 4))
+        put(properties, border("w:tblBorders", edges, self.view.palette.rule, 4))
         put(properties, element("w:tblLayout", type="fixed"))
         put(properties, cell_margins(Cm(0.1), Cm(0.15)))
         for column, width in zip(table.columns, widths, strict=True):
@@ -540,17 +538,16 @@ class DocxWriter:
         header = table.rows[0]
         put(header._tr.get_or_add_trPr(), element("w:tblHeader"))
         set_height(header, Cm(1.0))
-        primary = self.view.palette.primary.lstrip("#")
         blank = [("", "")] * (len(header.cells) - len(titles))
         for cell, (title, subtitle) in zip(header.cells, blank + titles, strict=True):
-            put(cell._tc.get_or_add_tcPr(), shading(primary))
+            put(cell._tc.get_or_add_tcPr(), shading(self.view.palette.primary))
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             self.write_cell(cell, [title] if title else [], "Cell Head")
             self.write_cell(cell, [subtitle] if subtitle else [], "Cell Head Sub")
 
     def write_label(self, cell: _Cell, label: str, help_text: str) -> None:
         """A lightly shaded question cell: the label in bold, its help small below."""
-        put(cell._tc.get_or_add_tcPr(), shading(self.view.palette.label_fill.lstrip("#")))
+        put(cell._tc.get_or_add_tcPr(), shading(self.view.palette.label_fill))
         self.write_cell(cell, [label], "Cell Label")
         self.write_cell(cell, [help_text] if help_text else [], "Cell Help")
 

@@ -59,16 +59,18 @@ def element(tag: str, **attributes: str) -> BaseOxmlElement:
 
 
 def shading(fill: str) -> BaseOxmlElement:
-    """A ``w:shd`` filling with ``fill`` (RRGGBB)."""
-    return element("w:shd", val="clear", color="auto", fill=fill)
+    """A ``w:shd`` filling with ``fill`` (``#RRGGBB``)."""
+    return element("w:shd", val="clear", color="auto", fill=fill.lstrip("#"))
 
 
 def border(tag: str, edges: list[str], color: str, size: int) -> BaseOxmlElement:
-    """A border element (``w:pBdr``, ``w:tblBorders``) of single lines on these edges."""
+    """A border element (``w:pBdr``, ``w:tblBorders``) of single lines on these edges, in
+    ``color`` (``#RRGGBB``)."""
     node = OxmlElement(tag)
     space = "4" if tag == "w:pBdr" else "0"
+    hex_color = color.lstrip("#")
     for edge in edges:
-        node.append(element(f"w:{edge}", val="single", sz=str(size), space=space, color=color))
+        node.append(element(f"w:{edge}", val="single", sz=str(size), space=space, color=hex_color))
     return node
 
 
