@@ -17,7 +17,7 @@ build: $(BIN)/.installed system-build
 test: $(BIN)/.installed-test system-build system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

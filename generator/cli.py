@@ -115,9 +115,13 @@ def exit_invalid(
 @contextmanager
 def invalid_exits(root: Path | None, summary: str = "") -> Iterator[None]:
     """Turn the API's :class:`ContentErrors` into their lines and exit code 2, an
-    :class:`api.OutputError` into its line and exit code 1."""
+    :class:`api.OutputError` into its line and exit code 1, Ctrl-C before the build
+    began (while the content loads) into exit code 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        errors_console.print("[yellow]interrupted[/yellow]: nothing was built", highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except ContentErrors as exc:
         exit_invalid(exc.errors, root, summary.format(count=len(exc.errors)))
     except api.OutputError as exc:

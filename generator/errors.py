@@ -26,11 +26,16 @@ class ContentError(Exception):
     hint: str | None = None
 
     def __post_init__(self) -> None:
-        # A message may quote what the user wrote: it never grows with hostile input.
+        # A message may quote what the user wrote: it stays one line and never grows with
+        # hostile input.
         for name in ("message", "hint", "field"):
             text = getattr(self, name)
-            if text is not None and len(text) > MAX_MESSAGE:
-                object.__setattr__(self, name, text[: MAX_MESSAGE - 1] + "…")
+            if text is None:
+                continue
+            text = " ".join(text.split())
+            if len(text) > MAX_MESSAGE:
+                text = text[: MAX_MESSAGE - 1] + "…"
+            object.__setattr__(self, name, text)
 
     def __str__(self) -> str:
         return self.format()

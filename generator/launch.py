@@ -7,14 +7,22 @@ library beyond Python's own is imported.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
-from generator.quick import up_to_date
 
 
 def main() -> None:
-    """Run ``journeykit``."""
-    argv = sys.argv[1:]
+    """Run ``journeykit``; Ctrl-C while it starts ends it with one line and exit code 130."""
+    try:
+        _run(sys.argv[1:])
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+def _run(argv: list[str]) -> None:
+    from pathlib import Path  # imported here, so that Ctrl-C while importing is caught too
+
+    from generator.quick import up_to_date
+
     counts = up_to_date(argv, Path.cwd())
     if counts is None:
         from generator.cli import main as full

@@ -11,10 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from generator.errors import ContentError
-from generator.loading import line_of
+from generator.loading import Collector, line_of, load_yaml_file
 from generator.model import Example, Framework, Library
 
 MAX_KPIS = 2
@@ -32,7 +30,7 @@ def lint(library: Library) -> list[ContentError]:
 
 def lint_grid_example(example: Example, framework: Framework, path: Path) -> list[ContentError]:
     """Too many KPIs in a stage, and empty cells, of one example."""
-    data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    data = load_yaml_file(path, Collector())  # as loading read it (a cached parse)
 
     def where(stage_id: str, row_id: str) -> dict[str, Any]:
         return {

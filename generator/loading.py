@@ -6,6 +6,7 @@ and gathers every problem with its file and line before raising them all at once
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 
 from generator.branding import brand_problems, describe_languages
 from generator.errors import ContentError, ContentErrors
@@ -81,21 +83,48 @@ class NoAliasComposer(Composer):
         return super().compose_node(parent, index)
 
 
+CACHED_TEXT = 64 * 1024
+"""Texts up to this size keep their parsed tree for the next load (a preview server or a test
+loads the same files again and again); content files are a few KB."""
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(text: str) -> Any:
+    return _parse(text)
+
+
+def _parse(text: str) -> Any:
+    parser = YAML(typ="rt")
+    parser.Composer = NoAliasComposer
+    parser.max_depth = MAX_DEPTH
+    return parser.load(text)
+
+
+def parse_yaml(text: str) -> Any:
+    """YAML parsed keeping line numbers, aliases refused; raises ruamel's ``YAMLError``.
+
+    The tree may be shared with the next caller of the same text: read it, never change it.
+    """
+    return _parse_cached(text) if len(text) <= CACHED_TEXT else _parse(text)
+
+
 def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) -> Any:
     """Parse YAML keeping line numbers; a syntax error is recorded, not raised.
 
     Aliases (``*name``, and so merge keys) are refused: content never needs them, and a few
     lines of them can expand into gigabytes (an alias bomb).
     """
-    parser = YAML(typ="rt")
-    parser.Composer = NoAliasComposer
-    parser.max_depth = MAX_DEPTH
     try:
-        return parser.load(text)
+        return parse_yaml(text)
     except AliasFound as found:
         line = found.mark.line + 1 + line_offset
         hint = "write the value out where it is needed"
         errors.add(path, "YAML aliases (*name) are not allowed", line=line, hint=hint)
+    except ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        hint = "remove it; YAML allows tab, line breaks and printable characters only"
+        errors.add(path, f"invalid YAML: {what} is a control character", line=line, hint=hint)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None

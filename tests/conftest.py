@@ -11,9 +11,11 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -34,6 +36,31 @@ DANISH = ROOT / "tests" / "projects" / "danish"
 BRANDED = ROOT / "tests" / "projects" / "branded"
 """A project holding one brand, acme (Swedish, Lato, a logo, a footer line)."""
 CSV_HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
+SUMMARY = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def summary(pytestconfig: pytest.Config) -> list[str]:
+    """Lines a test leaves for the run's summary (a generated test's seed and case count)."""
+    return pytestconfig.stash.setdefault(SUMMARY, [])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A test process of pytest-xdist hands its summary lines to the main process."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["summary"] = session.config.stash.get(SUMMARY, [])
+
+
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The main process collects a finished test process's summary lines."""
+    node.config.stash.setdefault(SUMMARY, []).extend(node.workeroutput.get("summary", []))
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)
 
 
 @functools.cache
@@ -221,20 +248,29 @@ them; all go into one folder (``converted`` reads ``every_output`` there)."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
-    """Make the shared outputs ``names`` below ``folder``, marking each done (the background)."""
+    """Make the shared outputs ``names`` below ``folder``, marking each done, or failed with
+    the reason (the background process)."""
     for name in names:
-        SHARED[name](folder / name)
+        try:
+            SHARED[name](folder / name)
+        except BaseException:
+            (folder / f"{name}.failed").write_text(traceback.format_exc())
+            raise
         (folder / f"{name}.done").touch()
 
 
 class SharedOutputs:
-    """The background process making the shared outputs the selected tests use."""
+    """The shared outputs the selected tests use, made by one background process per run.
+
+    With several test processes (pytest-xdist), the first to claim the run's shared folder
+    starts the background process; the others wait for its outputs the same way.
+    """
 
     def __init__(self, folder: Path, names: list[str]) -> None:
         self.folder, self.names = folder, names
         self.log = folder / "background.log"
         self.process: subprocess.Popen[bytes] | None = None
-        if names:
+        if names and self._claim():
             code = (
                 "import os, sys; from pathlib import Path; from tests.conftest import make_shared; "
             )
@@ -247,22 +283,37 @@ class SharedOutputs:
                     stderr=subprocess.STDOUT,
                 )
 
+    def _claim(self) -> bool:
+        """Whether this test process is the one to make the outputs."""
+        try:
+            (self.folder / "claimed").open("x").close()
+        except FileExistsError:
+            return False
+        return True
+
     def get(self, name: str) -> Path:
         """The output, once made (made here if no selected test was seen to need it)."""
         if name not in self.names:
             make_shared(self.folder, [name])
+        failed = self.folder / f"{name}.failed"
         while not (self.folder / f"{name}.done").exists():
-            assert self.process is not None and self.process.poll() is None, (
+            assert not failed.exists(), f"making {name} failed:\n{failed.read_text()}"
+            assert self.process is None or self.process.poll() is None, (
                 f"the background process did not make {name}:\n{self.log.read_text()}"
             )
             time.sleep(0.05)
         return self.folder / name
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        """At the end of this test process: other test processes may still wait for outputs,
+        so the background process is let finish; alone, what is left is not needed."""
+        if self.process is None:
+            return
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            self.process.wait(timeout=600)
+        elif self.process.poll() is None:
             self.process.kill()
-        if self.process is not None:
-            self.process.wait()
+        self.process.wait()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -271,7 +322,12 @@ def shared_outputs(
 ) -> Iterator[SharedOutputs]:
     """Starts making, in the background, the shared outputs the selected tests use."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
-    shared = SharedOutputs(tmp_path_factory.mktemp("shared"), [n for n in SHARED if n in needed])
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the test processes of one run share the folder
+        folder = tmp_path_factory.getbasetemp().parent / "shared"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("shared")
+    shared = SharedOutputs(folder, [n for n in SHARED if n in needed])
     yield shared
     shared.stop()
 

@@ -322,6 +322,28 @@ def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) 
     assert workers and not running(workers), "workers outlived their killed parent"
 
 
+def test_ctrl_c_while_the_content_loads_exits_130_with_one_line(tmp_path: Path) -> None:
+    """Before anything is built (a project of 600 frameworks takes a second to load): one
+    line, exit 130, no traceback."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    funnel = (project / "content/frameworks/funnel.en.yaml").read_text()
+    for n in range(600):  # each text different: a parse is not reused
+        (project / f"content/frameworks/f{n}.en.yaml").write_text(f"{funnel}# {n}\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--project", str(project)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.startswith("interrupted") and len(stderr.splitlines()) == 1, stderr
+    assert not (project / "output").exists()
+
+
 def test_a_content_file_linking_outside_the_project_is_not_read(tmp_path: Path) -> None:
     """The loader agrees with the fetcher: a symlink out of the content folders is refused."""
     secret = tmp_path / "secret.md"
