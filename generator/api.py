@@ -267,7 +267,7 @@ def _build(
     given = options.get("out")
     out = (Path(given) if given is not None else project / "output").resolve()
     if out.exists() and not out.is_dir():
-        raise ContentErrors([ContentError(out, "is a file", field="out", hint="name a folder")])
+        raise OutputError(out, "it is a file, not a folder (give --out a folder)")
     filters = Filters(
         options.get("guide", ()),
         options.get("lang", ()),

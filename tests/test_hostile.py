@@ -243,6 +243,16 @@ def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
     assert len(locked.stderr.splitlines()) == 1
 
 
+def test_out_naming_a_file_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    a_file = tmp_path / "report.pdf"
+    a_file.write_bytes(b"%PDF-1.7 kept as it is")
+    result = run_cli("build", "--project", str(MINIMAL), "--out", str(a_file))
+    assert result.returncode == 1 and a_file.read_bytes() == b"%PDF-1.7 kept as it is"
+    assert result.stderr.splitlines() == [
+        f"error {a_file}: cannot write: it is a file, not a folder (give --out a folder)"
+    ]
+
+
 def test_a_client_list_as_excel_saves_it(tmp_path: Path) -> None:
     """Semicolons, Windows-1252, only some columns, a short row and a row with one value too
     many: the good clients build, the bad row is named by its line (exit 2)."""
