@@ -38,6 +38,7 @@ from generator.model import (
     quoted,
 )
 from generator.paths import collect, search_path
+from generator.typography import DEFAULT_QUOTES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -154,16 +155,24 @@ def line_of(data: Any, loc: tuple[Any, ...], line_offset: int = 0) -> int | None
 
 
 def validate(
-    model: type[M], data: Any, source: Path, errors: Collector, line_offset: int = 0, **extra: Any
+    model: type[M],
+    data: Any,
+    source: Path,
+    errors: Collector,
+    line_offset: int = 0,
+    quotes: str | None = None,
+    **extra: Any,
 ) -> M | None:
-    """Validate parsed YAML against a model, recording each error with its line and field."""
+    """Validate parsed YAML against a model, recording each error with its line and field;
+    its text gets the language's ``quotes`` (see :mod:`generator.typography`)."""
     if data is UNREADABLE:
         return None
     if not isinstance(data, dict):
         errors.add(source, "expected a mapping of keys to values", line=1 + line_offset)
         return None
     try:
-        return model.model_validate({**data, **extra})
+        context = {"quotes": quotes} if quotes else None
+        return model.model_validate({**data, **extra}, context=context)
     except ValidationError as exc:
         for problem in field_problems(exc, model):
             errors.add(
@@ -226,7 +235,9 @@ def _from_name(path: Path, data: Any, errors: Collector, **derived: str) -> dict
     return derived
 
 
-def load_section(path: Path, language: str, errors: Collector) -> Section | None:
+def load_section(
+    path: Path, language: str, errors: Collector, quotes: str | None = None
+) -> Section | None:
     """A Markdown file with YAML front matter between ``---`` lines."""
     text = read_text(path, errors)
     if text is None:
@@ -241,7 +252,7 @@ def load_section(path: Path, language: str, errors: Collector) -> Section | None
         return None
     data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
     body = "".join(lines[end + 1 :])
-    return validate(Section, data, path, errors, line_offset=1, body=body, path=path)
+    return validate(Section, data, path, errors, line_offset=1, quotes=quotes, body=body, path=path)
 
 
 def front_matter_line(path: Path, key: str) -> int | None:
@@ -260,6 +271,7 @@ class Loader:
         self.invalid: set[tuple[str, ...]] = set()
         """Languages, frameworks and examples whose own file is invalid: references to them
         are not reported again."""
+        self.ui: dict[str, UiStrings] = {}
 
     def files(self, pattern: str) -> dict[Path, Path]:
         """The content files matching ``pattern``; one that links outside the content folders
@@ -279,7 +291,7 @@ class Loader:
             raise ContentErrors(
                 [ContentError(Path("content"), "no content folder found", hint="use --project")]
             )
-        ui = self._load_ui()
+        ui = self.ui = self._load_ui()
         frameworks = self._load_frameworks()
         examples = self._load_examples(frameworks)
         guides = self._load_guides(frameworks, examples, ui)
@@ -300,12 +312,27 @@ class Loader:
             language = path.stem
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, language=language)
-            strings = validate(UiStrings, data, path, self.errors, path=path, **extra)
+            own = data.get("quotes") if isinstance(data, dict) else None
+            quotes = own if isinstance(own, str) and len(own) == len(DEFAULT_QUOTES) else None
+            strings = validate(
+                UiStrings,
+                data,
+                path,
+                self.errors,
+                quotes=quotes or DEFAULT_QUOTES,
+                path=path,
+                **extra,
+            )
             if strings is not None:
                 ui[language] = strings
             else:
                 self.invalid.add(("i18n", language))
         return ui
+
+    def quotes(self, language: str) -> str | None:
+        """The quotation marks of a language with UI strings (its text is typeset in them)."""
+        strings = self.ui.get(language)
+        return strings.quotes if strings else None
 
     def _load_frameworks(self) -> dict[tuple[str, str], Worksheet]:
         frameworks: dict[tuple[str, str], Worksheet] = {}
@@ -318,7 +345,11 @@ class Loader:
             extra = _from_name(path, data, self.errors, id=framework_id, language=language)
             model = self._worksheet_model(path, data)
             framework = (
-                validate(model, data, path, self.errors, path=path, **extra) if model else None
+                validate(
+                    model, data, path, self.errors, quotes=self.quotes(language), path=path, **extra
+                )
+                if model
+                else None
             )
             if isinstance(framework, Framework):
                 self._check_prompts(path, data, framework)
@@ -370,7 +401,8 @@ class Loader:
             extra = _from_name(
                 path, data, self.errors, id=example_id, language=language, framework=framework_id
             )
-            example = validate(Example, data, path, self.errors, path=path, **extra)
+            quotes = self.quotes(language)
+            example = validate(Example, data, path, self.errors, quotes=quotes, path=path, **extra)
             framework = frameworks.get((framework_id, language))
             if example is None or (framework is None and (framework_id, language) in self.invalid):
                 self.invalid.add((framework_id, language, example_id))
@@ -402,7 +434,16 @@ class Loader:
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=guide_id, language=language)
             sections = self._load_sections(guide_id, language)
-            guide = validate(Guide, data, path, self.errors, sections=sections, path=path, **extra)
+            guide = validate(
+                Guide,
+                data,
+                path,
+                self.errors,
+                quotes=self.quotes(language),
+                sections=sections,
+                path=path,
+                **extra,
+            )
             if guide is None:
                 continue
             if language not in ui and ("i18n", language) not in self.invalid:
@@ -419,7 +460,7 @@ class Loader:
     def _load_sections(self, guide_id: str, language: str) -> dict[str, Section]:
         sections: dict[str, Section] = {}
         for path in self.files(f"guides/{guide_id}/sections/*.{language}.md").values():
-            section = load_section(path, language, self.errors)
+            section = load_section(path, language, self.errors, self.quotes(language))
             if section is None:
                 continue
             if section.id in sections:

@@ -22,9 +22,12 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from generator.typography import typeset
 
 QUOTED_MAX = 60
 """Characters of a value a message quotes: a message never grows with hostile input."""
@@ -83,9 +86,22 @@ def _writable(value: str) -> str:
     return value
 
 
+def _typeset(value: str, info: ValidationInfo) -> str:
+    """Typographic quotes and apostrophes in the language's style, when loading gives one
+    (``context={"quotes": …}``): content in a language; a brand's name stays as written."""
+    quotes = info.context.get("quotes") if isinstance(info.context, dict) else None
+    return typeset(value, quotes) if quotes else value
+
+
 Writable = AfterValidator(_writable)
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1), Writable]
-OptionalText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True), Writable]
+Typeset = AfterValidator(_typeset)
+Text = Annotated[
+    str, StringConstraints(strict=True, strip_whitespace=True, min_length=1), Writable, Typeset
+]
+OptionalText = Annotated[
+    str, StringConstraints(strict=True, strip_whitespace=True), Writable, Typeset
+]
+
 Id = Annotated[
     str, StrictString, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
 ]
@@ -116,6 +132,25 @@ def _known_locale(value: str) -> str:
 
 
 LocaleName = Annotated[str, StrictString, AfterValidator(_known_locale)]
+
+CREDIT_MAX = 120
+"""A credit's length at most: it fits the foot of a page and a spreadsheet's print footer
+(which holds 255 characters in all)."""
+
+
+def _credit_length(value: str) -> str:
+    if len(value) > CREDIT_MAX:
+        raise PydanticCustomError(
+            "credit_too_long",
+            "is {length} characters long",
+            {
+                "length": len(value),
+                "hint": f"at most {CREDIT_MAX}: one line naming the source, printed at the foot "
+                "of every page",
+            },
+        )
+    return value
+
 
 DocumentKind = Literal["guide", "worksheet"]
 BLANK = "blank"
@@ -304,8 +339,10 @@ class Guide(Strict):
     """The guide's main worksheet, whose variants are ``<guide>-worksheet-<variant>``."""
     worksheets: list[Id] = Field(default_factory=list)
     """Further worksheets (forms, checklists, grids): ``<guide>-<worksheet>-<variant>``."""
-    credit: OptionalText = ""
-    """The source the guide builds on; shown unless the brand turns attribution off."""
+    credit: Annotated[OptionalText, AfterValidator(_credit_length)] = ""
+    """The source the guide builds on, in one short line: printed at the foot of every
+    document made from the guide (every worksheet too), unless the brand turns attribution
+    off."""
     updated: date | None = None
     """When the content was last revised; shown on the cover, written per locale."""
     contents: list[ContentItem] = Field(min_length=1)
@@ -340,6 +377,9 @@ class UiStrings(Strict):
     contact: Text
     updated: Text
     """Before the revision date on the cover, e.g. ``Uppdaterad``."""
+    quotes: Annotated[str, StringConstraints(strict=True, min_length=4, max_length=4)]
+    """The language's quotation marks: double open and close, single open and close (Swedish
+    ``””’’``, Norwegian ``«»‘’``); straight quotes in content become these."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
     path: Path | None = None

@@ -7,24 +7,56 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from generator.model import UiStrings
+from generator.typography import DEFAULT_QUOTES, markdown_parser
 
 
-@lru_cache(maxsize=1)
-def markdown_parser() -> MarkdownIt:
-    """CommonMark with raw HTML off and typographic quotes and dashes."""
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-        ["replacements", "smartquotes"]
-    )
+def parse_markdown(source: str, quotes: str = DEFAULT_QUOTES) -> list[Token]:
+    """Markdown → block tokens with the language's ``quotes``, read as their author meant
+    (see :func:`numbers_as_text`)."""
+    return numbers_as_text(markdown_parser(quotes).parse(source))
 
 
-def parse_markdown(source: str) -> list[Token]:
-    """Markdown → block tokens (for renderers that build their own document tree)."""
-    return markdown_parser().parse(source)
+NUMBER_AS_TEXT = (
+    "list_item_open",
+    "ordered_list_open",
+    "list_item_open",
+    "paragraph_open",
+    "inline",
+    "paragraph_close",
+    "list_item_close",
+    "ordered_list_close",
+    "list_item_close",
+)
+"""A bullet holding nothing but a one-item numbered list: ``- 2. og eventuelt 3. linje``."""
+
+
+def numbers_as_text(tokens: list[Token]) -> list[Token]:
+    """A bullet whose text begins with a number (``- 1. linje``, ``- 2. og 3. linje``) keeps
+    the number as its text: CommonMark reads it as a numbered list of one item inside the
+    bullet, which no author writing it means. Any other list keeps its structure and start."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        window = tokens[index : index + len(NUMBER_AS_TEXT)]
+        if tuple(token.type for token in window) == NUMBER_AS_TEXT and window[0].markup in "-*+":
+            ordered, inline = window[1], window[4]
+            number = f"{ordered.attrs.get('start', 1)}{ordered.markup} "
+            inline.content = number + inline.content
+            inline.children = [_text(number), *(inline.children or [])]
+            result += [window[0], window[3], inline, window[5], window[8]]
+            index += len(NUMBER_AS_TEXT)
+        else:
+            result.append(tokens[index])
+            index += 1
+    return result
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
 
 
 @lru_cache(maxsize=32)
@@ -68,8 +100,8 @@ def mark_languages(text: str, ui: UiStrings) -> Markup:
 
 def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Markup:
     """Markdown → HTML (raw HTML off), loanwords marked, ``##`` shifted down by the offset."""
-    parser = markdown_parser()
-    tokens = parser.parse(source)
+    parser = markdown_parser(ui.quotes)
+    tokens = parse_markdown(source, ui.quotes)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"

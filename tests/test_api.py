@@ -117,8 +117,8 @@ def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Pa
     lines = sorted(str(error) for error in raised.value.errors)
     assert lines == [
         "format: unknown format 'pptx' (valid: docx, pdf, xlsx)",
-        "guide: unknown guide 'nope' (valid: b2b-kundresan, intressetrappan, kpi-per-fas, "
-        "kundereisen, kundresan, onboarding)",
+        "guide: unknown guide 'nope' (valid: b2b-kundresan, customer-journey, engagement-ladder, "
+        "intressetrappan, kpi-per-fas, kundereisen, kundresan, onboarding)",
     ]
 
 

@@ -51,8 +51,9 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
     assert sheet["B2"].fill.fgColor.rgb.endswith(ACME)
     assert sheet._images  # the logo in the title row
     assert workbook.properties.creator == "Acme Rådgivning AB"
-    assert sheet.oddFooter.left.text == "© Acme Rådgivning AB"  # the brand's footer line
-    assert sheet.oddFooter.center.text == "acme.example"
+    # the brand's footer line and website; the guide's credit in the middle
+    assert sheet.oddFooter.left.text == "© Acme Rådgivning AB · acme.example"
+    assert "thatsocialmediaguy.se" in sheet.oddFooter.center.text
     assert sheet.oddHeader.right.text == "Acme Rådgivning AB"
     assert sheet.oddHeader.right.color == ACME
     with ZipFile(folder / "kundresan.docx") as docx:
@@ -127,7 +128,8 @@ def test_a_bad_brand_is_refused_naming_the_file_and_line(
 
 
 def test_a_brand_builds_in_its_own_language_unless_told_otherwise(tmp_path: Path) -> None:
-    narrow = {"guide": ["kundresan"], "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
+    guides = ["kundresan", "customer-journey"]  # the Swedish guide and its English counterpart
+    narrow = {"guide": guides, "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
     own = api.build(BRANDED, out=tmp_path / "own", brand="acme", **narrow)
     assert own.ok and own.written
     assert {p.parent.name for p in (tmp_path / "own").rglob("*.xlsx")} == {"sv"}
@@ -163,7 +165,8 @@ def test_a_brand_with_nothing_in_its_language_is_warned_about(tmp_path: Path) ->
     brand = tmp_path / "content/brands/norsk/brand.yaml"
     brand.parent.mkdir(parents=True)
     brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
-    narrow = {"guide": ["kundresan"], "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
+    guides = ["kundresan", "customer-journey"]
+    narrow = {"guide": guides, "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
     result = api.build(tmp_path, brand="all", **narrow)
     assert result.ok
     [warning] = result.warnings

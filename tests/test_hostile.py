@@ -1,5 +1,5 @@
 """Hostile input: files someone else wrote cannot run code, plant formulas, exhaust memory,
-reach outside the project or leave a broken output (issue 9, in progress). Through the real
+reach outside the project or leave a broken output (issue 9). Through the real
 command where exit codes, messages or processes are what is tested; through the API where the
 files made are."""
 
@@ -28,6 +28,7 @@ from pypdf import PdfReader
 
 from generator import api
 from generator.manifest import Manifest
+from generator.typography import typeset
 from tests.conftest import DANISH, MINIMAL, ROOT, copy_project, run_cli
 
 ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
@@ -84,14 +85,14 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     sheet = load_workbook(path).active
     cells = [sheet.cell(row, column) for row in (3, 4) for column in (2, 3)]
     assert [cell.value for cell in cells] == [
-        hostile[0],
+        typeset(hostile[0]),  # text, so its quotes are typographic like any other text
         hostile[2],
         hostile[1],
         f"{hostile[3]}\n{hostile[4].strip()}",
     ]
     assert all(cell.data_type == "s" for cell in cells)
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 1 and 'Cells ""done"": ' in formulas[0].value
+    assert len(formulas) == 1 and "Cells “done”: " in formulas[0].value  # typeset, still text
     assert sheet.oddHeader.right.text == "AT&&T R&&D"
 
 

@@ -8,14 +8,17 @@ its worksheets, and every entry of the examples it shows, as its format's own re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator.model import BLANK, Checklist, Example, Form, Job, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import MINIMAL, ROOT, loaded, read_back, squash
+from tests.conftest import MINIMAL, ROOT, loaded, pdf_text, read_back, squash
 
 PROJECTS = {"shipped": ROOT, "minimal": MINIMAL}
 LIBRARIES = {name: loaded(path) for name, path in PROJECTS.items()}
@@ -75,3 +78,57 @@ def test_every_output_holds_its_worksheets_and_entries(
     if job.document == "worksheet" and job.format == "pdf":
         # a copy of its page in the guide, whole: a worksheet that ran over would show here
         assert len(PdfReader(out / job.relative_path()).pages) == 1
+
+
+CREDITED = [
+    (name, job)
+    for name, job in CASES
+    if name == "shipped"
+    and "thatsocialmediaguy.se" in LIBRARIES[name].guides[(job.guide, job.language)].credit
+]
+
+
+@pytest.mark.parametrize(
+    ("project", "job"), CREDITED, ids=[str(j.relative_path()) for _, j in CREDITED]
+)
+def test_every_document_of_a_credited_guide_carries_its_credit(
+    every_output: Path, project: str, job: Job
+) -> None:
+    """The licence asks for the source wherever the material goes, in part too: every
+    worksheet's PDF foot, every DOCX footer, the XLSX's print footer and its sheet."""
+    credit = LIBRARIES[project].guides[(job.guide, job.language)].credit
+    path = every_output / job.relative_path()
+    if path.suffix == ".pdf":
+        texts = [squash(page) for page in pdf_text(path).split("\f") if page.strip()]
+        pages = texts if job.document == "worksheet" else texts[-1:]
+        assert all(squash(credit) in page for page in pages)
+    elif path.suffix == ".docx":
+        document = Document(path)
+        for section in document.sections:
+            assert credit in [paragraph.text for paragraph in section.footer.paragraphs]
+    else:
+        sheet = load_workbook(path).worksheets[0]
+        footer = sheet.oddFooter
+        assert footer.center.text == credit.replace("&", "&&")
+        assert credit in [cell.value for row in sheet.iter_rows() for cell in row]
+        parts = (footer.left, footer.center, footer.right)
+        assert len("".join(part.text or "" for part in parts)) < 255 - 3 * 24  # with font codes
+
+
+def test_english_documents_have_english_file_names(every_output: Path) -> None:
+    """No id of a Swedish or Norwegian guide, worksheet or example in an English file's name."""
+    library = LIBRARIES["shipped"]
+    other_ids = {
+        identifier
+        for (identifier, language) in [*library.guides, *library.frameworks]
+        if language != "en"
+    } | {example_id for (_, language, example_id) in library.examples if language != "en"}
+    names = [path.name for path in every_output.glob("*/en/*.*")]
+    assert names
+    swedish = [
+        (name, identifier)
+        for name in names
+        for identifier in other_ids
+        if re.search(rf"(^|-){re.escape(identifier)}(-|\.)", name)
+    ]
+    assert not swedish

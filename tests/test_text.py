@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import api
 from generator.model import Library
 from generator.text import (
     css_string,
@@ -18,7 +21,8 @@ from generator.text import (
     markdown_to_html,
     split_languages,
 )
-from tests.conftest import pdf_text
+from generator.typography import typeset
+from tests.conftest import MINIMAL, copy_project, pdf_text, read_back
 
 
 @given(st.text())
@@ -62,6 +66,114 @@ def test_dates_are_written_per_locale(library: Library, language: str, expected:
     assert long_date(date(2026, 11, 22), library.ui[language].locale) == expected
 
 
-def test_the_cover_shows_the_revision_date_in_the_guide_language(built: Path) -> None:
+def test_the_cover_shows_the_revision_date_in_the_guide_language(
+    built: Path, library: Library
+) -> None:
+    updated = library.guides[("kundresan", "sv")].updated
+    assert updated is not None
     cover = pdf_text(built / "kundresan.pdf").split("\f")[0]
-    assert "Uppdaterad 22 november 2026" in cover
+    assert f"Uppdaterad {updated.day} {format_date(updated, 'MMMM', locale='sv')} " in cover
+
+
+LISTS = """---
+id: intro
+title: "Lists"
+---
+Support comes in levels:
+
+- self-service on the website
+- 1. line on the phone
+- 2. and perhaps 3. line, where the experts sit
+
+Steps three and four:
+
+3. Measure the outcome
+4. Report it
+
+   Every month.
+
+And a plan:
+
+1. Plan
+   - a brief
+   - a budget
+2. Do
+   1. draft
+   2. publish
+"""
+
+
+def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) -> None:
+    """A list starting at 3, nested bullets and numbers, a paragraph continuing an item, and a
+    bullet whose text begins with a number (its text, as its author meant, not a list inside
+    the bullet): LibreOffice prints the Word file's numbers as the PDF does."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    (project / "content/guides/onboarding/sections/intro.en.md").write_text(LISTS)
+    result = api.build(project, guide=["onboarding"], variant=[], format=["pdf", "docx"], jobs=1)
+    assert result.ok
+    out = project / "output/default/en"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "word"),
+            str(out / "onboarding.docx"),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    expected = [
+        "1. line on the phone",
+        "2. and perhaps 3. line, where the experts sit",
+        "3. Measure the outcome",
+        "4. Report it",
+        "Every month.",
+        "1. Plan",
+        "a brief",
+        "2. Do",
+        "1. draft",
+        "2. publish",
+    ]
+    for pdf in (out / "onboarding.pdf", tmp_path / "word/onboarding.pdf"):
+        text = pdf_text(pdf, layout=True)
+        lines = [" ".join(line.strip("•◦ \uf0b7").split()) for line in text.splitlines()]
+        found = [line for line in lines if line in expected]
+        assert found == expected, (pdf, lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", "Kundens ”bästa” vän och kundens ’lilla’ bok"),
+        ("nb", "Kundens «beste» venn og kundens ‘lille’ bok"),
+        ("en", "The customer’s “best” friend and the customer’s ‘little’ book"),
+    ],
+)
+def test_plain_text_gets_its_languages_quotes_and_apostrophes(
+    library: Library, language: str, expected: str
+) -> None:
+    written = {
+        "sv": "Kundens \"bästa\" vän och kundens 'lilla' bok",
+        "nb": "Kundens \"beste\" venn og kundens 'lille' bok",
+        "en": "The customer's \"best\" friend and the customer's 'little' book",
+    }[language]
+    assert typeset(written, library.ui[language].quotes) == expected
+
+
+def test_no_straight_quote_is_left_in_any_document(every_output: Path) -> None:
+    """Grid cells, titles, prose and the words around them: every PDF, DOCX and XLSX reads
+    back with typographic quotes and apostrophes only (a workbook's own formula aside)."""
+    straight = {}
+    for path in sorted(every_output.rglob("*.*")):
+        if path.suffix in (".pdf", ".docx", ".xlsx"):
+            text = read_back(path)
+            found = [line for line in text.splitlines() if ("'" in line or '"' in line)]
+            found = [line for line in found if not line.startswith("=")]
+            if found:
+                straight[path.relative_to(every_output)] = found[:3]
+    assert not straight

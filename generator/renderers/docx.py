@@ -8,6 +8,7 @@ style gallery instead of run by run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from typing import TypeVar
 
@@ -84,12 +85,35 @@ def orient(section: DocxSection, landscape: bool) -> DocxSection:
     return section
 
 
-def list_style(context: list[tuple[str, int | None]], opening: str) -> str:
-    """The style of a list or quote opened inside ``context``: nested lists are indented more."""
+def list_style(context: list[str], opening: str) -> str:
+    """The style of a list or quote opened inside ``context`` (the styles of the containers
+    around it): nested lists are indented more."""
     if opening == "blockquote_open":
         return "Tip"
-    depth = 1 + sum(1 for name, _ in context if name.startswith("List"))
+    depth = 1 + sum(1 for name in context if name.startswith("List"))
     return LIST_STYLES[opening] + (f" {min(depth, 3)}" if depth > 1 else "")
+
+
+@dataclass
+class Container:
+    """A list or tip box being written: its paragraph style and its numbering."""
+
+    style: str
+    num_id: int | None
+    """The numbering instance of a numbered list (bullets are numbered by their style)."""
+    item_started: bool = False
+    """Whether the current list item's first paragraph (the one with the mark) is written."""
+
+    def mark(self, paragraph: Paragraph) -> None:
+        """A list item's first paragraph gets the bullet or number; a further one in the same
+        item is indented like it, without a mark."""
+        if not self.style.startswith("List"):
+            return
+        if self.item_started:
+            number(paragraph, 0)
+        elif self.num_id is not None:
+            number(paragraph, self.num_id)
+        self.item_started = True
 
 
 class DocxWriter:
@@ -292,38 +316,42 @@ class DocxWriter:
                 self.add_text(paragraph, child.content, bold, italic)
 
     def write_markdown(self, source: str, level: int) -> None:
-        """Markdown → paragraphs under a heading of ``level``: subheadings, lists, tip boxes."""
-        context: list[tuple[str, int | None]] = []
+        """Markdown → paragraphs under a heading of ``level``: subheadings, lists (nested, each
+        numbered list from its own start), tip boxes."""
+        context: list[Container] = []
         paragraph_style = "Normal"
-        for token in parse_markdown(source):
+        for token in parse_markdown(source, self.view.ui.quotes):
             if token.type in CONTAINERS:
                 numbered = token.type == "ordered_list_open"
-                style_name = list_style(context, token.type)
-                context.append(
-                    (style_name, self.restart_numbering(style_name) if numbered else None)
-                )
+                style_name = list_style([c.style for c in context], token.type)
+                start = int(token.attrs.get("start", 1)) if numbered else 1
+                num_id = self.restart_numbering(style_name, start) if numbered else None
+                context.append(Container(style_name, num_id))
             elif (
                 token.type.endswith("_close")
                 and token.type.replace("_close", "_open") in CONTAINERS
             ):
                 context.pop()
+            elif token.type == "list_item_open":
+                context[-1].item_started = False
             elif token.type == "heading_open":
                 paragraph_style = f"Heading {min(9, level + max(1, int(token.tag[1]) - 1))}"
             elif token.type == "paragraph_open":
-                paragraph_style = context[-1][0] if context else "Normal"
+                paragraph_style = context[-1].style if context else "Normal"
             elif token.type == "inline":
                 paragraph = self.styled(self.document.add_paragraph(), paragraph_style)
                 self.add_inline(paragraph, token)
-                if context and context[-1][1] is not None:
-                    number(paragraph, context[-1][1])
+                if context:
+                    context[-1].mark(paragraph)
 
-    def restart_numbering(self, style_name: str) -> int:
-        """A new numbering instance of a list style, so that each numbered list counts from 1."""
+    def restart_numbering(self, style_name: str, start: int) -> int:
+        """A new numbering instance of a list style, so that each numbered list counts from
+        its own start."""
         numbering = self.document.part.numbering_part.element
         style_num = self.styles[style_name].element.pPr.numPr.numId.val
         abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
         num = numbering.add_num(abstract)
-        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return num.numId
 
     # --- pages and sections -------------------------------------------------------------------
@@ -563,7 +591,8 @@ class DocxWriter:
     # --- headers and footers ------------------------------------------------------------------
 
     def write_headers_and_footers(self) -> None:
-        """Guide title in the header, brand and page number in the footer; none on the cover."""
+        """Guide title in the header, brand, page number and the credit in the footer; none on
+        the cover."""
         view = self.view
         self.document.sections[0].different_first_page_header_footer = view.job.document == "guide"
         logo = logo_png(view.brand)
@@ -582,3 +611,5 @@ class DocxWriter:
             self.add_text(footer, view.footer_line)
             footer.add_run("\t")
             add_field(footer, "PAGE", "1")
+            if view.credit:  # the source travels with every page, as its licence asks
+                self.add_text(self.styled(section.footer.add_paragraph(), "Note"), view.credit)

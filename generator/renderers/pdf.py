@@ -118,11 +118,15 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
 
 
 def lay_out(html: str, layouts: Layouts, what: str) -> Document:
-    """Lay out HTML into pages with WeasyPrint, reading only the project's files."""
+    """Lay out HTML into pages with WeasyPrint, reading only the project's files.
+
+    HTML's presentational hints are on: WeasyPrint honours a list's ``start`` only then.
+    """
     fetcher = ProjectFetcher(layouts.readable_roots)
     base_url = layouts.folders[0].as_uri() + "/"
     with errors_fail_the_build(what):
-        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return page.render(presentational_hints=True)
 
 
 def write(document: Document, what: str) -> bytes:

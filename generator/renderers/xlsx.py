@@ -92,9 +92,10 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     last_row = _write_rows(sheet, view, table)
     _write_sign_line(sheet, view, last_row + 2, last_column)
     _write_progress(sheet, view, table, last_row)
+    _write_credit(sheet, view, last_row + 5)
     for column, width in enumerate(table.widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    _set_print(sheet, view, last_column, last_row + 4, table.landscape)
+    _set_print(sheet, view, last_column, last_row + 5, table.landscape)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 2).coordinate
     _set_properties(workbook, view)
     return _save(workbook)
@@ -356,12 +357,20 @@ def _write_progress(sheet: Worksheet, view: DocumentView, table: SheetTable, las
     counter.alignment = Alignment(horizontal="left", vertical="center", indent=1)
 
 
+def _write_credit(sheet: Worksheet, view: DocumentView, row: int) -> None:
+    """The guide's source under the table, printed with it."""
+    if view.credit:
+        cell = text_cell(sheet, row, 1, view.credit)
+        cell.font = _font(view, size=BODY_SIZE - 1, color=view.palette.muted)
+        cell.alignment = Alignment(horizontal="left", vertical="center", indent=1)
+
+
 def _set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
     """A4, one page wide, titles repeated; as on the PDF's pages, the guide's title and the
-    brand's name in the print header, the footer line, website and the page number in the
-    print footer."""
+    brand's name in the print header, the footer line, website, credit and the page number in
+    the print footer."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -376,8 +385,14 @@ def _set_print(
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     sheet.oddHeader.left.text = header_text(view.guide.title)
     sheet.oddHeader.right.text = header_text(view.brand.name)
-    sheet.oddFooter.left.text = header_text(view.footer_line)
-    sheet.oddFooter.center.text = header_text(view.brand.contact.website)
+    website = view.brand.contact.website
+    if view.credit:  # the credit in the middle; the website joins the footer line
+        left = " · ".join(part for part in (view.footer_line, website) if part)
+        sheet.oddFooter.left.text = header_text(left)
+        sheet.oddFooter.center.text = header_text(view.credit)
+    else:
+        sheet.oddFooter.left.text = header_text(view.footer_line)
+        sheet.oddFooter.center.text = header_text(website)
     sheet.oddFooter.right.text = "&P / &N"
     header, footer = sheet.oddHeader, sheet.oddFooter
     for part in (header.left, header.right, footer.left, footer.center, footer.right):
