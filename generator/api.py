@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
 
 from generator.build import Failure, Listener, Silent, Written
@@ -33,7 +33,7 @@ from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library
-from generator.model import Brand, Id, Job, Library, field_problems
+from generator.model import Brand, Colors, Guide, Id, Job, Library, field_problems
 from generator.plan import DEFAULT_BRAND, Filters, plan
 from generator.quick import Inputs
 
@@ -191,8 +191,10 @@ def validate(
     """
     from generator.lint import lint, lint_workbook
 
-    library = load(project)
-    warnings = lint(library)
+    root = _project(project)
+    library = load_library(root)
+    # Advice about the project's own files: shipped files are not the user's to change.
+    warnings = [w for w in lint(library) if w.path is None or w.path.is_relative_to(root)]
     for path in worksheet:
         try:
             warnings += lint_workbook(Path(path), library)
@@ -201,6 +203,53 @@ def validate(
     if strict and warnings:
         raise ContentErrors(warnings)
     return ValidationResult(library, warnings)
+
+
+def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> list[Path]:
+    """Create a small guide to edit: a grid, a filled example, an introduction and a closing
+    section under ``content/``, valid with ``strict`` and ready to build; the files' paths.
+
+    Raises :class:`ContentErrors` for an id or language that is not valid, or when the id or
+    any of the files exists already (nothing is written then). The project's other content
+    need not be valid.
+    """
+    from generator.output import write_atomic
+    from generator.scaffold import guide_files
+
+    root = _project(project)
+    _check_new_id(guide_id, Guide)
+    folders = Layouts.for_project(root).content_folders
+    languages = sorted({path.stem for folder in folders for path in folder.glob("i18n/*.yaml")})
+    if language not in languages:
+        hint = f"languages with UI strings: {', '.join(languages)}"
+        problem = ContentError(None, f"no language {language!r}", field="lang", hint=hint)
+        raise ContentErrors([problem])
+    taken = {path.name.split(".")[0] for f in folders for path in f.glob("frameworks/*.yaml")}
+    taken |= {path.name for folder in folders for path in folder.glob("guides/*")}
+    if guide_id in taken:
+        hint = "choose another id: guides and worksheets share their ids"
+        problem = ContentError(None, f"{guide_id!r} exists already", field="id", hint=hint)
+        raise ContentErrors([problem])
+    files = {
+        root / "content" / name: text for name, text in guide_files(guide_id, language).items()
+    }
+    existing = [ContentError(path, "exists already") for path in files if path.exists()]
+    if existing:
+        raise ContentErrors(existing)
+    for path, text in files.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(files)
+
+
+def _check_new_id(identifier: str, model: type[BaseModel]) -> None:
+    """A new file's id is valid, or :class:`ContentErrors` says why."""
+    try:
+        TypeAdapter(Id).validate_python(identifier)
+    except ValidationError as exc:
+        problems = field_problems(exc, model)
+        raise ContentErrors(
+            [ContentError(None, p.message, field="id", hint=p.hint) for p in problems]
+        ) from None
 
 
 def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
@@ -212,13 +261,7 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
     from generator.output import write_atomic
 
     root = _project(project)
-    try:
-        TypeAdapter(Id).validate_python(brand_id)
-    except ValidationError as exc:
-        problems = field_problems(exc, Brand)
-        raise ContentErrors(
-            [ContentError(None, p.message, field="id", hint=p.hint) for p in problems]
-        ) from None
+    _check_new_id(brand_id, Brand)
     path = root / "content" / "brands" / brand_id / "brand.yaml"
     if path.exists():
         raise ContentErrors([ContentError(path, "exists already", hint="edit it instead")])
@@ -228,6 +271,7 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
     # The language most guides are written in is the likeliest default.
     guides = Counter(p.suffixes[0][1:] for f in folders for p in f.glob("guides/*/guide.*.yaml"))
     text = BRAND_TEMPLATE.format(
+        **Colors().model_dump(),
         id=brand_id,
         name=name or brand_id.title(),
         fonts=", ".join(layouts.font_families),

@@ -1,9 +1,9 @@
 """Batch brands: a CSV of clients (one brand a row) → brands, checked like brand files.
 
 Columns: id, name, primary, accent, logo, website, email, phone, language (only id and name
-required; an empty colour is the default brand's). A logo is a path relative to the CSV file's
-folder. Every row is checked like a brand file before anything is built; a bad row is reported
-and skipped, so one client's mistake does not hold up the others.
+required; an empty colour is journeykit's default, as in a brand file). A logo is a path
+relative to the CSV file's folder. Every row is checked like a brand file before anything is
+built; a bad row is reported and skipped, so one client's mistake does not hold up the others.
 """
 
 from __future__ import annotations

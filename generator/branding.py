@@ -170,7 +170,7 @@ BRAND_TEMPLATE = """\
 # The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
 name: "{name}"                  # on covers, headers, document properties
 logo: ""                        # logo.svg or logo.png in this folder; "" for none
-colors: {{primary: "#1F4E79", accent: "#E8A317", text: "#222222", background: "#FFFFFF"}}
+colors: {{primary: "{primary}", accent: "{accent}", text: "{text}", background: "{background}"}}
 fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
 contact: {{website: "", email: "", phone: ""}}
 language: {language}                    # default for --lang: {languages}; leave out for all

@@ -437,6 +437,50 @@ def brand_new(
     console.print(f"Edit it, then: journeykit build --brand {brand_id}")
 
 
+new_app = typer.Typer(help="Start a new guide or brand from a small, valid example to edit.")
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("guide")
+def new_guide(
+    guide_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Lowercase id, e.g. onboarding-journey.")
+    ],
+    lang: Annotated[str, typer.Option(metavar="LANG", help="The guide's language.")] = "en",
+    project: ProjectOption = Path("."),
+) -> None:
+    """Create a small guide that builds at once, to edit.
+
+    A worksheet (3 stages × 3 questions), a filled example and two sections, each file saying
+    what to change; docs/content.md describes every key. E.g. 'journeykit new guide
+    onboarding-journey --lang sv'.
+    """
+    with invalid_exits(None):
+        paths = api.new_guide(guide_id, project, lang)
+    root = project.resolve()
+    for path in paths:
+        console.print(f"[green]created[/green] {escape(str(path.relative_to(root)))}")
+    console.print(
+        "Next: rename the stages and questions in the framework file, fill in the example to "
+        "match, write the sections; then check and build it:\n"
+        f"  journeykit validate --strict\n  journeykit build --guide {guide_id}",
+        highlight=False,
+    )
+
+
+@new_app.command("brand")
+def new_brand(
+    brand_id: Annotated[str, typer.Argument(metavar="ID", help="Lowercase id, e.g. acme.")],
+    project: ProjectOption = Path("."),
+    name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
+) -> None:
+    """Create content/brands/<ID>/brand.yaml to edit, with every field explained.
+
+    The same as 'journeykit brand new'.
+    """
+    brand_new(brand_id, project, name)
+
+
 def main() -> None:
     """Run the command line."""
     app()

@@ -220,7 +220,9 @@ def split_name(path: Path) -> tuple[str, str | None]:
     return parts[0], None
 
 
-def _from_name(path: Path, data: Any, errors: Collector, **derived: str) -> dict[str, str]:
+def _from_name(
+    path: Path, data: Any, errors: Collector, line_offset: int = 0, **derived: str
+) -> dict[str, str]:
     """Values the file name gives (id, language); the YAML may repeat them, but not contradict."""
     if isinstance(data, dict):
         for key, value in derived.items():
@@ -228,7 +230,7 @@ def _from_name(path: Path, data: Any, errors: Collector, **derived: str) -> dict
                 errors.add(
                     path,
                     f"{key} {data[key]!r} does not match the file name",
-                    line=line_of(data, (key,)),
+                    line=line_of(data, (key,), line_offset),
                     field=key,
                     hint=f"the file name says {value!r}; rename the file or remove the key",
                 )
@@ -244,7 +246,7 @@ def load_section(
         return None
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        errors.add(path, "missing front matter", line=1, hint="start with ---, id:, title:, ---")
+        errors.add(path, "missing front matter", line=1, hint="start with ---, title:, ---")
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
@@ -252,7 +254,10 @@ def load_section(
         return None
     data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
     body = "".join(lines[end + 1 :])
-    return validate(Section, data, path, errors, line_offset=1, quotes=quotes, body=body, path=path)
+    extra = _from_name(path, data, errors, line_offset=1, id=split_name(path)[0])
+    return validate(
+        Section, data, path, errors, line_offset=1, quotes=quotes, body=body, path=path, **extra
+    )
 
 
 def front_matter_line(path: Path, key: str) -> int | None:
@@ -461,12 +466,8 @@ class Loader:
         sections: dict[str, Section] = {}
         for path in self.files(f"guides/{guide_id}/sections/*.{language}.md").values():
             section = load_section(path, language, self.errors, self.quotes(language))
-            if section is None:
-                continue
-            if section.id in sections:
-                other = sections[section.id].path.name
-                self.errors.add(path, f"section id {section.id!r} is also used by {other}")
-            sections[section.id] = section
+            if section is not None:  # its id is its file name's, unique in the folder
+                sections[section.id] = section
         return sections
 
     def _check_guide(

@@ -388,7 +388,7 @@ class UiStrings(Strict):
 
 class Colors(Strict):
     primary: Color = "#1F4E79"
-    accent: Color = "#F2A900"
+    accent: Color = "#E8A317"
     text: Color = "#222222"
     background: Color = "#FFFFFF"
 

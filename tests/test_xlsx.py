@@ -99,3 +99,14 @@ def test_validate_checks_a_worksheet_a_client_filled_in(
     assert [e for e in strict.value.errors if e.path == filled] == [
         w for w in result.warnings if w.path == filled
     ]
+
+
+def test_every_sheet_is_named_after_its_worksheet_in_full(every_output: Path) -> None:
+    """Excel's 31 characters hold every shipped title whole: a name never ends cut off."""
+    names = {
+        path.relative_to(every_output).as_posix(): load_workbook(path).worksheets[0].title
+        for path in every_output.rglob("*.xlsx")
+    }
+    assert names and not [name for name in names.values() if name.endswith("…")], names
+    english = {name for path, name in names.items() if "/en/" in path}
+    assert "Example – personal trainer" in english

@@ -83,7 +83,7 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a worksheet document to XLSX bytes."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_name(view.worksheet.title)
+    sheet.title = sheet_title(view)
     table = table_for(view.worksheet, view)
     last_column = len(table.widths)
     _write_title(sheet, view, table.title, last_column)
@@ -179,10 +179,26 @@ def header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def sheet_title(view: DocumentView) -> str:
+    """The sheet's tab: the worksheet's name when blank; an example's own title when it fits,
+    else "Example – <worksheet>", else the worksheet's name (the file name and the title row
+    say the rest)."""
+    sheet = view.worksheet
+    name = sheet.definition.title
+    candidates = [sheet.example.title, f"{view.ui.example}: {name}"] if sheet.example else []
+    fitting = [title for title in map(sheet_name, candidates) if not title.endswith("…")]
+    return fitting[0] if fitting else sheet_name(name)
+
+
 def sheet_name(title: str) -> str:
-    """A valid sheet name: without ``[]:*?/\\`` and at most 31 characters."""
-    cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", title)).strip() or "Sheet"
-    return cleaned[:SHEET_NAME_MAX].strip()
+    """A valid sheet name: a colon becomes a dash, no ``[]*?/\\``, and at most 31 characters,
+    cut after a whole word (with …) when the title is longer."""
+    cleaned = re.sub(r"\s*:\s*", " – ", title)
+    cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]*?/\\]", " ", cleaned)).strip() or "Sheet"
+    if len(cleaned) <= SHEET_NAME_MAX:
+        return cleaned
+    words = cleaned[: SHEET_NAME_MAX - 1].rsplit(" ", 1)[0].rstrip(" –,")
+    return words + "…"
 
 
 def _hex(color: str) -> str:
