@@ -145,6 +145,9 @@ class DocumentView:
     """Guide documents: sections and grids in reading order; worksheets: the one grid."""
     locales: dict[str, str] = field(default_factory=dict)
     """Every content language's locale (``en`` → ``en_GB``), for words of other languages."""
+    companion: Sheet | None = None
+    """A blank worksheet's example, shown beside it where a format has room (the workbook's
+    example sheet): the guide's first example of that worksheet."""
 
     @property
     def language(self) -> str:
@@ -207,7 +210,8 @@ class DocumentView:
 
     def stage_tag(self, stage: Stage) -> str:
         """``Steg 2 / 6 · Research``: where a stage's section sits in the journey."""
-        tag = f"{self.ui.stage} {self.stages.index(stage) + 1} / {len(self.stages)}"
+        word = getattr(self.framework, "stage_word", "") or self.ui.stage
+        tag = f"{word} {self.stages.index(stage) + 1} / {len(self.stages)}"
         return f"{tag} · {stage.subtitle}" if stage.subtitle else tag
 
     def inputs(self) -> list[Path]:
@@ -218,6 +222,8 @@ class DocumentView:
                 models.append(block.section)
             else:
                 models += [block.definition, block.example]
+        if self.companion is not None:
+            models.append(self.companion.example)
         paths = (getattr(model, "path", None) for model in models)
         return sorted({path for path in paths if path is not None})
 
@@ -247,16 +253,27 @@ def build_view(library: Library, job: Job) -> DocumentView:
     framework = library.framework_of(guide)
     ui = library.ui[guide.language]
     brand = library.brands[job.brand]
+    companion = None
     if job.document == "worksheet":
+        worksheet_id = job.worksheet or guide.framework
         if job.variant == BLANK:
-            sheet = blank_sheet(library, guide, job.worksheet or guide.framework, ui)
+            sheet = blank_sheet(library, guide, worksheet_id, ui)
+            companion = _first_example(library, guide, worksheet_id)
         else:
             sheet = example_sheet(library, guide, job.variant)
         blocks: list[Block] = [sheet]
     else:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
     locales = {code: strings.locale for code, strings in library.ui.items()}
-    return DocumentView(job, guide, framework, ui, brand, blocks, locales)
+    return DocumentView(job, guide, framework, ui, brand, blocks, locales, companion)
+
+
+def _first_example(library: Library, guide: Guide, worksheet_id: str) -> Sheet | None:
+    """The example of a worksheet the guide shows first (by its contents), if it has one."""
+    examples = {example.id for example in library.examples_of(guide, worksheet_id)}
+    shown = [item.example for item in guide.contents if item.example in examples]
+    first = shown[0] if shown else min(examples, default=None)
+    return None if first is None else example_sheet(library, guide, first)
 
 
 def _block(

@@ -65,40 +65,23 @@ def lint_grid(
 
 
 def lint_workbook(path: Path, library: Library) -> list[ContentError]:
-    """The same advice for an XLSX worksheet a user filled in (cells named like ``F8``)."""
+    """The same advice for an XLSX worksheet a user filled in (cells named ``Kundresan!C8``)."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook  # only when asked: validate stays light otherwise
-    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from generator.renderers.xlsx import FIRST_ROW, FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY
+    from generator.filled import read_filled_grid
 
     try:
         workbook = load_workbook(path)
     except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
         raise ContentError(path, f"cannot be read as an XLSX workbook: {exc}") from None
-    properties = {prop.name: prop.value for prop in workbook.custom_doc_props}
-    key = (properties.get(FRAMEWORK_PROPERTY), properties.get(LANGUAGE_PROPERTY))
-    framework = library.frameworks.get(key)  # type: ignore[arg-type]
-    if framework is None:
-        raise ContentError(
-            path,
-            "not a worksheet journeykit made for this project's content",
-            hint="check a copy of an .xlsx from journeykit build",
-        )
-    if not isinstance(framework, Framework):
+    filled = read_filled_grid(path, workbook, library)
+    if filled is None:
         return []
-    sheet = workbook.active
-    stage_column = {stage.id: column for column, stage in enumerate(framework.stages, start=2)}
-    row_number = {row.id: number for number, row in enumerate(framework.rows, start=FIRST_ROW)}
-
-    def entries(stage_id: str, row_id: str) -> list[str]:
-        value = sheet.cell(row_number[row_id], stage_column[stage_id]).value
-        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
     def where(stage_id: str, row_id: str) -> dict[str, Any]:
-        cell = f"{get_column_letter(stage_column[stage_id])}{row_number[row_id]}"
-        return {"field": f"{sheet.title}!{cell}"}
+        return {"field": filled.where[(stage_id, row_id)]}
 
-    return lint_grid(framework, path, entries, where)
+    return lint_grid(filled.framework, path, filled.lines, where)

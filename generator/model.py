@@ -208,6 +208,9 @@ class Framework(WorksheetBase):
     kind: Literal["grid"] = "grid"
     stages: list[Stage] = Field(min_length=1)
     rows: list[Row] = Field(min_length=1)
+    stage_word: OptionalText = ""
+    """What one stage is called in the guide's stage tags (``Step 2 / 7``), when not the
+    language's usual word (``stage`` in the UI strings)."""
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Framework:
@@ -352,6 +355,38 @@ class Guide(Strict):
     """The file it was loaded from (set by loading)."""
 
 
+class WorkbookWords(Strict):
+    """The words of a client's workbook (XLSX): its instructions sheet and KPI tracker."""
+
+    instructions: Text
+    """The first sheet's tab and heading, e.g. ``Instruktioner``."""
+    fill_in: Text
+    """How to fill in the worksheet: white cells, one entry a line (Alt+Enter)."""
+    question: Text
+    """Where a cell's question shows: select the cell."""
+    example: Text
+    """What the example sheet is for (shown when the workbook has one)."""
+    tracker: Text
+    """What the KPI tracker does (shown when the workbook has one)."""
+    protection: Text
+    """That the sheets are protected without a password, and how to lift it."""
+    send_back: Text
+    """What to do with the filled-in file."""
+    questions: Text
+    """Heading over the worksheet's questions and their help on the instructions sheet."""
+    kpi_tracker: Text
+    """The KPI tracker's tab and heading, e.g. ``KPI-uppföljning``."""
+    kpi: Text
+    target: Text
+    total: Text
+    of_target: Text
+    """Heading of the total as a share of the target."""
+    conversion: Text
+    """Heading of the share of a stage's total that the next stage reached."""
+    funnel: Text
+    """The KPI tracker's chart title."""
+
+
 class UiStrings(Strict):
     """The words the layouts put around the content, in one language."""
 
@@ -380,6 +415,8 @@ class UiStrings(Strict):
     quotes: Annotated[str, StringConstraints(strict=True, min_length=4, max_length=4)]
     """The language's quotation marks: double open and close, single open and close (Swedish
     ``””’’``, Norwegian ``«»‘’``); straight quotes in content become these."""
+    workbook: WorkbookWords
+    """The words of a client's workbook."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
     path: Path | None = None

@@ -17,6 +17,9 @@ RULE = "#BFC5CD"
 """Table rules and cell borders."""
 ON_PRIMARY = "#FFFFFF"
 """Text on the primary colour (the brand check makes sure it is readable)."""
+ON_TARGET, SHORT_OF_TARGET = "#D5F0DD", "#FCE6C8"
+"""A KPI's total once it reaches its target, and while it is short of it (light green and
+amber: dark text reads on both)."""
 LABEL_TINT, TIP_TINT = 0.9, 0.85
 """How far the label cells' and the tip boxes' fills are lightened towards white."""
 

@@ -95,12 +95,14 @@ def render_job(library: Library, layouts: Layouts) -> RenderJob:
         guide: str = "kundresan",
         language: str = "sv",
         brand: str = "default",
+        worksheet: str | None = None,
     ) -> bytes:
         job = Job(
             guide=guide,
             language=language,
             brand=brand,
             document=document,
+            worksheet=worksheet,
             variant=variant,
             format=fmt,
         )
@@ -235,6 +237,66 @@ def convert_office_files(out: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+RECALCULATED = [
+    "sv/kundresan-worksheet-blank.xlsx",
+    "sv/kundresan-worksheet-generell.xlsx",
+    "sv/b2b-kundresan-worksheet-koordinatorn.xlsx",
+    "nb/kundereisen-buyer-persona-salgsdirektor.xlsx",
+    "nb/kundereisen-handlingsplan-blank.xlsx",
+]
+"""Workbooks of ``every_output`` (default brand) that LibreOffice recalculates and saves again:
+grids blank and filled, a form and a checklist."""
+WRONG_CACHE = "kundresan-worksheet-blank-wrong-cache.xlsx"
+"""A copy of the blank grid whose cached values are all wrong: LibreOffice must correct them,
+which shows that it recalculated rather than kept what it read."""
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+"""A LibreOffice profile setting: recalculate every formula of an XLSX when loading it."""
+
+
+def recalculate_workbooks(out: Path) -> None:
+    """:data:`RECALCULATED` of the shared build, opened by LibreOffice set to recalculate on
+    load and saved again as XLSX (one soffice call), with :data:`WRONG_CACHE`."""
+    from zipfile import ZipFile
+
+    built = out.parent / "every_output" / "default"
+    sources, profile = out.parent / "to-recalculate", out.parent / "lo-recalc-profile"
+    sources.mkdir()
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    for name in RECALCULATED:
+        shutil.copy(built / name, sources / Path(name).name)
+    original = ZipFile(built / RECALCULATED[0])
+    with ZipFile(sources / WRONG_CACHE, "w") as wrong:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1<v>12345</v>", data)
+            wrong.writestr(info, data)
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *sorted(str(path) for path in sources.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 SHARED: dict[str, Callable[[Path], None]] = {
     "acme_and_default": make_acme_and_default,
     "acme_again": make_acme_again,
@@ -242,6 +304,7 @@ SHARED: dict[str, Callable[[Path], None]] = {
     "every_output": make_every_output,
     "parallel_build": make_parallel_build,
     "converted": convert_office_files,
+    "recalculated": recalculate_workbooks,
 }
 """How each shared output is made, by its fixture's name, in the order the test files need
 them; all go into one folder (``converted`` reads ``every_output`` there)."""
@@ -358,6 +421,12 @@ def minimal_output(minimal_project: Path) -> Path:
 def built(every_output: Path) -> Path:
     """The Swedish documents of the default brand."""
     return every_output / "default" / "sv"
+
+
+@pytest.fixture(scope="session")
+def recalculated(shared_outputs: SharedOutputs, every_output: Path) -> Path:
+    """:data:`RECALCULATED` and :data:`WRONG_CACHE` as LibreOffice recalculated and saved them."""
+    return shared_outputs.get("recalculated")
 
 
 @pytest.fixture(scope="session")

@@ -80,8 +80,8 @@ def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> 
     result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
     assert result.brands == ["kund-a"] and not result.ok
     assert [(e.line, e.field) for e in result.rejected] == [(3, "colors.primary")]
-    sheet = load_workbook(tmp_path / "out/kund-a/en/onboarding-worksheet-blank.xlsx").active
-    assert sheet["A1"].fill.start_color.rgb.endswith("7A1F3D")
+    sheet = load_workbook(tmp_path / "out/kund-a/en/onboarding-worksheet-blank.xlsx").worksheets[1]
+    assert sheet["B2"].fill.start_color.rgb.endswith("7A1F3D")
     assert sheet.oddFooter.center.text == "kunda.example"
 
 
@@ -280,7 +280,7 @@ def test_every_format_fills_the_label_cells_from_the_one_palette(
     assert label_fill in fills
     label_cell = Document(str(folder / "onboarding-worksheet-blank.docx")).tables[0].cell(1, 0)
     assert label_cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == label_fill
-    sheet = load_workbook(folder / "onboarding-worksheet-blank.xlsx").active
+    sheet = load_workbook(folder / "onboarding-worksheet-blank.xlsx").worksheets[1]
     assert sheet["A3"].fill.start_color.rgb.endswith(label_fill)
 
 
@@ -329,8 +329,8 @@ def test_a_short_client_row_gets_the_defaults_of_what_it_leaves_out(tmp_path: Pa
     clients.write_text(CSV_HEADER + "acme,Acme AB\n", encoding="utf-8")
     result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
     assert result.ok and result.brands == ["acme"]
-    sheet = load_workbook(result.written[0].path).active
-    assert sheet["A1"].fill.start_color.rgb.endswith("1F4E79")  # the default primary
+    sheet = load_workbook(result.written[0].path).worksheets[1]
+    assert sheet["B2"].fill.start_color.rgb.endswith("1F4E79")  # the default primary
 
 
 def problems_after(

@@ -47,7 +47,7 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
         assert any(name.startswith("word/media/") for name in docx.namelist())  # logo
         assert "Acme Rådgivning AB" in docx.read("docProps/core.xml").decode()
     workbook = load_workbook(folder / "kundresan-worksheet-blank.xlsx")
-    sheet = workbook.active
+    sheet = workbook.worksheets[1]
     assert sheet["B2"].fill.fgColor.rgb.endswith(ACME)
     assert sheet._images  # the logo in the title row
     assert workbook.properties.creator == "Acme Rådgivning AB"

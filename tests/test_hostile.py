@@ -82,7 +82,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     narrow = {"guide": ["onboarding"], "variant": ["sample"], "format": ["xlsx"], "jobs": 1}
     assert api.build(project, **narrow).ok  # the workbook is the same whoever calls
     path = project / "output/default/en/onboarding-worksheet-sample.xlsx"
-    sheet = load_workbook(path).active
+    sheet = load_workbook(path).worksheets[1]
     cells = [sheet.cell(row, column) for row in (3, 4) for column in (2, 3)]
     assert [cell.value for cell in cells] == [
         typeset(hostile[0]),  # text, so its quotes are typographic like any other text
@@ -271,7 +271,7 @@ def test_a_client_list_as_excel_saves_it(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "kunder.csv:3: 5 values, but the first line names 4 columns" in result.stderr
     assert sorted(path.name for path in out.iterdir() if path.is_dir()) == ["akesson", "kort"]
-    sheet = load_workbook(out / "akesson/en/onboarding-worksheet-blank.xlsx").active
+    sheet = load_workbook(out / "akesson/en/onboarding-worksheet-blank.xlsx").worksheets[1]
     assert sheet.oddHeader.right.text == "Åkesson && Söner AB"
     assert sheet.oddFooter.center.text == "akesson.example"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator.model import Library
@@ -24,8 +25,15 @@ def test_libreoffice_converts_and_shows_every_stage(
 
 
 @pytest.mark.parametrize("name", [n for n in OFFICE_FILES if "worksheet" in n])
-def test_worksheets_print_on_one_landscape_page(converted: Path, name: str) -> None:
+def test_worksheets_print_on_one_landscape_page(
+    converted: Path, every_output: Path, name: str
+) -> None:
+    """A Word worksheet is one landscape page; a workbook prints a page a sheet: instructions
+    portrait, then the worksheet (and its example, and the KPI tracker) landscape."""
     reader = PdfReader(converted / office_pdf_name(name))
-    assert len(reader.pages) == 1
-    page = reader.pages[0]
-    assert float(page.mediabox.width) > float(page.mediabox.height)
+    sheets = 1
+    if name.endswith(".xlsx"):
+        sheets = len(load_workbook(every_output / "default/sv" / name).sheetnames)
+    assert len(reader.pages) == sheets
+    pages = reader.pages[1:] if name.endswith(".xlsx") else reader.pages
+    assert all(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)

@@ -1,47 +1,202 @@
-"""The XLSX worksheets read back with openpyxl, and recalculated by LibreOffice."""
+"""The client's workbook read back with openpyxl, and recalculated by LibreOffice: instructions,
+the protected worksheet with named entry cells, the example beside it, the KPI tracker."""
 
 from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.workbook.workbook import Workbook
 
 from generator import api
-from generator.model import Library
-from tests.conftest import ROOT, RenderJob, office_pdf_name, pdf_text
+from generator.model import Framework, Library
+from generator.palette import Palette
+from generator.renderers.xlsx.style import defined_name
+from tests.conftest import (
+    RECALCULATED,
+    ROOT,
+    WRONG_CACHE,
+    RenderJob,
+    office_pdf_name,
+    pdf_text,
+    squash,
+)
 
 HEADER_ROW, FIRST_ROW = 2, 3
 
 
-def open_sheet(data: bytes) -> Worksheet:
-    return load_workbook(BytesIO(data)).active
+def open_workbook(data: bytes) -> Workbook:
+    return load_workbook(BytesIO(data))
+
+
+def named(workbook: Workbook, name: str):
+    """The cell a workbook name points to."""
+    [(title, coordinate)] = list(workbook.defined_names[name].destinations)
+    return workbook[title][coordinate.replace("$", "")]
 
 
 @pytest.mark.parametrize("variant", ["blank", "generell"])
-def test_grid_header_labels_and_cells(
+def test_every_entry_cell_is_named_and_holds_its_entries(
     render_job: RenderJob, library: Library, variant: str
 ) -> None:
     framework = library.frameworks[("kundresan", "sv")]
+    assert isinstance(framework, Framework)
     example = library.examples[("kundresan", "sv", "generell")] if variant != "blank" else None
-    sheet = open_sheet(render_job("xlsx", "worksheet", variant))
+    workbook = open_workbook(render_job("xlsx", "worksheet", variant))
+    sheet = workbook.worksheets[1]
     header = [sheet.cell(HEADER_ROW, column).value for column in range(2, 8)]
     assert [h.split("\n")[0] for h in header] == [s.name for s in framework.stages]
     for number, row in enumerate(framework.rows, start=FIRST_ROW):
         label = sheet.cell(number, 1)
-        assert label.value == row.label
-        assert label.comment.text == row.help
+        assert (label.value, label.comment.text) == (row.label, row.help)
         for column, stage in enumerate(framework.stages, start=2):
-            value = sheet.cell(number, column).value
+            cell = named(workbook, f"kundresan.{stage.id.replace('-', '_')}.{row.id}")
+            assert (cell.parent.title, cell.row, cell.column) == (sheet.title, number, column)
             expected = example.entries(stage.id, row.id) if example else []
-            assert (value.split("\n") if value else []) == expected, (stage.id, row.id)
-            assert sheet.cell(number, column).alignment.wrap_text
+            assert (cell.value.split("\n") if cell.value else []) == expected, (stage.id, row.id)
+            assert cell.alignment.wrap_text
+
+
+def test_the_workbook_holds_instructions_worksheet_example_and_tracker(
+    render_job: RenderJob, library: Library
+) -> None:
+    blank = open_workbook(render_job("xlsx", "worksheet", "blank"))
+    assert blank.sheetnames == [
+        "Instruktioner",
+        "Kundresan",
+        "Exempel på en generell kundresa",
+        "KPI-uppföljning",
+    ]
+    assert blank.active.title == "Instruktioner"
+    filled = open_workbook(render_job("xlsx", "worksheet", "generell"))
+    assert filled.sheetnames == [
+        "Instruktioner",
+        "Exempel på en generell kundresa",
+        "KPI-uppföljning",
+    ]
+    words = library.ui["sv"].workbook
+    instructions = "\n".join(
+        str(cell.value) for row in blank["Instruktioner"].iter_rows() for cell in row if cell.value
+    )
+    for text in (words.fill_in, words.example, words.tracker, words.protection, words.send_back):
+        assert text in instructions
+    for row in library.frameworks[("kundresan", "sv")].rows:
+        assert row.label in instructions and row.help in instructions
+    assert "journeykit.example" in instructions and "thatsocialmediaguy.se" in instructions
+    form = open_workbook(
+        render_job("xlsx", "worksheet", "blank", "kundereisen", "nb", worksheet="buyer-persona")
+    )
+    assert form.sheetnames == ["Instruksjoner", "Buyer persona", "Eksempel – salgsdirektøren"]
+
+
+def test_protection_is_on_and_exactly_the_input_cells_are_unlocked(render_job: RenderJob) -> None:
+    workbook = open_workbook(render_job("xlsx", "worksheet", "blank"))
+    unlocked = {
+        sheet.title: {
+            c.coordinate for row in sheet.iter_rows() for c in row if not c.protection.locked
+        }
+        for sheet in workbook.worksheets
+    }
+    assert all(sheet.protection.sheet and not sheet.protection.password for sheet in workbook)
+    entries = {named(workbook, name).coordinate for name in workbook.defined_names}
+    assert len(entries) == 36
+    worksheet = unlocked.pop("Kundresan")
+    assert entries < worksheet
+    assert {cell[1:] for cell in worksheet - entries} == {"10"}  # the name and date to sign
+    tracker = unlocked.pop("KPI-uppföljning")
+    assert tracker == {f"{column}{row}" for column in "CDEFGHIJKLMNO" for row in range(5, 11)}
+    assert not any(unlocked.values())  # instructions and the example: nothing to change
+
+
+def test_a_stages_own_question_is_printed_above_its_cells(
+    render_job: RenderJob, library: Library
+) -> None:
+    """The B2B grid asks each stage its own questions: on paper they stand in the sheet."""
+    framework = library.frameworks[("b2b-kundresan", "sv")]
+    assert isinstance(framework, Framework)
+    workbook = open_workbook(render_job("xlsx", "worksheet", "blank", "b2b-kundresan"))
+    texts = {str(c.value) for row in workbook.worksheets[1].iter_rows() for c in row if c.value}
+    prompts = [prompt for row in framework.rows for prompt in row.prompts.values()]
+    assert prompts and all(prompt in texts for prompt in prompts)
+
+
+def test_the_title_bar_is_light_so_the_logo_reads_on_it(
+    render_job: RenderJob, library: Library
+) -> None:
+    workbook = open_workbook(render_job("xlsx", "worksheet", "blank"))
+    palette = Palette.of(library.brands["default"].colors)
+    for sheet in workbook.worksheets:
+        title = sheet["A1"]
+        assert title.fill.fgColor.rgb.endswith(palette.label_fill.lstrip("#").upper())
+        assert title.font.color.rgb.endswith(palette.primary.lstrip("#").upper())
+
+
+def test_the_tracker_links_the_kpis_and_charts_the_totals(
+    render_job: RenderJob, library: Library
+) -> None:
+    data = render_job("xlsx", "worksheet", "generell")
+    workbook = open_workbook(data)
+    tracker = workbook["KPI-uppföljning"]
+    example = library.examples[("kundresan", "sv", "generell")]
+    cached = load_workbook(BytesIO(data), data_only=True)["KPI-uppföljning"]
+    stages = library.frameworks[("kundresan", "sv")].stages
+    for number, stage in enumerate(stages, start=5):
+        assert tracker.cell(number, 1).value == stage.name
+        assert tracker.cell(number, 2).value.startswith("=IF('Exempel på en generell kundresa'!")
+        assert cached.cell(number, 2).value == "\n".join(example.entries(stage.id, "kpi"))
+        assert tracker.cell(number, 16).value == f"=SUM(D{number}:O{number})"
+    assert len(tracker.conditional_formatting) == 1
+    charts = [n for n in ZipFile(BytesIO(data)).namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 1
+    chart = ZipFile(BytesIO(data)).read(charts[0]).decode()
+    assert '<barDir val="bar"/>' in chart and "$P$5:$P$10" in chart
+
+
+def test_every_formula_has_the_value_libreoffice_calculates(
+    recalculated: Path, every_output: Path
+) -> None:
+    """Written values (what a viewer that does not calculate shows) against LibreOffice's, set
+    to recalculate on load; the copy with wrong values proves that it did."""
+    for name in RECALCULATED:
+        ours = load_workbook(every_output / "default" / name, data_only=True)
+        formulas = load_workbook(every_output / "default" / name)
+        theirs = load_workbook(recalculated / Path(name).name, data_only=True)
+        compared = 0
+        for sheet in formulas.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    mine = ours[sheet.title][cell.coordinate].value
+                    recalculated_value = theirs[sheet.title][cell.coordinate].value
+                    assert (mine or "") == (recalculated_value or ""), (
+                        name,
+                        sheet.title,
+                        cell.coordinate,
+                    )
+                    compared += 1
+        assert compared, name
+    wrong = load_workbook(recalculated / WRONG_CACHE, data_only=True)
+    assert wrong["Kundresan"]["A12"].value == "Ifyllda rutor: 0 / 36"
+
+
+def test_every_sheet_is_named_after_its_worksheet_in_full(every_output: Path) -> None:
+    """Excel's 31 characters hold every shipped title whole: a name never ends cut off."""
+    names = {
+        path.relative_to(every_output).as_posix(): load_workbook(path).sheetnames
+        for path in every_output.rglob("*.xlsx")
+    }
+    cut = [name for sheets in names.values() for name in sheets if name.endswith("…")]
+    assert names and not cut, cut
+    english = {name for path, sheets in names.items() if "/en/" in path for name in sheets}
+    assert "Example – personal trainer" in english
 
 
 def test_freeze_print_setup_and_input_messages(render_job: RenderJob, library: Library) -> None:
-    sheet = open_sheet(render_job("xlsx", "worksheet", "blank"))
+    sheet = open_workbook(render_job("xlsx", "worksheet", "blank")).worksheets[1]
     assert sheet.freeze_panes == "B3"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1
@@ -65,26 +220,30 @@ def test_properties_and_identical_bytes_on_rebuild(render_job: RenderJob) -> Non
 
 
 @pytest.mark.parametrize(("variant", "filled"), [("blank", 0), ("generell", 36)])
-def test_libreoffice_recalculates_the_progress_formula(
-    converted: Path, variant: str, filled: int
+def test_libreoffice_prints_every_sheet_with_the_count(
+    converted: Path, library: Library, variant: str, filled: int
 ) -> None:
-    """The count of filled-in cells is a formula: LibreOffice computes it on opening (the
-    shared conversion of the built worksheets, ``converted``)."""
-    pdf = converted / office_pdf_name(f"kundresan-worksheet-{variant}.xlsx")
-    assert f"Ifyllda rutor: {filled} / 36" in pdf_text(pdf)
+    """LibreOffice prints the workbook: the instructions, the count of filled-in cells, the
+    tracker and its chart's title (the shared conversion, ``converted``)."""
+    text = pdf_text(converted / office_pdf_name(f"kundresan-worksheet-{variant}.xlsx"))
+    words = library.ui["sv"].workbook
+    assert f"Ifyllda rutor: {filled} / 36" in text
+    for heading in (words.instructions, words.kpi_tracker, words.funnel):
+        assert squash(heading) in squash(text)
 
 
 def test_validate_checks_a_worksheet_a_client_filled_in(
     render_job: RenderJob, library: Library, tmp_path: Path
 ) -> None:
     """A client fills in the blank XLSX: three KPIs in one stage and one cell left empty."""
-    workbook = load_workbook(BytesIO(render_job("xlsx", "worksheet", "blank")))
-    sheet = workbook.active
-    for row in range(FIRST_ROW, FIRST_ROW + 6):
-        for column in range(2, 8):
-            sheet.cell(row, column, "Vårt svar")
-    sheet["C8"] = "Sign ups\nÖppningsgrad\nKlick"  # Intressenter × KPI:er
-    sheet["G4"] = None  # Rekommendationer × Vår uppgift
+    workbook = open_workbook(render_job("xlsx", "worksheet", "blank"))
+    framework = library.frameworks[("kundresan", "sv")]
+    assert isinstance(framework, Framework)
+    for stage in framework.stages:
+        for row in framework.rows:
+            named(workbook, defined_name("kundresan", stage.id, row.id)).value = "Vårt svar"
+    named(workbook, "kundresan.intressenter.kpi").value = "Sign ups\nÖppningsgrad\nKlick"
+    named(workbook, "kundresan.rekommendationer.uppgift").value = None
     filled = tmp_path / "kundens-kundresa.xlsx"
     workbook.save(filled)
 
@@ -92,21 +251,10 @@ def test_validate_checks_a_worksheet_a_client_filled_in(
     warnings = [w.format(ROOT) for w in result.warnings if w.path == filled]
     assert len(warnings) == 2, warnings
     assert all(w.startswith(str(filled)) for w in warnings), warnings
-    assert any("!C8: 3 KPIs in stage 'Intressenter'" in w for w in warnings)
-    assert any("!G4: empty cell: Rekommendationer × Vår uppgift" in w for w in warnings)
+    assert any("Kundresan!C8: 3 KPIs in stage 'Intressenter'" in w for w in warnings)
+    assert any("Kundresan!G4: empty cell: Rekommendationer × Vår uppgift" in w for w in warnings)
     with pytest.raises(api.ContentErrors) as strict:
         api.validate(ROOT, strict=True, worksheet=[filled])
     assert [e for e in strict.value.errors if e.path == filled] == [
         w for w in result.warnings if w.path == filled
     ]
-
-
-def test_every_sheet_is_named_after_its_worksheet_in_full(every_output: Path) -> None:
-    """Excel's 31 characters hold every shipped title whole: a name never ends cut off."""
-    names = {
-        path.relative_to(every_output).as_posix(): load_workbook(path).worksheets[0].title
-        for path in every_output.rglob("*.xlsx")
-    }
-    assert names and not [name for name in names.values() if name.endswith("…")], names
-    english = {name for path, name in names.items() if "/en/" in path}
-    assert "Example – personal trainer" in english
