@@ -95,8 +95,10 @@ def _cells_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[tu
         number, columns = header
         rows = _label_rows(sheet, labels, number)
         if rows is not None:
+            # a row asking each stage its own question has them printed under its label
+            below = {row.id: 1 if any(row.prompts.values()) else 0 for row in framework.rows}
             return {
-                (stage.id, row.id): sheet.cell(rows[row.label], columns[stage.name])
+                (stage.id, row.id): sheet.cell(rows[row.label] + below[row.id], columns[stage.name])
                 for stage in framework.stages
                 for row in framework.rows
             }

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from generator import api
+from generator.filled import read_filled_grid
 from generator.model import Framework, Library
 from generator.palette import Palette
 from generator.renderers.xlsx.style import defined_name
@@ -258,3 +259,35 @@ def test_validate_checks_a_worksheet_a_client_filled_in(
     assert [e for e in strict.value.errors if e.path == filled] == [
         w for w in result.warnings if w.path == filled
     ]
+
+
+@pytest.mark.parametrize("guide", ["kundresan", "b2b-kundresan"])
+def test_a_filled_workbook_is_read_by_its_names_or_else_by_its_labels(
+    render_job: RenderJob, library: Library, tmp_path: Path, guide: str
+) -> None:
+    """What a client typed comes back cell by cell; with the workbook names gone (as another
+    spreadsheet program may leave it), the stage and row labels find the same cells. A formula
+    typed into a cell comes back as its text."""
+    workbook = open_workbook(render_job("xlsx", "worksheet", "blank", guide))
+    framework = library.frameworks[(guide, "sv")]
+    assert isinstance(framework, Framework)
+    typed = {
+        (stage.id, row.id): f"{stage.id} × {row.id}\nrad två"
+        for stage in framework.stages
+        for row in framework.rows
+    }
+    for (stage_id, row_id), text in typed.items():
+        named(workbook, defined_name(guide, stage_id, row_id)).value = text
+    first = (framework.stages[0].id, framework.rows[0].id)
+    named(workbook, defined_name(guide, *first)).value = '=HYPERLINK("http://evil.example")'
+    expected = {key: text.split("\n") for key, text in typed.items()}
+    expected[first] = ['=HYPERLINK("http://evil.example")']
+    for names in (True, False):
+        if not names:
+            for name in list(workbook.defined_names):
+                del workbook.defined_names[name]
+        path = tmp_path / f"filled-{names}.xlsx"
+        workbook.save(path)
+        filled = read_filled_grid(path, load_workbook(path), library)
+        assert filled is not None and filled.by_labels is not names
+        assert filled.entries == expected

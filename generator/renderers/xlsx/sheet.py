@@ -2,7 +2,8 @@
 
 Row 1 the title on a light bar (the brand's logo legible on it), row 2 the column headings,
 column A the labels with their help as comments and as input messages on the entry cells. A
-row whose stages each ask their own question prints those questions in a row above it. Then a
+row whose stages each ask their own question prints those questions in a row above it (its
+label spanning both). Then a
 sign-off line, a count of what is filled in and the guide's credit. The sheet is protected
 (no password): only the entry cells and the sign-off can change, and each entry cell has a
 workbook name (``kundresan.konvertering.kpi``) it is read back by, wherever it was moved.
@@ -118,12 +119,15 @@ def _write_rows(
     cells: dict[str, str] = {}
     number = FIRST_ROW - 1
     for row in table.rows:
-        if any(text for _, text in row.prompts):
+        label_row = number + 1
+        if any(text for _, text in row.prompts):  # the label spans its questions and entries
             number += 1
             _write_questions(sheet, view, row, number, table.widths)
         number += 1
-        label = text_cell(sheet, number, 1, row.label)
+        label = text_cell(sheet, label_row, 1, row.label)
         style(label, view, label_font, TOP_LEFT, view.palette.label_fill)
+        if label_row < number:
+            sheet.merge_cells(start_row=label_row, start_column=1, end_row=number, end_column=1)
         if row.help:
             label.comment = _help_comment(row.help, view.brand.name)
         for column, (value, name) in enumerate(zip(row.values, row.names, strict=True), start=2):
@@ -147,7 +151,6 @@ def _write_questions(
     """A row's own question per stage, printed above its entry cells (paper has no input
     messages)."""
     small = font(view, size=QUESTION_SIZE, italic=True, color=view.palette.muted)
-    style(sheet.cell(number, 1), view, small, TOP_LEFT, view.palette.label_fill)
     lines = 1
     for column, (_, text) in enumerate(row.prompts, start=2):
         style(text_cell(sheet, number, column, text), view, small, TOP_LEFT)
