@@ -25,6 +25,7 @@ lint: $(BIN)/.installed-test
 bench: $(BIN)/.installed-test system-build
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/batch.py 20 --guide kundresan
+	$(BIN)/python bench/import_workbook.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -33,9 +33,10 @@ from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library
-from generator.model import Brand, Colors, Guide, Id, Job, Library, field_problems
-from generator.plan import DEFAULT_BRAND, Filters, plan
+from generator.model import BLANK, Brand, Colors, Framework, Guide, Id, Job, Library, field_problems
+from generator.plan import DEFAULT_BRAND, Filters, plan, unknown_values
 from generator.quick import Inputs
+from generator.renderers import FORMATS
 
 __all__ = [
     "BuildResult",
@@ -203,6 +204,93 @@ def validate(
     if strict and warnings:
         raise ContentErrors(warnings)
     return ValidationResult(library, warnings)
+
+
+@dataclass
+class ImportResult:
+    """What an import read and wrote."""
+
+    build: BuildResult
+    """The documents written (the filled worksheet, and the client's guide)."""
+    filled: list[str]
+    """Where each filled-in cell was read, e.g. ``Kundresan!C8``."""
+    empty: list[str]
+    """Where each empty cell was."""
+    by_labels: bool
+    """Whether the cells were found by their labels (the workbook's names were lost)."""
+    warnings: list[ContentError]
+    """The guide's advice the filled worksheet does not follow (as ``validate`` gives it)."""
+
+
+def import_workbook(
+    file: PathLike,
+    project: PathLike = ".",
+    brand: str = DEFAULT_BRAND,
+    name: str = "",
+    format: Sequence[str] = (),
+    out: PathLike | None = None,
+    listener: Listener | None = None,
+) -> ImportResult:
+    """Turn a client's filled-in workbook into their documents: the worksheet as PDF, DOCX
+    and XLSX, and a short guide (cover with ``name``, the filled worksheet, what to review) as
+    PDF and DOCX, under ``<out>/<brand>/<language>/`` (default ``<project>/output/imported``).
+
+    The file is read as untrusted (see :mod:`generator.importing`); raises
+    :class:`ContentErrors` when it cannot be used, before anything is written.
+    """
+    from generator.importing import FILLED, import_filled
+    from generator.lint import lint_grid
+
+    path = Path(file).resolve()
+    root, layouts, _, library = _start(project, path)
+    imported = import_filled(path, library, name)
+    problems = unknown_values(format, list(FORMATS), "format", "format")
+    problems += unknown_values([brand], list(library.brands), "brand", "brand")
+    if problems:
+        raise ContentErrors(problems)
+    guide, filled = imported.guide, imported.filled
+    formats = list(format) or list(FORMATS)
+    jobs = [
+        Job(
+            guide=guide.id,
+            language=guide.language,
+            brand=brand,
+            document=document,
+            variant=FILLED if document == "worksheet" else BLANK,
+            format=fmt,
+        )
+        for document in ("guide", "worksheet")
+        for fmt in formats
+        if document in FORMATS[fmt].documents
+    ]
+    target = (Path(out) if out is not None else root / "output" / "imported").resolve()
+    if target.exists() and not target.is_dir():
+        raise OutputError(target, "it is a file, not a folder (give --out a folder)")
+    try:
+        outcomes = build_jobs(imported.library, layouts, jobs, target, listener, force=True)
+    except OSError as exc:
+        raise OutputError(Path(exc.filename or target), exc.strerror or str(exc)) from None
+    result = BuildResult(
+        target,
+        jobs,
+        outcomes.written,
+        outcomes.current,
+        outcomes.failed,
+        [],
+        interrupted=outcomes.interrupted,
+    )
+    warnings = []
+    if isinstance(filled.worksheet, Framework):
+        where = {key: {"field": cell} for key, cell in filled.where.items()}
+        warnings = lint_grid(filled.framework, path, filled.lines, lambda s, r: where[(s, r)])
+    keys = list(filled.where)
+    return ImportResult(
+        result,
+        [filled.where[key] for key in keys if filled.entries[key]],
+        [filled.where[key] for key in keys if not filled.entries[key]],
+        filled.by_labels,
+        warnings,
+    )
 
 
 def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> list[Path]:

@@ -43,13 +43,13 @@ EXIT_INVALID = 2
 app = typer.Typer(
     help=(
         "Turn marketing guides written in Markdown and YAML into printable, brandable PDF, DOCX "
-        "and XLSX templates.\n\nContent lives in <project>/content (guides, frameworks, examples, "
-        "brands, i18n), layouts in <project>/layouts; files there override or add to what "
+        "and XLSX templates.\n\nContent lives in `<project>/content` (guides, frameworks, examples, "
+        "brands, i18n), layouts in `<project>/layouts`; files there override or add to what "
         "journeykit ships. Start with 'journeykit list', then 'journeykit build'."
     ),
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_show_locals=False,
 )
 console = Console()
@@ -69,7 +69,7 @@ ProjectOption = Annotated[
 ]
 
 OutOption = Annotated[
-    Path | None, typer.Option(metavar="DIR", help="Output folder (default: <project>/output).")
+    Path | None, typer.Option(metavar="DIR", help="Output folder (default: `<project>/output`).")
 ]
 GuideOption = Annotated[list[str], typer.Option(metavar="ID", help="Only this guide (repeatable).")]
 LangOption = Annotated[list[str], typer.Option(metavar="LANG", help="Only this language, e.g. sv.")]
@@ -156,7 +156,7 @@ def build(
     jobs: JobsOption = api.CORES,
     format: FormatOption = [],  # noqa: B006
 ) -> None:
-    """Build guides and worksheets into <out>/<brand>/<language>/.
+    """Build guides and worksheets into `<out>/<brand>/<language>/`.
 
     Builds everything by default; the options narrow it down, e.g.
     'journeykit build --guide kundresan --format pdf --variant blank'.
@@ -319,7 +319,7 @@ def batch(
     force: ForceOption = False,
     jobs: JobsOption = api.CORES,
 ) -> None:
-    """Build the full set for every client in a CSV, each under <out>/<id>/.
+    """Build the full set for every client in a CSV, each under `<out>/<id>/`.
 
     Every row is checked first (colours, contrast, logo): a bad row is reported with its line
     and skipped, the other clients still build (exit 2). An unchanged client is not rebuilt; a
@@ -340,6 +340,52 @@ def batch(
         exit_invalid(result.rejected, summary=summary)
     remember(result)
     if result.failed:
+        raise typer.Exit(EXIT_BUILD_FAILED)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            dir_okay=False,
+            help="A workbook journeykit made (an .xlsx), as the client filled it in.",
+        ),
+    ],
+    project: ProjectOption = Path("."),
+    brand: Annotated[
+        str, typer.Option(metavar="ID", help="The brand the documents carry.")
+    ] = "default",
+    name: Annotated[
+        str, typer.Option(metavar="TEXT", help="The client's name, on the cover and in file names.")
+    ] = "",
+    format: FormatOption = [],  # noqa: B006
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Output folder (default: `<project>/output/imported`)."),
+    ] = None,
+) -> None:
+    """Turn a client's filled-in workbook into their branded documents.
+
+    Reads every cell by its name (or, if another program dropped the names, by its labels),
+    never running a formula; writes the worksheet as PDF, DOCX and XLSX and a short guide
+    (cover, the filled worksheet, what to review) as PDF and DOCX. E.g. 'journeykit import
+    kundens-kundresa.xlsx --name "Acme AB" --brand acme'.
+    """
+    with invalid_exits(project, "{count} problem(s); nothing written."):
+        result = api.import_workbook(file, project, brand, name, format, out)
+    how = "by their labels (the workbook's names were lost)" if result.by_labels else "by name"
+    console.print(
+        f"read {len(result.filled)} filled and {len(result.empty)} empty cell(s) {how}",
+        highlight=False,
+    )
+    if result.empty:
+        console.print(f"empty: {escape(', '.join(result.empty))}", highlight=False)
+    print_problems(result.warnings, project, "[yellow]advice[/yellow]")
+    report(result.build, per_brand=False)
+    exit_if_interrupted(result.build)
+    if result.build.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
 
 
@@ -420,7 +466,7 @@ def validate(
     )
 
 
-brand_app = typer.Typer(help="Make and manage brands (content/brands/<id>/brand.yaml).")
+brand_app = typer.Typer(help="Make and manage brands (`content/brands/<id>/brand.yaml`).")
 app.add_typer(brand_app, name="brand")
 
 
@@ -430,7 +476,7 @@ def brand_new(
     project: ProjectOption = Path("."),
     name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
 ) -> None:
-    """Create content/brands/<ID>/brand.yaml to edit, with every field explained."""
+    """Create `content/brands/<ID>/brand.yaml` to edit, with every field explained."""
     with invalid_exits(None):
         path = api.new_brand(brand_id, project, name)
     console.print(f"[green]created[/green] {escape(str(path))}")
@@ -474,7 +520,7 @@ def new_brand(
     project: ProjectOption = Path("."),
     name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
 ) -> None:
-    """Create content/brands/<ID>/brand.yaml to edit, with every field explained.
+    """Create `content/brands/<ID>/brand.yaml` to edit, with every field explained.
 
     The same as 'journeykit brand new'.
     """

@@ -1,73 +1,118 @@
 """A client's filled-in workbook, read back: each entry cell by its workbook name
 (``kundresan.konvertering.kpi``), or, when the names were lost (another spreadsheet program
-saved it), by the stage and row labels around it. Nothing in the file is evaluated: a formula
-someone typed comes back as its text.
+saved it), by the labels around it. Nothing in the file is evaluated: a formula someone typed
+comes back as its text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ContentError
-from generator.model import Framework, Library
+from generator.model import Checklist, Form, Framework, Library, Worksheet
 
 FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.language"
 """Custom properties naming the worksheet a workbook was made for (written by the renderer)."""
+TICK = "✓"
+
+Key = tuple[str, ...]
+"""A grid cell (stage id, row id), a form field (field id,), a checklist item's tick
+(item id, ``"done"``) or note (item id,)."""
 
 
 @dataclass
-class FilledGrid:
-    """What a client wrote into a grid, cell by cell."""
+class Filled:
+    """What a client wrote into a worksheet, cell by cell."""
 
-    framework: Framework
+    worksheet: Worksheet
     language: str
-    entries: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    """(stage id, row id) → the cell's lines, empty cells included as ``[]``."""
-    where: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(stage id, row id) → where it was read, e.g. ``Kundresan!C8``."""
+    entries: dict[Key, list[str]] = field(default_factory=dict)
+    """Each entry cell's lines, empty cells included as ``[]``."""
+    where: dict[Key, str] = field(default_factory=dict)
+    """Where each was read, e.g. ``Kundresan!C8``."""
     by_labels: bool = False
     """Whether the cells were found by their labels (the workbook names were lost)."""
 
-    def lines(self, stage_id: str, row_id: str) -> list[str]:
-        return self.entries.get((stage_id, row_id), [])
+    def lines(self, *key: str) -> list[str]:
+        return self.entries.get(key, [])
+
+    @property
+    def framework(self) -> Framework:
+        """The grid (for the grid-only advice)."""
+        assert isinstance(self.worksheet, Framework)
+        return self.worksheet
+
+    def example_data(self) -> dict[str, Any]:
+        """The entries as an example's fields: ``cells``, ``values`` or ``checked``/``notes``."""
+        worksheet = self.worksheet
+        if isinstance(worksheet, Framework):
+            return {
+                "cells": {
+                    stage.id: {row.id: self.lines(stage.id, row.id) for row in worksheet.rows}
+                    for stage in worksheet.stages
+                }
+            }
+        if isinstance(worksheet, Form):
+            return {"values": {f.id: self.lines(f.id) for f in worksheet.fields}}
+        assert isinstance(worksheet, Checklist)
+        return {
+            "checked": [i.id for i in worksheet.items if self.lines(i.id, "done")],
+            "notes": {
+                i.id: "\n".join(self.lines(i.id)) for i in worksheet.items if self.lines(i.id)
+            },
+        }
 
 
-def read_filled_grid(path: Path, workbook: Any, library: Library) -> FilledGrid | None:
-    """The grid a workbook of ours holds, read back (None for a form or checklist).
+def worksheet_of(path: Path, workbook: Any, library: Library) -> tuple[Worksheet, str]:
+    """The worksheet (and language) a workbook of ours was made for, by its properties."""
+    properties = {prop.name: prop.value for prop in workbook.custom_doc_props}
+    key = (properties.get(FRAMEWORK_PROPERTY), properties.get(LANGUAGE_PROPERTY))
+    worksheet = library.frameworks.get(key)  # type: ignore[arg-type]
+    if worksheet is None:
+        raise ContentError(
+            path,
+            "not a worksheet journeykit made for this project's content",
+            hint="use an .xlsx that journeykit build made, filled in",
+        )
+    return worksheet, str(key[1])
+
+
+def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
+    """What a workbook of ours holds, read back.
 
     Raises :class:`ContentError` when the workbook was not made for this project's content, or
     its worksheet cannot be found by names or labels.
     """
     from generator.renderers.xlsx.style import defined_name
 
-    properties = {prop.name: prop.value for prop in workbook.custom_doc_props}
-    key = (properties.get(FRAMEWORK_PROPERTY), properties.get(LANGUAGE_PROPERTY))
-    framework = library.frameworks.get(key)  # type: ignore[arg-type]
-    if framework is None:
-        raise ContentError(
-            path,
-            "not a worksheet journeykit made for this project's content",
-            hint="check a copy of an .xlsx from journeykit build",
-        )
-    if not isinstance(framework, Framework):
-        return None
-    filled = FilledGrid(framework, str(key[1]))
-    cells = {
-        (stage.id, row.id): _named_cell(workbook, defined_name(framework.id, stage.id, row.id))
-        for stage in framework.stages
-        for row in framework.rows
-    }
+    worksheet, language = worksheet_of(path, workbook, library)
+    filled = Filled(worksheet, language)
+    names = {key: defined_name(worksheet.id, *key) for key in _keys(worksheet)}
+    cells = {key: _named_cell(workbook, name) for key, name in names.items()}
     if any(cell is None for cell in cells.values()):
-        cells = _cells_by_labels(path, workbook, framework)
+        cells = _cells_by_labels(path, workbook, worksheet)
         filled.by_labels = True
-    for key_, cell in cells.items():
-        assert cell is not None
-        filled.entries[key_] = _lines(cell.value)
-        filled.where[key_] = f"{cell.parent.title}!{cell.coordinate}"
+    for key, cell in cells.items():
+        filled.entries[key] = _lines(cell.value)
+        filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
     return filled
+
+
+def read_filled_grid(path: Path, workbook: Any, library: Library) -> Filled | None:
+    """:func:`read_filled` for a grid; None for a form or checklist."""
+    worksheet, _ = worksheet_of(path, workbook, library)
+    return read_filled(path, workbook, library) if isinstance(worksheet, Framework) else None
+
+
+def _keys(worksheet: Worksheet) -> list[Key]:
+    if isinstance(worksheet, Framework):
+        return [(s.id, r.id) for s in worksheet.stages for r in worksheet.rows]
+    if isinstance(worksheet, Form):
+        return [(f.id,) for f in worksheet.fields]
+    assert isinstance(worksheet, Checklist)
+    return [key for i in worksheet.items for key in ((i.id, "done"), (i.id,))]
 
 
 def _named_cell(workbook: Any, name: str) -> Any:
@@ -84,8 +129,33 @@ def _named_cell(workbook: Any, name: str) -> Any:
     return workbook[title][coordinate.replace("$", "")]
 
 
-def _cells_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[tuple[str, str], Any]:
-    """Find the grid by its stage names (a row of headings) and row labels (a column)."""
+def _cells_by_labels(path: Path, workbook: Any, worksheet: Worksheet) -> dict[Key, Any]:
+    """Find the worksheet's cells by its labels: a grid's stage headings and row labels, a
+    form's field labels (the answer beside each), a checklist's items (tick, then note)."""
+    if isinstance(worksheet, Framework):
+        return _grid_by_labels(path, workbook, worksheet)
+    if isinstance(worksheet, Form):
+        labels = {f.label: [(f.id,)] for f in worksheet.fields}
+    else:
+        assert isinstance(worksheet, Checklist)
+        labels = {
+            f"{n}. {i.text}": [(i.id, "done"), (i.id,)]
+            for n, i in enumerate(worksheet.items, start=1)
+        }
+    for sheet in workbook.worksheets:
+        rows = _label_rows(sheet, list(labels), 0)
+        if rows is not None:
+            cells = {
+                key: sheet.cell(rows[label], column)
+                for label, keys in labels.items()
+                for column, key in enumerate(keys, start=2)
+            }
+            if not _read_only(sheet, cells):
+                return cells
+    raise _missing(path, worksheet, f"no sheet lists all of: {', '.join(labels)}")
+
+
+def _grid_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[Key, Any]:
     stage_names = [stage.name for stage in framework.stages]
     labels = [row.label for row in framework.rows]
     for sheet in workbook.worksheets:
@@ -97,16 +167,32 @@ def _cells_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[tu
         if rows is not None:
             # a row asking each stage its own question has them printed under its label
             below = {row.id: 1 if any(row.prompts.values()) else 0 for row in framework.rows}
-            return {
+            cells = {
                 (stage.id, row.id): sheet.cell(rows[row.label] + below[row.id], columns[stage.name])
                 for stage in framework.stages
                 for row in framework.rows
             }
-    raise ContentError(
+            if not _read_only(sheet, cells):
+                return cells
+    raise _missing(
         path,
-        f"no sheet holds the worksheet {framework.title!r}: its names were lost and no sheet "
-        f"has the stages ({', '.join(stage_names)}) as headings with the rows "
+        framework,
+        f"no sheet has the stages ({', '.join(stage_names)}) as headings with the rows "
         f"({', '.join(labels)}) beside them",
+    )
+
+
+def _read_only(sheet: Any, cells: dict[Key, Any]) -> bool:
+    """Whether a sheet shaped like the worksheet is one nobody fills in: the example beside
+    it, protected with every cell locked."""
+    return bool(sheet.protection.sheet) and all(cell.protection.locked for cell in cells.values())
+
+
+def _missing(path: Path, worksheet: Worksheet, what: str) -> ContentError:
+    return ContentError(
+        path,
+        f"the worksheet {worksheet.title!r} is not in the workbook: its cell names are gone "
+        f"and {what}",
         hint="import the workbook as journeykit made it, with its rows and columns in place",
     )
 
@@ -125,7 +211,7 @@ def _header_row(sheet: Any, names: list[str]) -> tuple[int, dict[str, int]] | No
 
 
 def _label_rows(sheet: Any, labels: list[str], below: int) -> dict[str, int] | None:
-    """Each row label's row, below the headings, in the first column holding them all."""
+    """Each label's row, below row ``below``, in the first three columns."""
     found: dict[str, int] = {}
     for row in sheet.iter_rows(min_row=below + 1, max_row=min(sheet.max_row, below + 400)):
         for cell in row[:3]:
@@ -144,10 +230,3 @@ def _lines(value: object) -> list[str]:
     if value is None:
         return []
     return [line.strip() for line in str(value).splitlines() if line.strip()]
-
-
-def all_cells(filled: FilledGrid) -> Iterator[tuple[str, str, list[str]]]:
-    """(stage id, row id, lines) for every cell, in the framework's order."""
-    for stage in filled.framework.stages:
-        for row in filled.framework.rows:
-            yield stage.id, row.id, filled.lines(stage.id, row.id)

@@ -8,12 +8,13 @@ grid leaves no cell empty. ``journeykit validate`` prints these; ``--strict`` ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ContentError
 from generator.loading import Collector, line_of, load_yaml_file
-from generator.model import Example, Framework, Library
+from generator.model import Example, Framework, Library, Row, Stage
 
 MAX_KPIS = 2
 
@@ -41,6 +42,33 @@ def lint_grid_example(example: Example, framework: Framework, path: Path) -> lis
     return lint_grid(framework, path, example.entries, where)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A cell of a filled-in grid that does not follow the guide's advice."""
+
+    stage: Stage
+    row: Row
+    entries: int
+    """How many entries the cell holds: 0 (empty) or more KPIs than :data:`MAX_KPIS`."""
+
+    @property
+    def empty(self) -> bool:
+        return self.entries == 0
+
+
+def grid_findings(
+    framework: Framework, entries_of: Callable[[str, str], list[str]]
+) -> list[Finding]:
+    """Empty cells, and KPI cells with more than :data:`MAX_KPIS` entries, in grid order."""
+    findings = []
+    for stage in framework.stages:
+        for row in framework.rows:
+            count = len(entries_of(stage.id, row.id))
+            if count == 0 or (row.kpi and count > MAX_KPIS):
+                findings.append(Finding(stage, row, count))
+    return findings
+
+
 def lint_grid(
     framework: Framework,
     path: Path,
@@ -49,18 +77,15 @@ def lint_grid(
 ) -> list[ContentError]:
     """Too many KPIs in a stage, and empty cells, of a filled-in grid, wherever it is kept."""
     warnings = []
-    for stage in framework.stages:
-        for row in framework.rows:
-            entries = entries_of(stage.id, row.id)
-            if not entries:
-                message = f"empty cell: {stage.name} × {row.label}"
-                hint = "fill it in, or the worksheet looks unfinished"
-            elif row.kpi and len(entries) > MAX_KPIS:
-                message = f"{len(entries)} KPIs in stage {stage.name!r}"
-                hint = "keep to one or two: the KPI that shows whether customers move on"
-            else:
-                continue
-            warnings.append(ContentError(path, message, hint=hint, **where_of(stage.id, row.id)))
+    for finding in grid_findings(framework, entries_of):
+        stage, row = finding.stage, finding.row
+        if finding.empty:
+            message = f"empty cell: {stage.name} × {row.label}"
+            hint = "fill it in, or the worksheet looks unfinished"
+        else:
+            message = f"{finding.entries} KPIs in stage {stage.name!r}"
+            hint = "keep to one or two: the KPI that shows whether customers move on"
+        warnings.append(ContentError(path, message, hint=hint, **where_of(stage.id, row.id)))
     return warnings
 
 

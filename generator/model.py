@@ -385,6 +385,14 @@ class WorkbookWords(Strict):
     """Heading of the share of a stage's total that the next stage reached."""
     funnel: Text
     """The KPI tracker's chart title."""
+    review: Text
+    """Heading of an imported worksheet's advice (``journeykit import``)."""
+    empty: Text
+    """Heading over the cells left empty."""
+    too_many: Text
+    """Heading over the stages with more KPIs than the guide advises."""
+    complete: Text
+    """What the advice says when nothing is empty or over-full."""
 
 
 class UiStrings(Strict):

@@ -28,7 +28,7 @@ class Filters:
     brands: Sequence[str] = (DEFAULT_BRAND,)
 
 
-def _check(
+def unknown_values(
     asked: Sequence[str], known: Sequence[str], what: str, option: str
 ) -> list[ContentError]:
     """A problem naming the values of one filter that do not exist, and those that do."""
@@ -67,11 +67,11 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
     languages = sorted({language for _, language in library.guides})
     all_variants = sorted({v for g, lang in library.guides for v in variants_of(library, g, lang)})
     problems = [
-        *_check(filters.guides, guide_ids, "guide", "guide"),
-        *_check(filters.languages, languages, "language", "lang"),
-        *_check(filters.variants, all_variants, "variant", "variant"),
-        *_check(filters.formats, list(FORMATS), "format", "format"),
-        *_check(filters.brands, list(library.brands), "brand", "brand"),
+        *unknown_values(filters.guides, guide_ids, "guide", "guide"),
+        *unknown_values(filters.languages, languages, "language", "lang"),
+        *unknown_values(filters.variants, all_variants, "variant", "variant"),
+        *unknown_values(filters.formats, list(FORMATS), "format", "format"),
+        *unknown_values(filters.brands, list(library.brands), "brand", "brand"),
     ]
     if problems:
         raise ContentErrors(problems)

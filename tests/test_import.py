@@ -1,0 +1,189 @@
+"""``journeykit import``: a client's filled-in workbook comes back as their branded documents,
+also after LibreOffice saved it; a hostile or foreign file is named for what it is, exit 2,
+nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from generator import api
+from generator.model import Framework, Library
+from generator.renderers.xlsx.style import defined_name
+from tests.conftest import ROOT, RenderJob, pdf_text, run_cli, squash
+
+TYPED_FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def fill(data: bytes, framework: Framework, path: Path) -> dict[tuple[str, str], list[str]]:
+    """The workbook filled in as a client would (by the cells' names), saved to ``path``: two
+    lines a cell, one cell left empty, one holding a formula; what each cell holds."""
+    workbook = load_workbook(BytesIO(data))
+    typed: dict[tuple[str, str], list[str]] = {}
+    for stage in framework.stages:
+        for row in framework.rows:
+            typed[(stage.id, row.id)] = [f"{stage.name} {row.id} ett", f"{stage.name} {row.id} två"]
+    typed[(framework.stages[3].id, "kpi")] = []
+    typed[(framework.stages[0].id, "vill")] = [TYPED_FORMULA]
+    for (stage_id, row_id), lines in typed.items():
+        [(title, cell)] = workbook.defined_names[
+            defined_name(framework.id, stage_id, row_id)
+        ].destinations
+        workbook[title][cell.replace("$", "")].value = "\n".join(lines) or None
+    workbook.save(path)
+    return typed
+
+
+def resaved_by_libreoffice(path: Path, folder: Path) -> Path:
+    """``path`` opened and saved again as XLSX by LibreOffice (another program wrote it)."""
+    folder.mkdir()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    return folder / path.name
+
+
+def test_a_filled_workbook_comes_back_as_the_clients_documents(
+    render_job: RenderJob, library: Library, tmp_path: Path
+) -> None:
+    framework = library.frameworks[("kundresan", "sv")]
+    assert isinstance(framework, Framework)
+    filled = tmp_path / "kundens-kundresa.xlsx"
+    typed = fill(render_job("xlsx", "worksheet", "blank"), framework, filled)
+    for source in (filled, resaved_by_libreoffice(filled, tmp_path / "libreoffice")):
+        out = tmp_path / f"out-{source.parent.name}"
+        result = api.import_workbook(source, ROOT, name="Åkesson & Söner AB", out=out)
+        assert result.build.ok and not result.by_labels
+        assert (len(result.filled), len(result.empty)) == (35, 1)
+        assert result.empty == ["Kundresan!E8"]
+        folder = out / "default" / "sv"
+        names = sorted(path.name for path in folder.iterdir())
+        assert names == [
+            "kundresan-akesson-soner-ab-worksheet-filled.docx",
+            "kundresan-akesson-soner-ab-worksheet-filled.pdf",
+            "kundresan-akesson-soner-ab-worksheet-filled.xlsx",
+            "kundresan-akesson-soner-ab.docx",
+            "kundresan-akesson-soner-ab.pdf",
+        ]
+        report = pdf_text(folder / "kundresan-akesson-soner-ab.pdf")
+        assert "Kundresan: Åkesson & Söner AB" in report
+        assert "Tomma rutor" in report and "Konvertering × KPI:er" in report
+        lines = [line for cell in typed.values() for line in cell]
+        for name in (
+            "kundresan-akesson-soner-ab-worksheet-filled.pdf",
+            "kundresan-akesson-soner-ab.pdf",
+        ):
+            text = squash(pdf_text(folder / name))
+            assert all(squash(line) in text for line in lines), name
+        table = Document(str(folder / "kundresan-akesson-soner-ab-worksheet-filled.docx")).tables[0]
+        cells = {
+            paragraph.text
+            for row in table.rows
+            for cell in row.cells
+            for paragraph in cell.paragraphs
+        }
+        assert set(lines) <= cells
+        workbook = load_workbook(folder / "kundresan-akesson-soner-ab-worksheet-filled.xlsx")
+        formula_cell = workbook.worksheets[1]["B3"]
+        assert (formula_cell.value, formula_cell.data_type) == (TYPED_FORMULA, "s")  # text
+
+
+def fake_encrypted(path: Path) -> None:
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
+
+
+def zip_bomb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+
+
+def rewrite(source: bytes, path: Path, change: dict[str, bytes], add: dict[str, bytes]) -> None:
+    """A copy of a workbook with some entries changed and others added."""
+    original = zipfile.ZipFile(BytesIO(source))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in original.infolist():
+            archive.writestr(info.filename, change.get(info.filename, original.read(info)))
+        for name, data in add.items():
+            archive.writestr(name, data)
+
+
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10 if n else b"&lol;" * 10)
+        for n in range(1, 10)
+    )
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("encrypted", "is an encrypted (password-protected) workbook or an old .xls file"),
+        ("pdf", "is a PDF, not an .xlsx workbook"),
+        ("too big", "is 21.0 MB (at most 20 MB)"),
+        ("zip bomb", "unpacks to 60 MB (a zip bomb?)"),
+        ("entity bomb", "declares XML entities (an XML bomb?)"),
+        ("macros", "is a macro-enabled workbook (.xlsm)"),
+        ("word", "is a Word document, not a workbook"),
+        ("reshaped", "the worksheet 'Kundresan' is not in the workbook"),
+        ("other content", "not a worksheet journeykit made for this project's content"),
+    ],
+)
+def test_a_file_that_is_not_a_usable_workbook_is_named_and_nothing_written(
+    render_job: RenderJob, tmp_path: Path, case: str, message: str
+) -> None:
+    path = tmp_path / "kund.xlsx"
+    blank = render_job("xlsx", "worksheet", "blank")
+    if case == "encrypted":
+        fake_encrypted(path)
+    elif case == "pdf":
+        path.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
+    elif case == "too big":
+        path.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024))
+    elif case == "zip bomb":
+        zip_bomb(path)
+    elif case == "entity bomb":
+        rewrite(blank, path, {}, {"xl/sharedStrings.xml": ENTITY_BOMB})
+    elif case == "macros":
+        rewrite(blank, path, {}, {"xl/vbaProject.bin": b"\0" * 100})
+    elif case == "word":
+        path.write_bytes(render_job("docx", "worksheet", "blank"))
+    elif case == "reshaped":  # the worksheet deleted, its names with it
+        workbook = load_workbook(BytesIO(blank))
+        for name in list(workbook.defined_names):
+            del workbook.defined_names[name]
+        del workbook["Kundresan"]
+        workbook.save(path)
+    else:
+        workbook = load_workbook(BytesIO(blank))
+        workbook.custom_doc_props.props.clear()
+        workbook.save(path)
+    out = tmp_path / "out"
+    result = run_cli("import", str(path), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"error {path}: ") and message in first, first
+    assert not out.exists()
