@@ -380,8 +380,9 @@ def import_(
         f"read {len(result.filled)} filled and {len(result.empty)} empty cell(s) {how}",
         highlight=False,
     )
-    if result.empty:
-        console.print(f"empty: {escape(', '.join(result.empty))}", highlight=False)
+    for what, cells in (("filled", result.filled), ("empty", result.empty)):
+        if cells:
+            console.print(f"{what}: {escape(', '.join(cells))}", highlight=False, soft_wrap=True)
     print_problems(result.warnings, project, "[yellow]advice[/yellow]")
     report(result.build, per_brand=False)
     exit_if_interrupted(result.build)

@@ -187,3 +187,26 @@ def test_a_file_that_is_not_a_usable_workbook_is_named_and_nothing_written(
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"error {path}: ") and message in first, first
     assert not out.exists()
+
+
+def test_a_filled_form_comes_back_too(
+    render_job: RenderJob, library: Library, tmp_path: Path
+) -> None:
+    """A form (the Norwegian buyer persona): each field's lines come back in its documents."""
+    data = render_job("xlsx", "worksheet", "blank", "kundereisen", "nb", worksheet="buyer-persona")
+    workbook = load_workbook(BytesIO(data))
+    form = library.frameworks[("buyer-persona", "nb")]
+    typed = {}
+    for field in form.fields[:3]:
+        [(title, cell)] = workbook.defined_names[defined_name(form.id, field.id)].destinations
+        typed[field.id] = f"{field.label} svar"
+        workbook[title][cell.replace("$", "")].value = typed[field.id]
+    path = tmp_path / "persona.xlsx"
+    workbook.save(path)
+    result = api.import_workbook(path, ROOT, format=["pdf"], out=tmp_path / "out")
+    assert result.build.ok and len(result.filled) == 3
+    names = sorted(written.path.name for written in result.build.written)
+    assert names == ["kundereisen-persona-worksheet-filled.pdf", "kundereisen-persona.pdf"]
+    worksheet = result.build.out / "default/nb/kundereisen-persona-worksheet-filled.pdf"
+    text = squash(pdf_text(worksheet))
+    assert all(squash(answer) in text for answer in typed.values())
