@@ -272,10 +272,10 @@ LANGUAGES = language_names(Loader(MINIMAL).load().ui)
 
 
 FAMILIES_OF_FILES = {
-    "worksheets and examples": (CONTENT_FILES[:6], 250),
+    "worksheets and examples": (CONTENT_FILES[:6], 200),
     "guides and sections": (CONTENT_FILES[6:8], 100),
     "brands and UI strings": (CONTENT_FILES[8:], 100),
-    "client lists": ([CLIENTS], 150),
+    "client lists": ([CLIENTS], 100),
 }
 """Each family's files and how many cases it gets (split so that test processes share them)."""
 
