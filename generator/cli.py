@@ -43,8 +43,8 @@ EXIT_INVALID = 2
 app = typer.Typer(
     help=(
         "Turn marketing guides written in Markdown and YAML into printable, brandable PDF, DOCX "
-        "and XLSX templates.\n\nContent lives in `<project>/content` (guides, frameworks, examples, "
-        "brands, i18n), layouts in `<project>/layouts`; files there override or add to what "
+        "and XLSX templates.\n\nContent lives in `<project>/content` (guides, frameworks, "
+        "examples, brands, i18n), layouts in `<project>/layouts`; files there override or add to what "
         "journeykit ships. Start with 'journeykit list', then 'journeykit build'."
     ),
     no_args_is_help=True,
@@ -515,17 +515,7 @@ def new_guide(
     )
 
 
-@new_app.command("brand")
-def new_brand(
-    brand_id: Annotated[str, typer.Argument(metavar="ID", help="Lowercase id, e.g. acme.")],
-    project: ProjectOption = Path("."),
-    name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
-) -> None:
-    """Create `content/brands/<ID>/brand.yaml` to edit, with every field explained.
-
-    The same as 'journeykit brand new'.
-    """
-    brand_new(brand_id, project, name)
+new_app.command("brand")(brand_new)  # the same command as 'journeykit brand new'
 
 
 def main() -> None:

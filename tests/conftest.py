@@ -160,6 +160,28 @@ def copy_project(source: Path, target: Path) -> Path:
 # output only. Each maker calls generator.api, as a test would; none of them is the CLI.
 
 
+def libreoffice(to: str, files: list[Path], out: Path, profile: Path) -> None:
+    """``files`` converted (or saved again) by LibreOffice headless as ``to`` into ``out``, in
+    one call (each start of soffice costs seconds), with its own user ``profile`` folder."""
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def make_acme_and_default(out: Path) -> None:
     """Kundresan (sv) for every brand of the branded project."""
     result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
@@ -218,23 +240,7 @@ def convert_office_files(out: Path) -> None:
     for name in OFFICE_FILES:
         staged = sources / (office_pdf_name(name).removesuffix(".pdf") + Path(name).suffix)
         shutil.copy(built / name, staged)
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *sorted(str(path) for path in sources.iterdir()),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    libreoffice("pdf", sorted(sources.iterdir()), out, profile)
 
 
 RECALCULATED = [
@@ -278,23 +284,7 @@ def recalculate_workbooks(out: Path) -> None:
             if info.filename.startswith("xl/worksheets/sheet"):
                 data = re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1<v>12345</v>", data)
             wrong.writestr(info, data)
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *sorted(str(path) for path in sources.iterdir()),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    libreoffice("xlsx", sorted(sources.iterdir()), out, profile)
 
 
 SHARED: dict[str, Callable[[Path], None]] = {

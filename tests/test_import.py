@@ -4,7 +4,6 @@ nothing written."""
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -16,7 +15,7 @@ from openpyxl import load_workbook
 from generator import api
 from generator.model import Framework, Library
 from generator.renderers.xlsx.style import defined_name
-from tests.conftest import ROOT, RenderJob, pdf_text, run_cli, squash
+from tests.conftest import ROOT, RenderJob, libreoffice, pdf_text, run_cli, squash
 
 TYPED_FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -43,21 +42,7 @@ def fill(data: bytes, framework: Framework, path: Path) -> dict[tuple[str, str],
 def resaved_by_libreoffice(path: Path, folder: Path) -> Path:
     """``path`` opened and saved again as XLSX by LibreOffice (another program wrote it)."""
     folder.mkdir()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(folder),
-            str(path),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+    libreoffice("xlsx", [path], folder, folder / "profile")
     return folder / path.name
 
 

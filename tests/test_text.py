@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from generator.text import (
     split_languages,
 )
 from generator.typography import typeset
-from tests.conftest import MINIMAL, copy_project, pdf_text, read_back
+from tests.conftest import MINIMAL, copy_project, libreoffice, pdf_text, read_back
 
 
 @given(st.text())
@@ -112,21 +111,7 @@ def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) ->
     result = api.build(project, guide=["onboarding"], variant=[], format=["pdf", "docx"], jobs=1)
     assert result.ok
     out = project / "output/default/en"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "word"),
-            str(out / "onboarding.docx"),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+    libreoffice("pdf", [out / "onboarding.docx"], tmp_path / "word", tmp_path / "lo")
     expected = [
         "1. line on the phone",
         "2. and perhaps 3. line, where the experts sit",
