@@ -44,8 +44,8 @@ app = typer.Typer(
     help=(
         "Turn marketing guides written in Markdown and YAML into printable, brandable PDF, DOCX "
         "and XLSX templates.\n\nContent lives in `<project>/content` (guides, frameworks, "
-        "examples, brands, i18n), layouts in `<project>/layouts`; files there override or add to what "
-        "journeykit ships. Start with 'journeykit list', then 'journeykit build'."
+        "examples, brands, i18n), layouts in `<project>/layouts`; files there override or add "
+        "to what journeykit ships. Start with 'journeykit list', then 'journeykit build'."
     ),
     no_args_is_help=True,
     add_completion=False,
