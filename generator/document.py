@@ -49,6 +49,13 @@ class SheetBlock(Generic[W]):
     anchor: str = "template"
 
 
+def field_path(worksheet_id: str, *ids: str) -> str:
+    """The name of an entry of a worksheet, the same in every format that can be filled in:
+    worksheet, then stage and row (grids), field (forms), or item and part (checklists), e.g.
+    ``kundresan.konvertering.kpi``."""
+    return ".".join((worksheet_id, *ids))
+
+
 @dataclass(frozen=True)
 class Grid(SheetBlock[Framework]):
     """A framework's stages × rows."""
@@ -73,6 +80,10 @@ class Grid(SheetBlock[Framework]):
         """The row's question for each stage ("" where the row asks nothing special)."""
         return [row.prompts.get(stage.id, "") for stage in self.stages]
 
+    def field(self, stage: Stage, row: Row) -> str:
+        """The name a cell's entry is filled in and read back by."""
+        return field_path(self.definition.id, stage.id, row.id)
+
 
 @dataclass(frozen=True)
 class FormSheet(SheetBlock[Form]):
@@ -84,6 +95,10 @@ class FormSheet(SheetBlock[Form]):
         """Each field with its entries (none when blank)."""
         values = self.example.values if self.example else {}
         return [(field, values.get(field.id, [])) for field in self.definition.fields]
+
+    def field(self, field: FormField) -> str:
+        """The name a field's answer is filled in and read back by."""
+        return field_path(self.definition.id, field.id)
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,11 @@ class ChecklistSheet(SheetBlock[Checklist]):
             (number, item, item.id in checked, notes.get(item.id, ""))
             for number, item in enumerate(self.definition.items, start=1)
         ]
+
+    def field(self, item: ChecklistItem, part: str) -> str:
+        """The name an item's tick (``part="done"``) or note (``"note"``) is filled in and
+        read back by."""
+        return field_path(self.definition.id, item.id, part)
 
 
 Sheet = Grid | FormSheet | ChecklistSheet

@@ -19,7 +19,7 @@ TICK = "✓"
 
 Key = tuple[str, ...]
 """A grid cell (stage id, row id), a form field (field id,), a checklist item's tick
-(item id, ``"done"``) or note (item id,)."""
+(item id, ``"done"``) or note (item id, ``"note"``)."""
 
 
 @dataclass
@@ -60,7 +60,9 @@ class Filled:
         return {
             "checked": [i.id for i in worksheet.items if self.lines(i.id, "done")],
             "notes": {
-                i.id: "\n".join(self.lines(i.id)) for i in worksheet.items if self.lines(i.id)
+                i.id: "\n".join(self.lines(i.id, "note"))
+                for i in worksheet.items
+                if self.lines(i.id, "note")
             },
         }
 
@@ -112,7 +114,7 @@ def _keys(worksheet: Worksheet) -> list[Key]:
     if isinstance(worksheet, Form):
         return [(f.id,) for f in worksheet.fields]
     assert isinstance(worksheet, Checklist)
-    return [key for i in worksheet.items for key in ((i.id, "done"), (i.id,))]
+    return [key for i in worksheet.items for key in ((i.id, "done"), (i.id, "note"))]
 
 
 def _named_cell(workbook: Any, name: str) -> Any:
@@ -139,7 +141,7 @@ def _cells_by_labels(path: Path, workbook: Any, worksheet: Worksheet) -> dict[Ke
     else:
         assert isinstance(worksheet, Checklist)
         labels = {
-            f"{n}. {i.text}": [(i.id, "done"), (i.id,)]
+            f"{n}. {i.text}": [(i.id, "done"), (i.id, "note")]
             for n, i in enumerate(worksheet.items, start=1)
         }
     for sheet in workbook.worksheets:

@@ -25,6 +25,7 @@ from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_src
 from generator.renderers.fetcher import ProjectFetcher
+from generator.renderers.fields import add_fields, marked_boxes
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -130,9 +131,10 @@ def lay_out(html: str, layouts: Layouts, what: str) -> Document:
 
 
 def write(document: Document, what: str) -> bytes:
-    """The pages as PDF bytes: tagged (reading order, languages, headings), fonts subset."""
+    """The pages as PDF bytes: tagged (reading order, languages, headings), fonts subset, a
+    fillable field over every entry cell of a blank worksheet."""
     with errors_fail_the_build(what):
-        return document.write_pdf(pdf_tags=True)
+        return add_fields(document.write_pdf(pdf_tags=True), marked_boxes(document.pages))
 
 
 def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:

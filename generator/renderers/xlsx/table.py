@@ -115,7 +115,7 @@ def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable
             f"{number}. {item.text}",
             item.help,
             [TICK if ticked else "", note],
-            [defined_name(checklist_id, item.id, "done"), defined_name(checklist_id, item.id)],
+            [defined_name(checklist_id, item.id, part) for part in ("done", "note")],
             36,
         )
         for number, item, ticked, note in checklist.items()

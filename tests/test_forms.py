@@ -1,0 +1,158 @@
+"""Fill on screen: every blank worksheet PDF (and the guide's blank templates) has one fillable
+field per entry cell, named as the workbook names it, with its question as tooltip, inside its
+cell; filled in and saved by a PDF program, the values read back (issue 12)."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from generator.document import field_path
+from generator.model import Checklist, Form, Framework, Library, Worksheet
+from generator.plan import plan
+from tests.conftest import ROOT, loaded
+
+LIBRARY = loaded(ROOT)
+BLANK_PDFS = [
+    job
+    for job in plan(LIBRARY)
+    if job.format == "pdf" and job.document == "worksheet" and job.variant == "blank"
+]
+MAX_FILLABLE_BYTES = 100 * 1024
+
+
+def expected_fields(worksheet: Worksheet) -> dict[str, str]:
+    """Every entry's name and its question (the tooltip)."""
+    if isinstance(worksheet, Framework):
+        return {
+            field_path(worksheet.id, stage.id, row.id): row.prompts.get(stage.id) or row.help
+            for row in worksheet.rows
+            for stage in worksheet.stages
+        }
+    if isinstance(worksheet, Form):
+        return {field_path(worksheet.id, f.id): f.help or f.label for f in worksheet.fields}
+    assert isinstance(worksheet, Checklist)
+    return {
+        field_path(worksheet.id, item.id, part): item.text
+        for item in worksheet.items
+        for part in ("done", "note")
+    }
+
+
+def terminal_fields(path: Path) -> dict[str, dict]:
+    fields = PdfReader(path).get_fields() or {}
+    return {name: field for name, field in fields.items() if "/FT" in field}
+
+
+@pytest.mark.parametrize("job", BLANK_PDFS, ids=[str(job.relative_path()) for job in BLANK_PDFS])
+def test_every_blank_worksheet_pdf_is_fillable_and_small(every_output: Path, job) -> None:
+    guide = LIBRARY.guides[(job.guide, job.language)]
+    worksheet = LIBRARY.frameworks[(job.worksheet or guide.framework, job.language)]
+    path = every_output / job.relative_path()
+    fields = terminal_fields(path)
+    expected = expected_fields(worksheet)
+    assert {name: str(field.get("/TU")) for name, field in fields.items()} == expected
+    kinds = {str(field["/FT"]) for name, field in fields.items()}
+    assert kinds <= {"/Tx", "/Btn"}
+    assert path.stat().st_size <= MAX_FILLABLE_BYTES
+
+
+def test_a_filled_example_and_a_guide_have_fields_only_for_blank_templates(
+    every_output: Path, library: Library
+) -> None:
+    assert not terminal_fields(every_output / "default/sv/kundresan-worksheet-generell.pdf")
+    guide_fields = terminal_fields(every_output / "default/nb/kundereisen.pdf")
+    guide = library.guides[("kundereisen", "nb")]
+    expected: dict[str, str] = {}
+    for worksheet_id in (guide.framework, *guide.worksheets):
+        expected |= expected_fields(library.frameworks[(worksheet_id, "nb")])
+    assert set(guide_fields) == set(expected)
+
+
+def words(path: Path) -> list[tuple[str, float, float]]:
+    """Each word on the first page with its centre (points, from the top left)."""
+    found = []
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", "-l", "1", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for x0, y0, x1, y1, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', layout
+    ):
+        found.append(
+            (html.unescape(word), (float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2)
+        )
+    return found
+
+
+def test_each_field_lies_in_its_stages_column_and_its_rows_band(
+    every_output: Path, library: Library
+) -> None:
+    """The field of (stage, row) spans the x of the stage's heading and the y of the row's
+    label: it is inside its cell, under its own heading, beside its own label."""
+    path = every_output / "default/sv/kundresan-worksheet-blank.pdf"
+    reader = PdfReader(path)
+    height = float(reader.pages[0].mediabox.height)
+    framework = library.frameworks[("kundresan", "sv")]
+    assert isinstance(framework, Framework)
+    placed = words(path)
+
+    def first_word(text: str, below: float = 0) -> tuple[float, float]:
+        word = text.split()[0]
+        return next((x, y) for w, x, y in placed if w == word and y > below)
+
+    rects = {}
+    for annotation in reader.pages[0]["/Annots"]:
+        widget = annotation.get_object()
+        name = f"{widget['/Parent']['/Parent']['/T']}.{widget['/Parent']['/T']}.{widget['/T']}"
+        x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+        rects[name] = (x0, height - y1, x1, height - y0)  # from the top, like pdftotext
+    header_y = first_word(framework.stages[0].name)[1]
+    for stage in framework.stages:
+        stage_x, _ = first_word(stage.name)
+        for row in framework.rows:
+            _, row_y = first_word(row.label, below=header_y)
+            left, top, right, bottom = rects[field_path("kundresan", stage.id, row.id)]
+            assert left < stage_x < right and top < row_y < bottom, (stage.id, row.id)
+    overlaps = [
+        (a, b)
+        for a, ra in rects.items()
+        for b, rb in rects.items()
+        if a < b and ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]
+    ]
+    assert not overlaps
+
+
+def test_filled_in_by_a_pdf_program_the_values_read_back(
+    every_output: Path, tmp_path: Path
+) -> None:
+    source = PdfReader(every_output / "default/nb/kundereisen-handlingsplan-blank.pdf")
+    writer = PdfWriter(clone_from=source)
+    values = {
+        "handlingsplan.persona.done": "/Yes",
+        "handlingsplan.persona.note": "Ferdig i mars\nmed to personaer",
+        "handlingsplan.kundereise.note": "Neste uke",
+    }
+    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
+    filled = tmp_path / "utfylt.pdf"
+    writer.write(filled)
+    fields = terminal_fields(filled)
+    assert {name: str(fields[name].get("/V")) for name in values} == values
+    assert str(fields["handlingsplan.kundereise.done"].get("/V")) == "/Off"
+    result = subprocess.run(["qpdf", "--check", str(filled)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_every_pdf_passes_qpdfs_check(every_output: Path) -> None:
+    pdfs = sorted(every_output.rglob("*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert result.returncode == 0, (pdf, result.stdout[-500:])
