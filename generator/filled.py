@@ -1,7 +1,7 @@
-"""A client's filled-in workbook, read back: each entry cell by its workbook name
-(``kundresan.konvertering.kpi``), or, when the names were lost (another spreadsheet program
-saved it), by the labels around it. Nothing in the file is evaluated: a formula someone typed
-comes back as its text.
+"""A client's filled-in workbook or PDF, read back: each entry by its name
+(``kundresan.konvertering.kpi``: the workbook's cell names, the PDF's form fields), or, when a
+workbook's names were lost (another spreadsheet program saved it), by the labels around it.
+Nothing in the file is evaluated: a formula someone typed comes back as its text.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.document import field_path
 from generator.errors import ContentError
 from generator.model import Checklist, Form, Framework, Library, Worksheet
 
@@ -99,6 +100,46 @@ def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
     for key, cell in cells.items():
         filled.entries[key] = _lines(cell.value)
         filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
+    return filled
+
+
+def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
+    """What a fillable PDF of ours holds: the values of its form fields, by name. A guide's PDF
+    holds several worksheets: the first with anything filled in is read.
+
+    Raises :class:`ContentError` when no worksheet of this project's content is in it.
+    """
+    fields = {
+        name: field.get("/V")
+        for name, field in (reader.get_fields() or {}).items()
+        if "/FT" in field
+    }
+    language = str(reader.trailer["/Root"].get("/Lang", "")).split("-")[0].lower()
+    candidates = [
+        library.frameworks[(worksheet_id, language)]
+        for worksheet_id in dict.fromkeys(name.split(".")[0] for name in fields)
+        if (worksheet_id, language) in library.frameworks
+    ]
+    if not candidates:
+        raise ContentError(
+            path,
+            "holds no fillable worksheet journeykit made for this project's content",
+            hint="use a blank worksheet PDF from journeykit build, filled in",
+        )
+
+    def entries(worksheet: Worksheet) -> dict[Key, list[str]]:
+        found = {}
+        for key in _keys(worksheet):
+            value = fields.get(field_path(worksheet.id, *key))
+            if key[-1] == "done":
+                found[key] = [TICK] if value not in (None, "/Off", "") else []
+            else:
+                found[key] = _lines(value)
+        return found
+
+    worksheet = next((w for w in candidates if any(entries(w).values())), candidates[0])
+    filled = Filled(worksheet, language, entries(worksheet))
+    filled.where = {key: field_path(worksheet.id, *key) for key in filled.entries}
     return filled
 
 

@@ -1,15 +1,18 @@
-"""A client's filled-in workbook back as the consultant's documents (``journeykit import``).
+"""A client's filled-in workbook or fillable PDF back as the consultant's documents
+(``journeykit import``).
 
-The file is someone else's and is read as untrusted: its size, its zip entries (a zip bomb
-unpacks to far more than it weighs) and its XML (no DOCTYPE, so no entity bomb) are checked
-before openpyxl opens it; an encrypted, macro-enabled or non-workbook file is named for what it
-is. Its cells are read by their workbook names or labels (:mod:`generator.filled`), never
-evaluated, and become an example of the worksheet; a small guide made for the client (their
-filled worksheet, then what to review) renders it through the usual renderers.
+The file is someone else's and is read as untrusted: its size; for a workbook its zip entries
+(a zip bomb unpacks to far more than it weighs) and its XML (no DOCTYPE, so no entity bomb),
+checked before openpyxl opens it; an encrypted, macro-enabled or foreign file is named for what
+it is. A PDF's form fields are read by pypdf, which runs nothing in it. The entries, read by
+their names (or a workbook's labels; :mod:`generator.filled`) and never evaluated, become an
+example of the worksheet; a small guide made for the client (their filled worksheet, then what
+to review) renders it through the usual renderers.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from zipfile import BadZipFile, ZipFile
 from pydantic import ValidationError
 
 from generator.errors import ContentError, ContentErrors
-from generator.filled import Filled, read_filled
+from generator.filled import Filled, read_filled, read_filled_pdf
 from generator.lint import Finding, grid_findings
 from generator.model import (
     ContentItem,
@@ -44,9 +47,9 @@ FILLED = "filled"
 """The variant id of an imported worksheet: ``<guide>-<client>-worksheet-filled.xlsx``."""
 SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an encrypted (password-protected) workbook or an old .xls file",
-    b"%PDF": "a PDF",
     b"{\\rtf": "an RTF document",
 }
+PDF = b"%PDF-"
 
 
 @dataclass(frozen=True)
@@ -61,19 +64,52 @@ class Imported:
     """The guide's framework (None) or the id of the worksheet the workbook holds."""
 
 
-def open_workbook(path: Path) -> Any:
-    """The workbook at ``path``, opened by openpyxl once it passed every check; raises
-    :class:`ContentError` naming what the file is when it cannot be used."""
-    from openpyxl import load_workbook
+def read_client_file(path: Path, library: Library) -> Filled:
+    """What a client filled into a workbook or a fillable PDF of ours, once the file passed
+    every check; raises :class:`ContentError` naming what the file is when it cannot be used."""
+    data = _read(path)
+    if data.startswith(PDF):
+        return read_filled_pdf(path, _open_pdf(path, data), library)
+    return read_filled(path, _open_workbook(path, data), library)
 
+
+def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             mb = MAX_FILE_BYTES // 1024 // 1024
             raise ContentError(path, f"is {size / 1024 / 1024:.1f} MB", hint=f"at most {mb} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ContentError(path, f"cannot be read: {exc.strerror}") from None
+
+
+def _open_pdf(path: Path, data: bytes) -> Any:
+    """A PDF's form, read by pypdf (which never runs the PDF's scripts)."""
+    from pypdf import PdfReader
+
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # its warnings on a damaged file would print beside ours
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ContentError(path, "is an encrypted PDF", hint="save it without a password")
+        reader.get_fields()
+        return reader
+    except ContentError:
+        raise
+    except Exception as exc:  # pypdf's many ways of failing on a broken file
+        message = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise ContentError(path, f"cannot be read as a PDF: {message}") from None
+    finally:
+        quiet.setLevel(level)
+
+
+def _open_workbook(path: Path, data: bytes) -> Any:
+    """The workbook, opened by openpyxl once it passed every check."""
+    from openpyxl import load_workbook
+
     for signature, what in SIGNATURES.items():
         if data.startswith(signature):
             raise ContentError(path, f"is {what}, not an .xlsx workbook", hint=_SAVE_AS)
@@ -149,8 +185,7 @@ def import_filled(path: Path, library: Library, name: str = "") -> Imported:
     project's content or reshaped beyond recognition, or entries no document can hold.
     """
     try:
-        workbook = open_workbook(path)
-        filled = read_filled(path, workbook, library)
+        filled = read_client_file(path, library)
     except ContentError as exc:
         raise ContentErrors([exc]) from None
     worksheet = filled.worksheet

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader, PdfWriter
 
 from generator import api
 from generator.model import Framework, Library
@@ -126,7 +127,8 @@ ENTITY_BOMB = (
     ("case", "message"),
     [
         ("encrypted", "is an encrypted (password-protected) workbook or an old .xls file"),
-        ("pdf", "is a PDF, not an .xlsx workbook"),
+        ("pdf", "holds no fillable worksheet journeykit made for this project's content"),
+        ("broken pdf", "cannot be read as a PDF"),
         ("too big", "is 21.0 MB (at most 20 MB)"),
         ("zip bomb", "unpacks to 60 MB (a zip bomb?)"),
         ("entity bomb", "declares XML entities (an XML bomb?)"),
@@ -143,7 +145,9 @@ def test_a_file_that_is_not_a_usable_workbook_is_named_and_nothing_written(
     blank = render_job("xlsx", "worksheet", "blank")
     if case == "encrypted":
         fake_encrypted(path)
-    elif case == "pdf":
+    elif case == "pdf":  # a prefilled example: nothing to fill in
+        path.write_bytes(render_job("pdf", "worksheet", "generell"))
+    elif case == "broken pdf":
         path.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
     elif case == "too big":
         path.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024))
@@ -195,3 +199,25 @@ def test_a_filled_form_comes_back_too(
     worksheet = result.build.out / "default/nb/kundereisen-persona-worksheet-filled.pdf"
     text = squash(pdf_text(worksheet))
     assert all(squash(answer) in text for answer in typed.values())
+
+
+def test_a_filled_pdf_comes_back_the_same_way(
+    every_output: Path, library: Library, tmp_path: Path
+) -> None:
+    """A prospect fills the fillable worksheet PDF in a PDF reader and sends it back."""
+    writer = PdfWriter(
+        clone_from=PdfReader(every_output / "default/sv/kundresan-worksheet-blank.pdf")
+    )
+    values = {
+        "kundresan.malgrupp.vill": "Hitta en frisör\nsom har tid på lördagar",
+        "kundresan.konvertering.kpi": "Bokningar per vecka",
+    }
+    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
+    filled = tmp_path / "kundresan-ifylld.pdf"
+    writer.write(filled)
+    result = api.import_workbook(filled, ROOT, name="Frisören", out=tmp_path / "out")
+    assert result.build.ok and sorted(result.filled) == sorted(values)
+    report = squash(pdf_text(result.build.out / "default/sv/kundresan-frisoren.pdf"))
+    for text in values.values():
+        assert all(squash(line) in report for line in text.split("\n"))
+    assert squash("Tomma rutor") in report
