@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from io import BytesIO
+from pathlib import Path
 from zipfile import ZipFile
 
 import pytest
@@ -18,9 +19,9 @@ from docx.table import Table, _Cell
 
 from generator.colors import tint
 from generator.document import template_title
-from generator.model import ContentItem, Example, Framework, Guide, Library
+from generator.model import Checklist, ContentItem, Example, Framework, Guide, Library
 from generator.palette import TIP_TINT
-from tests.conftest import RenderJob, squash
+from tests.conftest import MINIMAL, RenderJob, loaded, squash
 
 TOC = 'TOC \\o "1-2" \\h \\z \\u'
 
@@ -321,3 +322,23 @@ def test_rebuilds_give_identical_bytes(render_job: RenderJob) -> None:
 def test_no_stale_preview_picture_from_the_template(render_job: RenderJob) -> None:
     with ZipFile(BytesIO(render_job("docx", "worksheet"))) as archive:
         assert not [name for name in archive.namelist() if "thumbnail" in name]
+
+
+@pytest.mark.parametrize("variant", ["blank", "sample-launch"])
+def test_a_checklist_ticks_with_word_check_box_controls(minimal_output: Path, variant: str) -> None:
+    """Each item's tick is a check-box content control (w14:checkbox), named like the PDF's
+    field, ticked where the example ticks it; no bare ☐ character."""
+    library = loaded(MINIMAL)
+    checklist = library.frameworks[("launch", "en")]
+    assert isinstance(checklist, Checklist)
+    path = minimal_output / f"default/en/onboarding-launch-{variant}.docx"
+    body = ZipFile(path).read("word/document.xml").decode()
+    tags = re.findall(r'<w:sdt><w:sdtPr><w:tag w:val="([^"]+)"/><w14:checkbox>', body)
+    assert tags == [f"launch.{item.id}.done" for item in checklist.items]
+    states = re.findall(r'<w14:checked w14:val="([01])"/>', body)
+    checked = set(library.examples[("launch", "en", "sample-launch")].checked)
+    expected = [
+        "1" if variant != "blank" and item.id in checked else "0" for item in checklist.items
+    ]
+    assert states == expected
+    assert ("1" in states) == (variant != "blank")  # the example ticks one

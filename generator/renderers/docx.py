@@ -30,6 +30,7 @@ from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Se
 from generator.layouts import Layouts
 from generator.logo import logo_png
 from generator.renderers.ooxml import (
+    add_check_box,
     add_field,
     add_link,
     border,
@@ -536,7 +537,8 @@ class DocxWriter:
         for (index, item, ticked, note), row in zip(items, table.rows[1:], strict=True):
             set_height(row, Cm(1.1 if sheet.example else 1.4))
             self.write_cell(row.cells[0], [str(index)], "Cell Label")
-            self.write_cell(row.cells[1], ["☑" if ticked else "☐"], "Cell Label")
+            tick = self.styled(row.cells[1].paragraphs[0], "Cell Label")
+            add_check_box(tick, ticked, sheet.field(item, "done"))
             self.write_cell(row.cells[2], [item.text])
             self.write_cell(row.cells[2], [item.help] if item.help else [], "Cell Help")
             self.write_cell(row.cells[3], [note] if note else [])

@@ -123,6 +123,41 @@ def add_link(paragraph: Paragraph, run: Run, url: str) -> None:
 # --- runs, paragraphs, rows and sections ------------------------------------------------------
 
 
+CHECKED, UNCHECKED = "☒", "☐"
+CHECK_BOX_FONT = "MS Gothic"
+"""The font Word itself sets its check boxes in (another program falls back to one that has
+the two glyphs)."""
+
+
+def add_check_box(paragraph: Paragraph, checked: bool, tag: str) -> None:
+    """A check-box content control Word and LibreOffice tick with a click (``tag`` names it)."""
+    w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+    control = OxmlElement("w:sdt")
+    properties = OxmlElement("w:sdtPr")
+    properties.append(element("w:tag", val=tag))
+    box = OxmlElement("w14:checkbox")
+    state = OxmlElement("w14:checked")
+    state.set(f"{w14}val", "1" if checked else "0")
+    box.append(state)
+    for name, glyph in (("checkedState", CHECKED), ("uncheckedState", UNCHECKED)):
+        state = OxmlElement(f"w14:{name}")
+        state.set(f"{w14}val", f"{ord(glyph):04X}")
+        state.set(f"{w14}font", CHECK_BOX_FONT)
+        box.append(state)
+    properties.append(box)
+    control.append(properties)
+    content = OxmlElement("w:sdtContent")
+    run = OxmlElement("w:r")
+    run_properties = run.get_or_add_rPr()
+    set_fonts(run_properties, CHECK_BOX_FONT)
+    text = OxmlElement("w:t")
+    text.text = CHECKED if checked else UNCHECKED
+    run.append(text)
+    content.append(run)
+    control.append(content)
+    paragraph._p.append(control)
+
+
 def rgb(color: str) -> RGBColor:
     """``#RRGGBB`` or ``RRGGBB`` → python-docx colour."""
     return RGBColor.from_string(color.lstrip("#").upper())
