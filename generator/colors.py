@@ -12,6 +12,13 @@ def tint(color: str, amount: float) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
 
 
+def blend(color: str, background: str, amount: float) -> str:
+    """``color`` drawn at ``amount`` opacity over ``background``, as one solid ``#RRGGBB``
+    (text drawn with opacity is lost to a PDF's structure; a solid colour is not)."""
+    pairs = ((int(color[i : i + 2], 16), int(background[i : i + 2], 16)) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(b + (c - b) * amount):02X}" for c, b in pairs)
+
+
 def relative_luminance(color: str) -> float:
     """WCAG 2 relative luminance of ``#RRGGBB``."""
     channels = []

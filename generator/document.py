@@ -218,6 +218,19 @@ class DocumentView:
         details = [contact.website, contact.email, contact.phone, self.updated]
         return [detail for detail in details if detail]
 
+    def href(self, text: str) -> str:
+        """The link for one of the brand's contact details (web, e-mail, phone), or ""."""
+        contact = self.brand.contact
+        if not text:
+            return ""
+        if text == contact.website:
+            return text if "://" in text else f"https://{text}"
+        if text == contact.email:
+            return f"mailto:{text}"
+        if text == contact.phone:
+            return "tel:" + "".join(c for c in text if c.isdigit() or c == "+")
+        return ""
+
     @property
     def credit(self) -> str:
         """The source the guide builds on, unless the brand turns attribution off."""

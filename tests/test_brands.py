@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from zipfile import ZipFile
 
+import pikepdf
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from generator import api
 from generator.cli import app
 from tests.conftest import BRANDED, MINIMAL, pdf_text, run_cli
+from tests.test_accessibility import elements
 
 ACME = "7A1F3D"
 
@@ -36,7 +38,10 @@ def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -
     reader = PdfReader(guide)
     fonts = {f["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert any("Lato" in name for name in fonts)
-    assert reader.pages[0]["/Resources"].get("/XObject")  # the logo on the cover
+    with pikepdf.open(guide) as document:  # the logo on the cover: a figure named by its alt
+        cover = document.pages[0].obj
+        figures = [e for e in elements(document.Root.StructTreeRoot) if e.S == "/Figure"]
+        assert any(f.Pg == cover and str(f.Alt) == "Acme Rådgivning AB" for f in figures)
 
 
 def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:

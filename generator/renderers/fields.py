@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
-import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 PX_TO_PT = 0.75
@@ -86,50 +84,74 @@ def _first_of_each(boxes: list[FieldBox]) -> list[FieldBox]:
     return unique
 
 
-def add_fields(pdf: bytes, boxes: list[FieldBox]) -> bytes:
-    """The PDF with a fillable field over each box (unchanged when there are none)."""
+def add_fields(document: Any, boxes: list[FieldBox]) -> None:
+    """A fillable field over each box of an open pikepdf document, each tagged as a Form in the
+    structure tree (PDF/UA: a widget is part of the content a screen reader reaches)."""
     if not boxes:
-        return pdf
-    with pikepdf.open(BytesIO(pdf)) as document:
-        helvetica = document.make_indirect(
-            Dictionary(
-                Type=Name.Font,
-                Subtype=Name.Type1,
-                BaseFont=Name.Helvetica,
-                Encoding=Name.WinAnsiEncoding,
-            )
+        return
+    helvetica = document.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type1,
+            BaseFont=Name.Helvetica,
+            Encoding=Name.WinAnsiEncoding,
         )
-        dingbats = document.make_indirect(
-            Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
+    )
+    dingbats = document.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
+    )
+    fonts = Dictionary(Helv=helvetica, ZaDb=dingbats)
+    form = Dictionary(
+        Fields=Array(),
+        NeedAppearances=True,
+        DA=String(f"/Helv {TEXT_SIZE} Tf 0 g"),
+        DR=Dictionary(Font=fonts),
+    )
+    parents: dict[str, Any] = {}
+    tagger = _Tagger(document)
+    for box in boxes:
+        page = document.pages[box.page]
+        widget = document.make_indirect(_widget(box, page.obj, fonts, document))
+        *path, last = box.name.split(".")
+        widget.T = String(last)
+        parent = _parent(document, form, parents, path)
+        if parent is None:
+            form.Fields.append(widget)
+        else:
+            widget.Parent = parent
+            parent.Kids.append(widget)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = Array()
+        page.obj.Annots.append(widget)
+        tagger.tag(widget, page.obj)
+    document.Root.AcroForm = document.make_indirect(form)
+
+
+class _Tagger:
+    """Puts widgets into the structure tree: a Form element each, under the document."""
+
+    def __init__(self, document: Any) -> None:
+        root = document.Root.get("/StructTreeRoot")
+        self.document = document
+        self.root = root
+        if root is not None:
+            keys = [int(key) for key in root.ParentTree.Nums[::2]]
+            self.next_key = max(keys, default=-1) + 1
+
+    def tag(self, widget: Any, page: Any) -> None:
+        if self.root is None:
+            return
+        top = self.root.K[0] if isinstance(self.root.K, Array) else self.root.K
+        reference = Dictionary(Type=Name.OBJR, Obj=widget, Pg=page)
+        element = self.document.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Form, P=top, Pg=page, K=reference)
         )
-        fonts = Dictionary(Helv=helvetica, ZaDb=dingbats)
-        form = Dictionary(
-            Fields=Array(),
-            NeedAppearances=True,
-            DA=String(f"/Helv {TEXT_SIZE} Tf 0 g"),
-            DR=Dictionary(Font=fonts),
-        )
-        parents: dict[str, Any] = {}
-        for box in boxes:
-            page = document.pages[box.page]
-            widget = document.make_indirect(_widget(box, page.obj, fonts, document))
-            *path, last = box.name.split(".")
-            widget.T = String(last)
-            parent = _parent(document, form, parents, path)
-            if parent is None:
-                form.Fields.append(widget)
-            else:
-                widget.Parent = parent
-                parent.Kids.append(widget)
-            if "/Annots" not in page.obj:
-                page.obj.Annots = Array()
-            page.obj.Annots.append(widget)
-        document.Root.AcroForm = document.make_indirect(form)
-        written = BytesIO()
-        document.save(
-            written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
-        )
-        return written.getvalue()
+        top.K.append(element)
+        widget.StructParent = self.next_key
+        self.root.ParentTree.Nums.append(self.next_key)
+        self.root.ParentTree.Nums.append(element)
+        self.next_key += 1
+        self.root.ParentTreeNextKey = self.next_key
 
 
 def _parent(document: Any, form: Any, parents: dict[str, Any], path: list[str]) -> Any:

@@ -11,7 +11,10 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
+from io import BytesIO
 
+import pikepdf
+import pydyf
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
@@ -25,7 +28,7 @@ from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_src
 from generator.renderers.fetcher import ProjectFetcher
-from generator.renderers.fields import add_fields, marked_boxes
+from generator.renderers.fields import FieldBox, add_fields, marked_boxes
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -89,7 +92,7 @@ def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
         palette=view.palette,
         framework=view.framework,
         t=lambda text: mark_languages(text, view.ui),
-        markdown=lambda source: markdown_to_html(source, view.ui),
+        markdown=lambda source, offset=1: markdown_to_html(source, view.ui, offset),
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
         font_stack=font_stack,
@@ -130,11 +133,77 @@ def lay_out(html: str, layouts: Layouts, what: str) -> Document:
         return page.render(presentational_hints=True)
 
 
+PDF_VARIANT = "pdf/ua-1"
+"""Accessible PDF (ISO 14289-1): tagged, titled, its language set, declared in its XMP."""
+
+
 def write(document: Document, what: str) -> bytes:
-    """The pages as PDF bytes: tagged (reading order, languages, headings), fonts subset, a
+    """The pages as PDF/UA bytes: tagged (reading order, languages, headings), fonts subset, a
     fillable field over every entry cell of a blank worksheet."""
+    tag_languages()
     with errors_fail_the_build(what):
-        return add_fields(document.write_pdf(pdf_tags=True), marked_boxes(document.pages))
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        return finish(pdf, marked_boxes(document.pages))
+
+
+def finish(pdf: bytes, boxes: list[FieldBox]) -> bytes:
+    """What WeasyPrint leaves to do: the fillable fields, and the bookmarks pane open on
+    opening when there are bookmarks."""
+    with pikepdf.open(BytesIO(pdf)) as document:
+        add_fields(document, boxes)
+        lift_headings(document)
+        if "/Outlines" in document.Root:
+            document.Root.PageMode = pikepdf.Name.UseOutlines
+        written = BytesIO()
+        document.save(
+            written, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
+        return written.getvalue()
+
+
+HEADINGS = [pikepdf.Name(f"/H{level}") for level in range(1, 7)]
+
+
+def lift_headings(document: pikepdf.Pdf) -> None:
+    """Headings start at H1: a worksheet's pages copied from its guide keep the guide's H2 for
+    the worksheet's title, which is the top heading of the worksheet on its own."""
+    found = []
+    stack = [document.Root.get("/StructTreeRoot")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                if kid.get("/S") in HEADINGS:
+                    found.append(kid)
+                stack.append(kid)
+    top = min((HEADINGS.index(element.S) for element in found), default=0)
+    for element in found:
+        element.S = HEADINGS[HEADINGS.index(element.S) - top]
+
+
+def tag_languages() -> None:
+    """Give each ``<span lang>`` (a loanword) its language in the PDF's structure tree, as
+    screen readers need it: WeasyPrint (70) tags it as a Span without one. Installed once,
+    around WeasyPrint's own tagging."""
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_languages(box, parent, *rest):  # type: ignore[no-untyped-def]
+        for element in build(box, parent, *rest):
+            source = getattr(box, "element", None)
+            language = source.get("lang") if source is not None else None
+            if language and getattr(box, "element_tag", None) == "span":
+                element["Lang"] = pydyf.String(language)
+            yield element
+
+    build_with_languages.tags_languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_with_languages
 
 
 def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
