@@ -134,6 +134,10 @@ class Options(TypedDict, total=False):
     """Rebuild every file, even those up to date."""
     listener: Listener | None
     """Hears the progress: ``planned(jobs)``, ``started(job)``, ``finished(job)``."""
+    paper: str | None
+    """The paper: ``a4`` or ``letter`` (default: each brand's own, else A4)."""
+    print_marks: bool
+    """3 mm bleed and crop marks on the PDFs, for a print shop."""
 
 
 def build(
@@ -406,6 +410,8 @@ def _build(
         options.get("variant", ()),
         options.get("format", ()),
         brands,
+        options.get("paper"),
+        options.get("print_marks", False),
     )
     planned = plan(library, filters)
     busy = {job.brand for job in planned}

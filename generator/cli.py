@@ -83,6 +83,17 @@ FormatOption = Annotated[
     list[str],
     typer.Option("--format", metavar="FORMAT", help=f"Only this format: {', '.join(FORMATS)}."),
 ]
+PaperOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PAPER",
+        help="Paper size: a4 or letter (default: the brand's own, else a4).",
+    ),
+]
+PrintMarksOption = Annotated[
+    bool,
+    typer.Option("--print-marks", help="3 mm bleed and crop marks on the PDFs, for a print shop."),
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
 ]
@@ -155,6 +166,8 @@ def build(
     force: ForceOption = False,
     jobs: JobsOption = api.CORES,
     format: FormatOption = [],  # noqa: B006
+    paper: PaperOption = None,
+    print_marks: PrintMarksOption = False,
 ) -> None:
     """Build guides and worksheets into `<out>/<brand>/<language>/`.
 
@@ -318,6 +331,8 @@ def batch(
     format: FormatOption = [],  # noqa: B006
     force: ForceOption = False,
     jobs: JobsOption = api.CORES,
+    paper: PaperOption = None,
+    print_marks: PrintMarksOption = False,
 ) -> None:
     """Build the full set for every client in a CSV, each under `<out>/<id>/`.
 

@@ -33,6 +33,7 @@ from generator.model import (
     Worksheet,
 )
 from generator.palette import Palette
+from generator.paper import PAPERS, Paper
 from generator.text import long_date
 
 W = TypeVar("W", Framework, Form, Checklist)
@@ -230,6 +231,11 @@ class DocumentView:
         if text == contact.phone:
             return "tel:" + "".join(c for c in text if c.isdigit() or c == "+")
         return ""
+
+    @property
+    def paper(self) -> Paper:
+        """The paper the document is made for."""
+        return PAPERS[self.job.paper]
 
     @property
     def credit(self) -> str:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.paper import DEFAULT_PAPER, PaperName
 from generator.typography import typeset
 
 QUOTED_MAX = 60
@@ -475,6 +476,8 @@ class Brand(Strict):
     """The language its documents are built in by default; None: every language there is."""
     footer: OptionalText = ""
     attribution: StrictBool = True
+    paper: PaperName | None = None
+    """The paper its documents are made for unless ``--paper`` says otherwise (default A4)."""
     folder: Path | None = None
     """The brand's folder, where its logo and font files are (set by loading)."""
 
@@ -525,6 +528,9 @@ class Job(Strict):
     variant: Id = BLANK
     """``blank`` or an example id (worksheets only)."""
     format: Id
+    paper: PaperName = DEFAULT_PAPER
+    print_marks: StrictBool = False
+    """Bleed and crop marks for a print shop (PDF)."""
 
     def filename(self) -> str:
         """The file's name inside ``<brand>/<language>/``."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from generator.errors import ContentError, ContentErrors
 from generator.model import BLANK, Job, Library
+from generator.paper import DEFAULT_PAPER, PAPERS
 from generator.renderers import FORMATS
 
 DEFAULT_BRAND = "default"
@@ -26,6 +27,9 @@ class Filters:
     variants: Sequence[str] = ()
     formats: Sequence[str] = ()
     brands: Sequence[str] = (DEFAULT_BRAND,)
+    paper: str | None = None
+    """The paper (``a4``, ``letter``); None: each brand's own, else A4."""
+    print_marks: bool = False
 
 
 def unknown_values(
@@ -72,6 +76,7 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
         *unknown_values(filters.variants, all_variants, "variant", "variant"),
         *unknown_values(filters.formats, list(FORMATS), "format", "format"),
         *unknown_values(filters.brands, list(library.brands), "brand", "brand"),
+        *unknown_values([filters.paper] if filters.paper else [], list(PAPERS), "paper", "paper"),
     ]
     if problems:
         raise ContentErrors(problems)
@@ -108,6 +113,10 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
                                 worksheet=sheet,
                                 variant=variant,
                                 format=fmt,
+                                paper=filters.paper
+                                or library.brands[brand].paper
+                                or DEFAULT_PAPER,
+                                print_marks=filters.print_marks,
                             )
                         )
     return jobs

@@ -23,7 +23,17 @@ STAMP_NAME = ".journeykit-stamp.json"
 COMMANDS = ("build", "batch")
 UNRELATED = {"--jobs", "-j"}
 """Options that change how a build runs, not what it makes: left out of the command's key."""
-TAKE_VALUE = {"--project", "-p", "--out", "--guide", "--lang", "--variant", "--brand", "--format"}
+TAKE_VALUE = {
+    "--project",
+    "-p",
+    "--out",
+    "--guide",
+    "--lang",
+    "--variant",
+    "--brand",
+    "--format",
+    "--paper",
+}
 KEPT = 8
 """Commands remembered per output folder (e.g. a build and a batch into the same folder)."""
 

@@ -27,6 +27,7 @@ from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_src
+from generator.paper import BLEED_MM
 from generator.renderers.fetcher import ProjectFetcher
 from generator.renderers.fields import FieldBox, add_fields, marked_boxes
 from generator.reproducible import fix_font_times
@@ -90,6 +91,7 @@ def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
         brand=view.brand,
         guide=view.guide,
         palette=view.palette,
+        bleed_mm=BLEED_MM,
         framework=view.framework,
         t=lambda text: mark_languages(text, view.ui),
         markdown=lambda source, offset=1: markdown_to_html(source, view.ui, offset),

@@ -282,10 +282,11 @@ def protect(sheet: Worksheet) -> None:
 def set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
-    """A4, one page wide; as on the PDF's pages, the guide's title and the brand's name in the
-    print header, the footer line, website, credit and the page number in the print footer."""
+    """The job's paper, one page wide; as on the PDF's pages, the guide's title and the brand's
+    name in the print header, the footer line, website, credit and the page number in the print
+    footer."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = view.paper.excel
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 1  # a worksheet prints on one page
     sheet.sheet_properties.pageSetUpPr.fitToPage = True

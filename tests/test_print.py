@@ -1,0 +1,57 @@
+"""Print-ready: the paper (A4 or US Letter, by option or the brand's default) in every format,
+and bleed with crop marks on the PDFs for a print shop (issue 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from generator import api
+from tests.conftest import MINIMAL, copy_project
+
+POINTS_PER_MM = 72 / 25.4
+SIZES = {"a4": (210, 297), "letter": (215.9, 279.4)}
+
+
+def trim_mm(page) -> tuple[float, float]:
+    box = page.trimbox
+    return (
+        round(float(box.width) / POINTS_PER_MM, 1),
+        round(float(box.height) / POINTS_PER_MM, 1),
+    )
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_paper_is_the_same_in_the_pdf_and_the_workbook(tmp_path: Path, paper: str) -> None:
+    narrow = {"guide": ["onboarding"], "format": ["pdf", "xlsx"], "jobs": 1}
+    result = api.build(MINIMAL, out=tmp_path, paper=paper, **narrow)
+    assert result.ok
+    width, height = SIZES[paper]
+    folder = tmp_path / "default/en"
+    guide = PdfReader(folder / "onboarding.pdf")
+    sizes = {trim_mm(page) for page in guide.pages}
+    assert sizes == {(width, height), (height, width)}  # portrait pages and landscape grids
+    assert trim_mm(PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0]) == (height, width)
+    workbook = load_workbook(folder / "onboarding-worksheet-blank.xlsx")
+    assert {sheet.page_setup.paperSize for sheet in workbook} == {9 if paper == "a4" else 1}
+
+
+def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    brand = project / "content/brands/kund/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "Kund Inc."\npaper: letter\n', encoding="utf-8")
+    narrow = {"guide": ["onboarding"], "variant": ["blank"], "format": ["pdf"], "jobs": 1}
+    result = api.build(project, brand="kund", print_marks=True, **narrow)
+    assert result.ok
+    page = PdfReader(project / "output/kund/en/onboarding-worksheet-blank.pdf").pages[0]
+    assert trim_mm(page) == (279.4, 215.9)
+    bleed = page.bleedbox
+    assert round((float(bleed.width) - float(page.trimbox.width)) / POINTS_PER_MM, 1) == 6.0
+    assert float(page.mediabox.width) >= float(bleed.width)  # the crop marks sit in the bleed
+    with pytest.raises(api.ContentErrors) as raised:
+        api.build(project, paper="a5", **narrow)
+    assert "unknown paper 'a5' (valid: a4, letter)" in str(raised.value)
