@@ -169,6 +169,8 @@ class DocumentView:
     companion: Sheet | None = None
     """A blank worksheet's example, shown beside it where a format has room (the workbook's
     example sheet): the guide's first example of that worksheet."""
+    attachments: list[DocumentView] = field(default_factory=list)
+    """A guide PDF's worksheets as workbooks, to carry inside it (blank, one per worksheet)."""
 
     @property
     def language(self) -> str:
@@ -263,8 +265,9 @@ class DocumentView:
                 models += [block.definition, block.example]
         if self.companion is not None:
             models.append(self.companion.example)
-        paths = (getattr(model, "path", None) for model in models)
-        return sorted({path for path in paths if path is not None})
+        paths = {getattr(model, "path", None) for model in models}
+        paths |= {path for attached in self.attachments for path in attached.inputs()}
+        return sorted(path for path in paths if path is not None)
 
 
 def template_title(worksheet: Worksheet, ui: UiStrings) -> str:
@@ -304,7 +307,23 @@ def build_view(library: Library, job: Job) -> DocumentView:
     else:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
     locales = {code: strings.locale for code, strings in library.ui.items()}
-    return DocumentView(job, guide, framework, ui, brand, blocks, locales, companion)
+    attachments = []
+    if job.document == "guide" and job.format == "pdf":  # the workbooks travel inside the PDF
+        attachments = [
+            build_view(
+                library,
+                job.model_copy(
+                    update={
+                        "document": "worksheet",
+                        "worksheet": None if sheet == guide.framework else sheet,
+                        "variant": BLANK,
+                        "format": "xlsx",
+                    }
+                ),
+            )
+            for sheet in (guide.framework, *guide.worksheets)
+        ]
+    return DocumentView(job, guide, framework, ui, brand, blocks, locales, companion, attachments)
 
 
 def _first_example(library: Library, guide: Guide, worksheet_id: str) -> Sheet | None:

@@ -3,14 +3,16 @@ and bleed with crop marks on the PDFs for a print shop (issue 12)."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+import pikepdf
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator import api
-from tests.conftest import MINIMAL, copy_project
+from tests.conftest import MINIMAL, ROOT, copy_project, loaded
 
 POINTS_PER_MM = 72 / 25.4
 SIZES = {"a4": (210, 297), "letter": (215.9, 279.4)}
@@ -55,3 +57,25 @@ def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) ->
     with pytest.raises(api.ContentErrors) as raised:
         api.build(project, paper="a5", **narrow)
     assert "unknown paper 'a5' (valid: a4, letter)" in str(raised.value)
+
+
+def test_a_guide_pdf_carries_its_worksheets_workbooks(every_output: Path) -> None:
+    """Each guide's blank worksheets ride inside its PDF as associated files that open as the
+    client's workbook."""
+    library = loaded(ROOT)
+    for (guide_id, language), guide in sorted(library.guides.items()):
+        path = every_output / "default" / language / f"{guide_id}.pdf"
+        with pikepdf.open(path) as document:
+            attached = dict(document.attachments.items())
+            expected = {
+                f"{guide_id}-{'worksheet' if sheet == guide.framework else sheet}-blank.xlsx"
+                for sheet in (guide.framework, *guide.worksheets)
+            }
+            assert set(attached) == expected, path
+            assert len(document.Root.AF) == len(expected)
+            for name, spec in attached.items():
+                data = spec.get_file().read_bytes()
+                assert (
+                    load_workbook(BytesIO(data)).sheetnames[0]
+                    == library.ui[language].workbook.instructions
+                ), name

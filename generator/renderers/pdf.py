@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from io import BytesIO
@@ -139,21 +139,37 @@ PDF_VARIANT = "pdf/ua-1"
 """Accessible PDF (ISO 14289-1): tagged, titled, its language set, declared in its XMP."""
 
 
-def write(document: Document, what: str) -> bytes:
+def write(document: Document, what: str, attachments: Attachments = ()) -> bytes:
     """The pages as PDF/UA bytes: tagged (reading order, languages, headings), fonts subset, a
-    fillable field over every entry cell of a blank worksheet."""
+    fillable field over every entry cell of a blank worksheet, ``attachments`` inside."""
     tag_languages()
     with errors_fail_the_build(what):
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-        return finish(pdf, marked_boxes(document.pages))
+        return finish(pdf, marked_boxes(document.pages), attachments)
 
 
-def finish(pdf: bytes, boxes: list[FieldBox]) -> bytes:
-    """What WeasyPrint leaves to do: the fillable fields, and the bookmarks pane open on
-    opening when there are bookmarks."""
+Attachments = Sequence[tuple[str, bytes]]
+"""Files carried inside a PDF: (file name, bytes)."""
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbooks(view: DocumentView, layouts: Layouts) -> Attachments:
+    """The workbooks a guide PDF carries: each of its worksheets, blank, as the client's XLSX."""
+    from generator.renderers import FORMATS
+
+    return [
+        (attached.job.filename(), FORMATS["xlsx"].render(attached, layouts))
+        for attached in view.attachments
+    ]
+
+
+def finish(pdf: bytes, boxes: list[FieldBox], attachments: Attachments = ()) -> bytes:
+    """What WeasyPrint leaves to do: the fillable fields, the workbooks inside as associated
+    files, and the bookmarks pane open on opening when there are bookmarks."""
     with pikepdf.open(BytesIO(pdf)) as document:
         add_fields(document, boxes)
         lift_headings(document)
+        attach(document, attachments)
         if "/Outlines" in document.Root:
             document.Root.PageMode = pikepdf.Name.UseOutlines
         written = BytesIO()
@@ -164,6 +180,20 @@ def finish(pdf: bytes, boxes: list[FieldBox]) -> bytes:
 
 
 HEADINGS = [pikepdf.Name(f"/H{level}") for level in range(1, 7)]
+
+
+def attach(document: pikepdf.Pdf, attachments: Attachments) -> None:
+    """Each file as an embedded file and an associated file of the document (``/AF``,
+    relationship ``Supplement``): a reader lists them in its attachments pane."""
+    if not attachments:
+        return
+    associated = pikepdf.Array()
+    for name, data in attachments:
+        spec = pikepdf.AttachedFileSpec(document, data, mime_type=XLSX_TYPE, filename=name)
+        spec.obj.AFRelationship = pikepdf.Name.Supplement
+        document.attachments[name] = spec
+        associated.append(spec.obj)
+    document.Root.AF = associated
 
 
 def lift_headings(document: pikepdf.Pdf) -> None:
@@ -215,7 +245,9 @@ def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a guide or a worksheet to PDF bytes."""
-    return html_to_pdf(render_html(view, layouts), layouts, str(view.job.relative_path()))
+    what = str(view.job.relative_path())
+    document = lay_out(render_html(view, layouts), layouts, what)
+    return write(document, what, workbooks(view, layouts))
 
 
 def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
@@ -235,7 +267,7 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
         if view is guide_view:
-            return write(guide, what)
+            return write(guide, what, workbooks(view, layouts))
         sheet_pages = pages.get(view.worksheet.anchor)
         if sheet_pages is None:
             return render(view, layouts)
