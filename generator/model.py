@@ -405,8 +405,6 @@ class UiStrings(Strict):
     locale: LocaleName
     """The regional variant the content is written in, e.g. ``sv_SE`` (dates, Word's language)."""
     contents: Text
-    update_contents: Text
-    """In an editable document, what to do for the contents' page numbers to show."""
     page: Text
     blank_template: Text
     example: Text

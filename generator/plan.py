@@ -113,9 +113,7 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
                                 worksheet=sheet,
                                 variant=variant,
                                 format=fmt,
-                                paper=filters.paper
-                                or library.brands[brand].paper
-                                or DEFAULT_PAPER,
+                                paper=filters.paper or library.brands[brand].paper or DEFAULT_PAPER,
                                 print_marks=filters.print_marks,
                             )
                         )

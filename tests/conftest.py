@@ -202,15 +202,15 @@ def make_minimal_project(project: Path) -> None:
 
 
 def make_every_output(out: Path) -> None:
-    """Everything the shipped content makes, in one process."""
-    result = api.build(ROOT, out=out, jobs=1)
+    """Everything the shipped content makes."""
+    result = api.build(ROOT, out=out, jobs=2)  # two workers: a waiting test process frees a core
     assert result.ok and len(result.written) == len(result.jobs), result.failed
 
 
-def make_parallel_build(out: Path) -> None:
-    """Two guides' sets (Swedish) rendered by two worker processes, to compare with the serial
-    ``every_output``."""
-    result = api.build(ROOT, out=out, guide=["kpi-per-fas", "kundresan"], lang=["sv"], jobs=2)
+def make_serial_build(out: Path) -> None:
+    """Two guides' sets (Swedish) rendered in one process, to compare with ``every_output``,
+    which two worker processes render."""
+    result = api.build(ROOT, out=out, guide=["kpi-per-fas", "kundresan"], lang=["sv"], jobs=1)
     assert result.ok and len(result.written) == 16, result.failed
 
 
@@ -288,16 +288,16 @@ def recalculate_workbooks(out: Path) -> None:
 
 
 SHARED: dict[str, Callable[[Path], None]] = {
+    "every_output": make_every_output,
+    "minimal_project": make_minimal_project,
     "acme_and_default": make_acme_and_default,
     "acme_again": make_acme_again,
-    "minimal_project": make_minimal_project,
-    "every_output": make_every_output,
-    "parallel_build": make_parallel_build,
+    "serial_build": make_serial_build,
     "converted": convert_office_files,
     "recalculated": recalculate_workbooks,
 }
-"""How each shared output is made, by its fixture's name, in the order the test files need
-them; all go into one folder (``converted`` reads ``every_output`` there)."""
+"""How each shared output is made, by its fixture's name, the one most tests read first; all go
+into one folder (``converted`` reads ``every_output`` there)."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
@@ -399,7 +399,7 @@ acme_and_default = shared_fixture("acme_and_default")
 acme_again = shared_fixture("acme_again")
 minimal_project = shared_fixture("minimal_project")
 every_output = shared_fixture("every_output")
-parallel_build = shared_fixture("parallel_build")
+serial_build = shared_fixture("serial_build")
 
 
 @pytest.fixture(scope="session")

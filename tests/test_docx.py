@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -16,12 +17,25 @@ from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm
 from docx.table import Table, _Cell
+from fontTools.ttLib import TTFont
+from lxml import etree
+from pypdf import PdfReader
 
 from generator.colors import tint
 from generator.document import template_title
 from generator.model import Checklist, ContentItem, Example, Framework, Guide, Library
 from generator.palette import TIP_TINT
-from tests.conftest import MINIMAL, RenderJob, loaded, squash
+from generator.renderers import docx_fonts
+from tests.conftest import (
+    MINIMAL,
+    ROOT,
+    RenderJob,
+    libreoffice,
+    loaded,
+    office_pdf_name,
+    pdf_text,
+    squash,
+)
 
 TOC = 'TOC \\o "1-2" \\h \\z \\u'
 
@@ -110,13 +124,38 @@ def test_contents_is_a_toc_field_word_refreshes(guide_docx: DocxDocument) -> Non
     assert TOC in instructions(guide_docx.element.body)
     update = guide_docx.settings.element.find(qn("w:updateFields"))
     assert update is not None and update.get(qn("w:val")) == "true"
-    entries = [
-        (int(p.style.name[-1]), p.text)
-        for p in guide_docx.paragraphs
-        if p.style.name.startswith("toc ")
+
+
+def test_contents_come_filled_in_with_page_numbers(
+    guide_docx: DocxDocument, library: Library
+) -> None:
+    """The TOC field holds its result: an entry per heading (levels 1–2), each a link with a
+    PAGEREF field to a bookmark on its heading, showing a page number; no printed hint."""
+    body = guide_docx.element.body
+    entries = [p for p in guide_docx.paragraphs if p.style.name.startswith("toc ")]
+    assert [(int(p.style.name[-1]), p.text.split("\t")[0]) for p in entries] == [
+        h for h in headings(guide_docx) if h[0] <= 2
     ]
-    # until Word adds page numbers, the field shows every heading it will list
-    assert [e for e in entries if e[1]] == [h for h in headings(guide_docx) if h[0] <= 2]
+    first = entries[0]._p
+    assert instructions(first) == [TOC, f"PAGEREF {bookmark_of(first)} \\h"]
+    chars = [c.get(qn("w:fldCharType")) for c in first.iter(qn("w:fldChar"))]
+    assert chars[:2] == ["begin", "separate"]  # the TOC field starts in the first entry
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    pages = []
+    for entry in entries:
+        title, page = entry.text.split("\t")
+        target = bookmarks[bookmark_of(entry._p)]
+        assert "".join(t.text for t in target.iter(qn("w:t"))) == title
+        assert entry._p.find(qn("w:hyperlink")).get(qn("w:anchor")) == bookmark_of(entry._p)
+        pages.append(int(page))
+    assert pages[0] == 3 and pages == sorted(pages)  # after the cover and the contents
+    assert not [p for p in guide_docx.paragraphs if "(F9)" in p.text]  # no printed hint
+
+
+def bookmark_of(entry: object) -> str:
+    """The bookmark a contents entry's PAGEREF field points to."""
+    (reference,) = [i for i in instructions(entry) if i.startswith("PAGEREF")]
+    return reference.split()[1]
 
 
 def test_grids_sit_in_landscape_sections(
@@ -342,3 +381,121 @@ def test_a_checklist_ticks_with_word_check_box_controls(minimal_output: Path, va
     ]
     assert states == expected
     assert ("1" in states) == (variant != "blank")  # the example ticks one
+
+
+# --- fonts and logo ---------------------------------------------------------------------------
+
+FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+
+
+def embedded_fonts(data: bytes) -> dict[tuple[str, str], TTFont]:
+    """The faces embedded in a DOCX by (family, Word's face element), de-obfuscated with their
+    fontKey (ECMA-376 §17.8.1) and opened with fontTools."""
+    archive = ZipFile(BytesIO(data))
+    table = etree.fromstring(archive.read("word/fontTable.xml"))
+    rels = etree.fromstring(archive.read("word/_rels/fontTable.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels if r.get("Type") == FONT_REL}
+    types = archive.read("[Content_Types].xml").decode()
+    faces = {}
+    for font in table.iter(qn("w:font")):
+        for embed in font:
+            if not etree.QName(embed).localname.startswith("embed"):
+                continue
+            target = targets[embed.get(qn("r:id"))]
+            assert target.endswith(".odttf")
+            assert f'PartName="/word/{target}" ContentType="{OBFUSCATED}"' in types
+            key = bytes.fromhex(embed.get(qn("w:fontKey")).strip("{}").replace("-", ""))[::-1]
+            data = archive.read(f"word/{target}")
+            head = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32]))
+            assert head[:4] == b"\x00\x01\x00\x00"  # TrueType outlines, as Word embeds
+            face = TTFont(BytesIO(head + data[32:]))
+            faces[font.get(qn("w:name")), etree.QName(embed).localname] = face
+    return faces
+
+
+OBFUSCATED = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+
+
+def test_the_brand_fonts_travel_inside_the_file(render_job: RenderJob) -> None:
+    """Inter (CFF .otf, converted to TrueType outlines) in regular, bold and italic."""
+    data = render_job("docx", "worksheet")
+    faces = embedded_fonts(data)
+    assert set(faces) == {("Inter", f"embed{f}") for f in ("Regular", "Bold", "Italic")}
+    for (family, element_name), face in faces.items():
+        assert face["name"].getDebugName(1) == family
+        assert face["name"].getDebugName(2) == element_name.removeprefix("embed")
+        assert "glyf" in face and "CFF " not in face
+        assert {ord(c) for c in "åäöøæ–”€"} <= set(face.getBestCmap())
+    assert face["OS/2"].usWeightClass == 400 and face["head"].macStyle == 2  # italic
+    settings = ZipFile(BytesIO(data)).read("word/settings.xml").decode()
+    assert "<w:embedTrueTypeFonts/>" in settings
+    assert len(data) < 200_000  # subsets: about 30 KB a face
+
+
+def test_a_variable_font_embeds_as_static_faces(tmp_path: Path) -> None:
+    """Source Sans 3 ships as variable fonts: Word gets regular and bold, upright and italic,
+    each pinned to its weight (the fonts' default instance is ExtraLight)."""
+    fonts = ROOT / "layouts" / "fonts"
+    with TTFont(fonts / "SourceSans3-Variable.ttf", lazy=True) as variable:
+        assert any(axis.axisTag == "wght" for axis in variable["fvar"].axes)
+    face = docx_fonts.FACES[3]  # bold italic
+    data = docx_fonts.embeddable_face(
+        fonts / "SourceSans3-VariableItalic.ttf", 0, "Source Sans 3", face, True, frozenset()
+    )
+    font = TTFont(BytesIO(data))
+    assert "fvar" not in font and font["OS/2"].usWeightClass == 700
+    assert font["name"].getDebugName(1) == "Source Sans 3"
+    assert font["name"].getDebugName(2) == "Bold Italic"
+
+
+def test_the_cover_shows_the_brand_logo(acme_and_default: Path) -> None:
+    """Acme's guide: the logo is the cover's first paragraph, as on the PDF's cover; Lato is
+    embedded."""
+    data = (acme_and_default / "acme" / "sv" / "kundresan.docx").read_bytes()
+    document = open_docx(data)
+    cover = document.paragraphs[0]._p
+    (picture,) = cover.iter(qn("pic:pic"))
+    blip = picture.find(f".//{qn('a:blip')}")
+    image = document.part.related_parts[blip.get(qn("r:embed"))]
+    assert image.content_type == "image/png"
+    assert document.paragraphs[1].text == "Acme Rådgivning AB"
+    families = {family for family, _ in embedded_fonts(data)}
+    assert families == {"Lato"}
+    default = open_docx((acme_and_default / "default" / "sv" / "kundresan.docx").read_bytes())
+    assert not list(default.paragraphs[0]._p.iter(qn("pic:pic")))  # no logo, no picture
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def blank_worksheets_in_libreoffice(every_output: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Every blank worksheet DOCX of the shipped library (every language), converted to PDF
+    by LibreOffice in one call."""
+    out = tmp_path_factory.mktemp("blank-docx-pdf")
+    sources = sorted((every_output / "default").glob("*/*-blank.docx"))
+    assert len(sources) >= 10
+    libreoffice("pdf", sources, out, out / "profile")
+    return {source: out / source.with_suffix(".pdf").name for source in sources}
+
+
+def test_every_blank_worksheet_is_one_page_in_libreoffice(
+    blank_worksheets_in_libreoffice: dict[Path, Path],
+) -> None:
+    """Its table kept on one page with the line to sign, in the embedded brand font."""
+    for source, pdf in blank_worksheets_in_libreoffice.items():
+        assert len(PdfReader(pdf).pages) == 1, source.name
+        fonts = subprocess.run(
+            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Inter-Regular" in fonts and "Inter-Bold" in fonts, source.name
+
+
+def test_libreoffice_shows_the_contents_with_page_numbers(
+    converted: Path, guide: Guide, library: Library
+) -> None:
+    contents = pdf_text(converted / office_pdf_name("kundresan.docx"))
+    contents = contents.split(library.ui["sv"].contents, 1)[1]
+    first = guide.sections[next(item.section for item in guide.contents if item.section)].title
+    assert re.search(rf"{re.escape(first)}\s*\.{{5,}}\s*3\b", contents)
+    assert "(F9)" not in contents

@@ -250,15 +250,20 @@ def assert_one_line_each(errors: ContentErrors, project: Path) -> None:
 
 
 def renders(library: Library, project: Path, target: str) -> None:
-    """What ``target`` feeds, as XLSX and DOCX: a worksheet's file its worksheet in each
-    variant; a guide's file the guide; a brand or the UI strings a worksheet and the guide."""
+    """What ``target`` feeds: a worksheet's file its workbook in each variant (the XLSX holds
+    every text of it: cells, labels, help, instructions); a guide's file the guide as DOCX; a
+    brand or the UI strings a blank workbook and the guide."""
     layouts = Layouts.for_project(project)
     filters = Filters(formats=("xlsx", "docx"), brands=tuple(library.brands))
     parts = Path(target).parts
     for job in plan(library, filters):
         if parts[1] in ("frameworks", "examples"):
             framework = Path(target).name.split(".")[0] if parts[1] == "frameworks" else parts[2]
-            wanted = job.document == "worksheet" and (job.worksheet or "funnel") == framework
+            wanted = (
+                job.document == "worksheet"
+                and job.format == "xlsx"
+                and (job.worksheet or "funnel") == framework
+            )
         elif parts[1] == "guides":
             wanted = job.document == "guide"
         else:

@@ -151,3 +151,22 @@ def test_a_worksheet_that_runs_over_its_page_is_copied_whole(tmp_path: Path) -> 
     assert len(sheet.pages) > 1
     text = "".join(page.extract_text() for page in sheet.pages)
     assert "Field 0" in text and "Field 13" in text
+
+
+def test_a_cell_too_long_for_its_page_loses_no_word(tmp_path: Path) -> None:
+    """An example whose cells hold 400 words each: the grid runs on over further pages, its
+    headings repeated, and every word is printed."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    words = " ".join(f"ord{n}" for n in range(400))
+    (project / "content/examples/funnel/sample.en.yaml").write_text(
+        f'title: "A sample funnel"\ncells:\n'
+        f'  attract: {{goal: ["{words}"], kpi: ["{words}"]}}\n'
+        f'  convert: {{goal: ["{words}"], kpi: ["Sales"]}}\n',
+        encoding="utf-8",
+    )
+    narrow = {"guide": ["onboarding"], "variant": ["sample"], "format": ["pdf"], "jobs": 1}
+    assert api.build(project, **narrow).ok
+    text = pdf_text(project / "output/default/en/onboarding-worksheet-sample.pdf")
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 1 and all("Attract" in page for page in pages)  # headings repeated
+    assert all(f"ord{n}" in text for n in range(400))

@@ -1,9 +1,11 @@
 """The DOCX renderer: the view → an editable Word document (python-docx).
 
-Guides get a cover, a TOC field, real Heading styles and each grid as a Word table in a landscape
-section; worksheets are one landscape section holding the grid. Brand fonts and colours go into
-named styles (Normal, Heading 1–3, Tip, Cell …), so a user restyles the document from Word's
-style gallery instead of run by run.
+Guides get a cover (with the brand's logo), a contents page (a TOC field holding its entries
+and page numbers, see :meth:`DocxWriter.fill_contents`), real Heading styles and each grid as a
+Word table in a landscape section; worksheets are one landscape section holding the grid, kept
+on one page. Brand fonts and colours go into named styles (Normal, Heading 1–3, Tip, Cell …),
+so a user restyles the document from Word's style gallery instead of run by run; the brand's
+fonts travel inside the file (:mod:`generator.renderers.docx_fonts`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from io import BytesIO
 from typing import TypeVar
 
 from docx import Document as new_document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.image.image import Image
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
@@ -27,17 +33,23 @@ from docx.text.run import Run
 from markdown_it.token import Token
 
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
+from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_png
+from generator.renderers.docx_fonts import embed_fonts
 from generator.renderers.ooxml import (
+    add_bookmark,
     add_check_box,
     add_field,
     add_link,
+    add_page_reference,
     border,
     cell_margins,
     colored,
     element,
     end_field,
+    field_start,
+    keep_together,
     number,
     put,
     rgb,
@@ -45,7 +57,6 @@ from generator.renderers.ooxml import (
     set_height,
     set_language,
     shading,
-    start_field,
     usable_width,
     word_language,
 )
@@ -60,6 +71,8 @@ MAX_ROW_HEIGHT = Cm(2.5)
 EXAMPLE_ROW_HEIGHT = Cm(1.5)
 LOGO_HEIGHT = Cm(0.8)
 """The brand's logo in the page header."""
+COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT = Mm(60), Mm(16)
+"""The most room the brand's logo takes on the cover (as on the PDF's)."""
 LABEL_SHARE, MIN_LABEL_WIDTH = 1.3, Cm(4.2)
 """The question column's width relative to one stage column, and its least width."""
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
@@ -70,7 +83,7 @@ StyledItem = TypeVar("StyledItem", Paragraph, Run)
 
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a guide or a worksheet to DOCX bytes."""
-    return DocxWriter(view).render()
+    return DocxWriter(view, layouts).render()
 
 
 def orient(section: DocxSection, landscape: bool) -> DocxSection:
@@ -86,6 +99,13 @@ def orient(section: DocxSection, landscape: bool) -> DocxSection:
     return section
 
 
+def picture_size(png: bytes, width: Length, height: Length) -> tuple[Length, Length]:
+    """The size a picture shows at to fit in ``width`` × ``height``, keeping its proportions."""
+    image = Image.from_blob(png)
+    scale = min(width / image.px_width, height / image.px_height)
+    return Length(int(image.px_width * scale)), Length(int(image.px_height * scale))
+
+
 def list_style(context: list[str], opening: str) -> str:
     """The style of a list or quote opened inside ``context`` (the styles of the containers
     around it): nested lists are indented more."""
@@ -93,6 +113,56 @@ def list_style(context: list[str], opening: str) -> str:
         return "Tip"
     depth = 1 + sum(1 for name in context if name.startswith("List"))
     return LIST_STYLES[opening] + (f" {min(depth, 3)}" if depth > 1 else "")
+
+
+LINE_HEIGHT, CHARACTER_WIDTH, PARAGRAPH_SPACE = 1.3, 0.5, 6.0
+"""A line's height and an average character's width in ems of the text's size, and the room
+between paragraphs in points, for :func:`estimate_pages`."""
+
+
+def estimate_pages(
+    document: DocxDocument, contents: BaseOxmlElement, entries: int
+) -> dict[BaseOxmlElement, int]:
+    """The page each paragraph of the body is likely on, before Word or LibreOffice lays it out.
+
+    Exact where pages break by rule: the cover, the contents (``entries`` lines, ending with
+    the paragraph ``contents``), a paragraph that starts a page and a new section. Between
+    those, text is assumed to fill the page line by line at its style's size: a guess within a
+    page or so.
+    """
+    styles = {style.style_id: style for style in document.styles}
+
+    def size(paragraph: BaseOxmlElement) -> float:
+        style = styles.get(paragraph.style or "") or document.styles["Normal"]
+        while style.font.size is None and style.base_style is not None:
+            style = style.base_style
+        return style.font.size.pt if style.font.size is not None else 11.0
+
+    section = document.sections[0]
+    width = Length(section.page_width - section.left_margin - section.right_margin).pt
+    height = Length(section.page_height - section.top_margin - section.bottom_margin).pt - 40
+    pages: dict[BaseOxmlElement, int] = {}
+    page, used = 1, 0.0
+    for block in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if block.tag == qn("w:tbl"):
+            used = height  # a grid fills its (landscape) page
+            continue
+        properties = block.pPr
+        if properties is not None and properties.pageBreakBefore_val and used:
+            page, used = page + 1, 0.0
+        points = size(block)
+        text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+        lines = entries if block is contents else -(-len(text) * points * CHARACTER_WIDTH // width)
+        needed = max(1, lines) * points * LINE_HEIGHT + PARAGRAPH_SPACE
+        if text and used and used + needed > height:
+            page, used = page + 1, 0.0
+        pages[block] = page
+        used += needed if text else 0.0
+        while used > height:
+            page, used = page + 1, used - height
+        if properties is not None and properties.sectPr is not None:
+            page, used = page + 1, 0.0  # the next section starts a page
+    return pages
 
 
 @dataclass
@@ -120,8 +190,8 @@ class Container:
 class DocxWriter:
     """Writes one view into a new Word document, keeping its styles by name at hand."""
 
-    def __init__(self, view: DocumentView) -> None:
-        self.view = view
+    def __init__(self, view: DocumentView, layouts: Layouts) -> None:
+        self.view, self.layouts = view, layouts
         self.document = new_document()
         self.styles: dict[str, BaseStyle] = {style.name: style for style in self.document.styles}
         """The document's styles by name, read once (python-docx's lookups by name scan them
@@ -137,6 +207,7 @@ class DocxWriter:
         self.write_headers_and_footers()
         self.set_properties()
         self.drop_template_thumbnail()
+        self.embed_fonts()
         buffer = BytesIO()
         self.document.save(buffer)
         return fixed_zip(buffer.getvalue())
@@ -279,6 +350,22 @@ class DocxWriter:
         properties.created = properties.modified = FIXED_TIME
         properties.revision = 1
 
+    def embed_fonts(self) -> None:
+        """The brand's heading and body fonts inside the file, for machines without them."""
+        fonts, folder = self.view.brand.fonts, self.view.brand.folder
+        families = {
+            family: family_files(family, self.layouts.font_families, folder)
+            for family in dict.fromkeys((fonts.heading, fonts.body))
+        }
+        package = self.document.part.package
+        text = "".join(
+            node.text or ""
+            for part in package.iter_parts()
+            if isinstance(part, XmlPart)
+            for node in part.element.iter(qn("w:t"))
+        )
+        embed_fonts(self.document, families, text)
+
     def drop_template_thumbnail(self) -> None:
         """Drop the picture of an empty page that python-docx's template carries as its preview."""
         package_rels = self.document.part.package.rels
@@ -380,6 +467,13 @@ class DocxWriter:
         """The cover: brand, the framework as a kicker, title, subtitle, stages, contact, date."""
         view, document = self.view, self.document
         primary = rgb(view.palette.primary)
+        logo = logo_png(view.brand)
+        if logo is not None:
+            width, height = picture_size(logo, COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT)
+            holder = document.add_paragraph()
+            holder.paragraph_format.space_after = Pt(10)
+            picture = holder.add_run().add_picture(BytesIO(logo), width, height)
+            picture._inline.docPr.set("descr", view.brand.name)  # its alternative text
         colored(
             self.add_text(self.styled(document.add_paragraph(), "Kicker"), view.brand.name), primary
         )
@@ -400,26 +494,47 @@ class DocxWriter:
         foot.paragraph_format.space_before = Cm(2.5)
 
     def write_contents(self) -> Paragraph:
-        """The contents page: a TOC field Word fills in; returns the paragraph that ends it."""
+        """The contents page's heading and the paragraph that ends its TOC field (filled in by
+        :meth:`fill_contents` once the headings are written)."""
         document = self.document
         heading = self.styled(document.add_paragraph(self.view.ui.contents), "TOC Heading")
         heading.paragraph_format.page_break_before = True
-        hint = self.styled(document.add_paragraph(), "Note")
-        start_field(hint, TOC_INSTRUCTION)
-        hint.add_run(self.view.ui.update_contents)
-        end = self.styled(document.add_paragraph(), "toc 1")
+        end = document.add_paragraph()
         end_field(end)
         put(document.settings.element, element("w:updateFields", val="true"))
         return end
 
     def fill_contents(self, contents_end: Paragraph) -> None:
-        """Show the headings in the TOC field until Word adds page numbers, as it will on update."""
+        """The TOC field with its result in place, as Word would show it after an update: an
+        entry per heading (levels 1–2), each a link with the number of its page, a PAGEREF
+        field to a bookmark on the heading. Word and LibreOffice compute those numbers when
+        they lay the document out (Word also refreshes the whole field on opening, as the
+        settings ask); until then each shows :func:`estimate_pages`' guess."""
         levels = {self.styles[f"Heading {level}"].style_id: level for level in ("1", "2")}
-        for paragraph in self.document.paragraphs:
-            level = levels.get(paragraph._p.style or "")
-            if level:
-                entry = self.styled(contents_end.insert_paragraph_before(), f"toc {level}")
-                self.add_text(entry, paragraph.text)
+        entries = [
+            (paragraph, level)
+            for paragraph in self.document.paragraphs
+            if (level := levels.get(paragraph._p.style or ""))
+        ]
+        pages = estimate_pages(self.document, contents_end._p, len(entries))
+        right = usable_width(self.document.sections[0])
+        for level in ("1", "2"):
+            tabs = self.styles[f"toc {level}"].paragraph_format.tab_stops
+            tabs.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        for index, (heading, level) in enumerate(entries, start=1):
+            bookmark = f"_Toc{index:08d}"
+            add_bookmark(heading, index, bookmark)
+            entry = self.styled(contents_end.insert_paragraph_before(), f"toc {level}")
+            self.add_text(entry, heading.text)
+            add_page_reference(entry, bookmark, str(pages[heading._p]))
+            if index == 1:  # the TOC field starts before the first entry's link
+                link = entry._p.find(qn("w:hyperlink"))
+                for run in field_start(TOC_INSTRUCTION):
+                    link.addprevious(run)
+        if not entries:  # an empty field
+            end = contents_end._p.find(qn("w:r"))
+            for run in field_start(TOC_INSTRUCTION):
+                end.addprevious(run)
 
     def write_blocks(self) -> None:
         """Sections as headings and text; each worksheet in its own section (grids landscape)."""
@@ -479,15 +594,18 @@ class DocxWriter:
         """The worksheet's title, the example's description and the table."""
         title = self.add_text(self.heading_paragraph(1), sheet.title)
         title.paragraph_format.space_before = Pt(0)
+        title.paragraph_format.keep_with_next = True
         if sheet.example and sheet.example.description:
             note = self.styled(self.document.add_paragraph(), "Note")
             self.add_text(note, sheet.example.description)
+            note.paragraph_format.keep_with_next = True
         if isinstance(sheet, Grid):
-            self.write_grid(sheet)
+            table = self.write_grid(sheet)
         elif isinstance(sheet, FormSheet):
-            self.write_form(sheet)
+            table = self.write_form(sheet)
         else:
-            self.write_checklist(sheet)
+            table = self.write_checklist(sheet)
+        keep_together(table)
 
     def write_grid(self, grid: Grid) -> Table:
         """Stages as the header row, questions as the first column, entries in the cells."""

@@ -10,7 +10,7 @@ from docx.oxml.text.font import CT_RPr
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Length, RGBColor
-from docx.table import _Row
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml.etree import QName
@@ -90,14 +90,24 @@ def field_char(kind: str) -> BaseOxmlElement:
     return element("w:fldChar", fldCharType=kind)
 
 
-def start_field(paragraph: Paragraph, instruction: str) -> None:
-    """The start of a complex field: begin, instruction, separator (its shown result follows)."""
-    paragraph.add_run()._r.append(field_char("begin"))
+def field_start(instruction: str) -> list[BaseOxmlElement]:
+    """The runs that start a complex field: begin, instruction, separator (its shown result
+    follows)."""
     instruction_text = OxmlElement("w:instrText")
     instruction_text.set(qn("xml:space"), "preserve")
     instruction_text.text = f" {instruction} "
-    paragraph.add_run()._r.append(instruction_text)
-    paragraph.add_run()._r.append(field_char("separate"))
+    runs = []
+    for child in (field_char("begin"), instruction_text, field_char("separate")):
+        run = OxmlElement("w:r")
+        run.append(child)
+        runs.append(run)
+    return runs
+
+
+def start_field(paragraph: Paragraph, instruction: str) -> None:
+    """Start a complex field at the end of ``paragraph``."""
+    for run in field_start(instruction):
+        paragraph._p.append(run)
 
 
 def end_field(paragraph: Paragraph) -> None:
@@ -110,6 +120,31 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     start_field(paragraph, instruction)
     paragraph.add_run(placeholder)
     end_field(paragraph)
+
+
+def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
+    """A bookmark ``name`` around the whole paragraph's text (a PAGEREF field's target)."""
+    start = element("w:bookmarkStart", id=str(bookmark_id), name=name)
+    properties = paragraph._p.pPr
+    paragraph._p.insert(0 if properties is None else 1, start)
+    paragraph._p.append(element("w:bookmarkEnd", id=str(bookmark_id)))
+
+
+def add_page_reference(paragraph: Paragraph, bookmark: str, page: str) -> None:
+    """A tab, then the number of the page ``bookmark`` is on (a PAGEREF field showing ``page``
+    until it is computed), the whole line a link to the bookmark, as Word writes a contents
+    entry."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), bookmark)
+    link.set(qn("w:history"), "1")
+    for run in paragraph.runs:
+        link.append(run._r)
+    paragraph._p.append(link)
+    tab = paragraph.add_run()
+    tab._r.append(OxmlElement("w:tab"))
+    add_field(paragraph, f"PAGEREF {bookmark} \\h", page)
+    for run in paragraph._p.findall(qn("w:r")):
+        link.append(run)
 
 
 def add_link(paragraph: Paragraph, run: Run, url: str) -> None:
@@ -202,6 +237,15 @@ def set_height(row: _Row, height: Length) -> None:
     """A row at least ``height`` tall that never breaks across pages."""
     row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
     put(row._tr.get_or_add_trPr(), element("w:cantSplit"))
+
+
+def keep_together(table: Table) -> None:
+    """Keep a table on one page, where it fits on one: each paragraph of every row but the last
+    keeps with the next (rows themselves never split, see :func:`set_height`)."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def usable_width(section: Section) -> Length:

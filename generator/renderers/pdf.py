@@ -271,11 +271,25 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
         sheet_pages = pages.get(view.worksheet.anchor)
         if sheet_pages is None:
             return render(view, layouts)
-        sheet = guide.copy(sheet_pages)
+        sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)
 
     return [one(view) for view in views]
+
+
+PAGE_NUMBER_BOX = "@bottom-right-corner"
+"""Where a worksheet page of the guide shows its page number (style.css.j2)."""
+
+
+def without_page_number(page: Page) -> Page:
+    """A guide's worksheet page for the worksheet's own PDF: the same, without the guide's page
+    number (the guide's page object itself is left as it is)."""
+    clone = copy(page)
+    box = page._page_box  # WeasyPrint has no public way to drop a margin box
+    kept = [child for child in box.children if getattr(child, "at_keyword", "") != PAGE_NUMBER_BOX]
+    clone._page_box = box.copy_with_children(kept)
+    return clone
 
 
 def pages_by_anchor(pages: list[Page]) -> dict[str, list[Page]]:
