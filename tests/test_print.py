@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -27,8 +28,8 @@ def trim_mm(page) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_the_paper_is_the_same_in_the_pdf_and_the_workbook(tmp_path: Path, paper: str) -> None:
-    narrow = {"guide": ["onboarding"], "format": ["pdf", "xlsx"], "jobs": 1}
+def test_the_paper_is_the_same_in_every_format(tmp_path: Path, paper: str) -> None:
+    narrow = {"guide": ["onboarding"], "format": ["pdf", "docx", "xlsx"], "jobs": 1}
     result = api.build(MINIMAL, out=tmp_path, paper=paper, **narrow)
     assert result.ok
     width, height = SIZES[paper]
@@ -37,6 +38,9 @@ def test_the_paper_is_the_same_in_the_pdf_and_the_workbook(tmp_path: Path, paper
     sizes = {trim_mm(page) for page in guide.pages}
     assert sizes == {(width, height), (height, width)}  # portrait pages and landscape grids
     assert trim_mm(PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0]) == (height, width)
+    sections = Document(str(folder / "onboarding.docx")).sections
+    docx_sizes = {(round(s.page_width.mm, 1), round(s.page_height.mm, 1)) for s in sections}
+    assert docx_sizes == {(width, height), (height, width)}
     workbook = load_workbook(folder / "onboarding-worksheet-blank.xlsx")
     assert {sheet.page_setup.paperSize for sheet in workbook} == {9 if paper == "a4" else 1}
 

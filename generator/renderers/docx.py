@@ -36,6 +36,7 @@ from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Se
 from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_png
+from generator.paper import Paper
 from generator.renderers.docx_fonts import embed_fonts
 from generator.renderers.ooxml import (
     add_bookmark,
@@ -86,12 +87,11 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
     return DocxWriter(view, layouts).render()
 
 
-def orient(section: DocxSection, landscape: bool) -> DocxSection:
-    """A4 in the given orientation with the margins that go with it."""
+def orient(section: DocxSection, paper: Paper, landscape: bool) -> DocxSection:
+    """The paper in the given orientation with the margins that go with it."""
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (
-        (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-    )
+    short, long = Mm(paper.width_mm), Mm(paper.height_mm)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
     margin = LANDSCAPE_MARGIN if landscape else PORTRAIT_MARGIN
     section.left_margin = section.right_margin = margin
     section.top_margin = section.bottom_margin = margin
@@ -446,7 +446,7 @@ class DocxWriter:
 
     def write_guide(self) -> None:
         """Cover, contents, then the sections and worksheets in the guide's order."""
-        orient(self.document.sections[0], landscape=False)
+        orient(self.document.sections[0], self.view.paper, landscape=False)
         self.write_cover()
         contents_end = self.write_contents()
         self.write_blocks()
@@ -456,7 +456,7 @@ class DocxWriter:
         """One page: the worksheet, then a line to sign and date."""
         view = self.view
         sheet = view.worksheet
-        orient(self.document.sections[0], landscape=sheet.kind == "grid")
+        orient(self.document.sections[0], self.view.paper, landscape=sheet.kind == "grid")
         self.write_sheet(sheet)
         line = self.document.add_paragraph()
         line.paragraph_format.space_before = Pt(8)
@@ -542,12 +542,16 @@ class DocxWriter:
         for index, block in enumerate(self.view.blocks):
             if isinstance(block, SectionBlock):
                 if in_sheet:
-                    orient(self.document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+                    orient(
+                        self.document.add_section(WD_SECTION.NEW_PAGE),
+                        self.view.paper,
+                        landscape=False,
+                    )
                 self.write_section(block, new_page=index == 0 and not in_sheet)
                 in_sheet = False
             else:
                 section = self.document.add_section(WD_SECTION.NEW_PAGE)
-                orient(section, landscape=block.kind == "grid")
+                orient(section, self.view.paper, landscape=block.kind == "grid")
                 self.write_sheet(block)
                 in_sheet = True
 
