@@ -9,7 +9,7 @@ BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fon
 TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
 TEST_TOOLS := pdftotext pdftoppm qpdf soffice
 
-.PHONY: build test lint bench docs clean system-build system-test
+.PHONY: build test lint bench docs clean references system-build system-test
 
 build: $(BIN)/.installed system-build
 	$(BIN)/journeykit build
@@ -26,6 +26,10 @@ bench: $(BIN)/.installed-test system-build
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/batch.py 20 --guide kundresan
 	$(BIN)/python bench/import_workbook.py
+
+# Reference images of key pages for tests/test_references.py: run after an intended layout change.
+references: $(BIN)/.installed-test system-build system-test
+	$(BIN)/python tests/references.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
