@@ -426,6 +426,9 @@ class UiStrings(Strict):
     """The words of a client's workbook."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
+    hyphenation: list[Text] = Field(default_factory=list)
+    """Words the hyphenation dictionary breaks wrongly, with their right break points, e.g.
+    ``blogg-in-lägg`` (an inflected form may follow: ``blogginläggen``)."""
     path: Path | None = None
     """The file it was loaded from (set by loading)."""
 

@@ -91,11 +91,47 @@ def split_languages(text: str, ui: UiStrings) -> list[tuple[str, str | None]]:
 
 
 def mark_languages(text: str, ui: UiStrings) -> Markup:
-    """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``."""
+    """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``, and the language's
+    hyphenation exceptions marked with soft hyphens (typesetting breaks words only there)."""
     return Markup("").join(
-        Markup('<span lang="{}">{}</span>').format(lang, part) if lang else escape(part)
+        Markup('<span lang="{}">{}</span>').format(lang, part)
+        if lang
+        else escape(hyphenate(part, tuple(ui.hyphenation)))
         for part, lang in split_languages(text, ui)
     )
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+@lru_cache(maxsize=16)
+def _exceptions(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, list[int]]]:
+    """A pattern finding the exceptions' words, and each one's break positions."""
+    breaks: dict[str, list[int]] = {}
+    for word in words:
+        parts = word.lower().split("-")
+        positions = [sum(len(part) for part in parts[: n + 1]) for n in range(len(parts) - 1)]
+        breaks["".join(parts)] = positions
+    if not breaks:
+        return None, breaks
+    alternatives = sorted(map(re.escape, breaks), key=len, reverse=True)
+    return re.compile("(?i)(" + "|".join(alternatives) + ")"), breaks
+
+
+def hyphenate(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with soft hyphens at the break points the exceptions ``words`` give, in every
+    form that begins with one (``blogg-in-lägg`` covers ``Blogginläggen``)."""
+    pattern, breaks = _exceptions(words)
+    if pattern is None:
+        return text
+
+    def marked(match: re.Match[str]) -> str:
+        found = match.group(0)
+        cuts = breaks[found.lower()]
+        pieces = [found[a:b] for a, b in zip([0, *cuts], [*cuts, len(found)], strict=True)]
+        return SOFT_HYPHEN.join(pieces)
+
+    return pattern.sub(marked, text)
 
 
 def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Markup:

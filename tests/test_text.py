@@ -10,11 +10,13 @@ import pytest
 from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
+from weasyprint import HTML
 
 from generator import api
 from generator.model import Library
 from generator.text import (
     css_string,
+    hyphenate,
     long_date,
     mark_languages,
     markdown_to_html,
@@ -162,3 +164,18 @@ def test_no_straight_quote_is_left_in_any_document(every_output: Path) -> None:
             if found:
                 straight[path.relative_to(every_output)] = found[:3]
     assert not straight
+
+
+def test_a_hyphenation_exception_breaks_words_only_where_it_says(
+    library: Library, tmp_path: Path
+) -> None:
+    """Swedish "blogginlägg" breaks as "blogg-inlägg" (the dictionary says "blog-ginlägg"), in
+    every form that begins with it, whatever its case."""
+    ui = library.ui["sv"].model_copy(update={"hyphenation": ["blogg-in-lägg"]})
+    assert hyphenate("Blogginläggen", ("blogg-in-lägg",)) == "Blogg\u00adin\u00adläggen"
+    words = mark_languages("blogginlägg " * 4, ui)
+    html = f'<p lang="sv" style="width: 17mm; hyphens: auto">{words}</p>'
+    pdf = tmp_path / "narrow.pdf"
+    HTML(string=f"<html lang=sv><body>{html}</body></html>").write_pdf(pdf)
+    lines = [line.strip() for line in pdf_text(pdf).splitlines() if line.strip()]
+    assert "blogg‐" in lines and "blog‐" not in lines and "inlägg" in lines
