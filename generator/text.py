@@ -90,13 +90,16 @@ def split_languages(text: str, ui: UiStrings) -> list[tuple[str, str | None]]:
     return runs
 
 
-def mark_languages(text: str, ui: UiStrings) -> Markup:
-    """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``, and the language's
-    hyphenation exceptions marked with soft hyphens (typesetting breaks words only there)."""
+def mark_languages(text: str, ui: UiStrings, breakable: bool = False) -> Markup:
+    """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``; ``breakable`` text
+    (running text and cell entries, which hyphenate) gets the language's hyphenation
+    exceptions as soft hyphens, so typesetting breaks those words only there. Headings and
+    labels never break a word, and a bookmark shows its heading as written."""
+    words = tuple(ui.hyphenation) if breakable else ()
     return Markup("").join(
         Markup('<span lang="{}">{}</span>').format(lang, part)
         if lang
-        else escape(hyphenate(part, tuple(ui.hyphenation)))
+        else escape(hyphenate(part, words))
         for part, lang in split_languages(text, ui)
     )
 
@@ -138,13 +141,15 @@ def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Mar
     """Markdown → HTML (raw HTML off), loanwords marked, ``##`` shifted down by the offset."""
     parser = markdown_parser(ui.quotes)
     tokens = parse_markdown(source, ui.quotes)
+    heading = False
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+            heading = token.type == "heading_open"
         for child in token.children or []:
             if child.type == "text":
                 child.type = "html_inline"  # emit our own escaped markup verbatim
-                child.content = str(mark_languages(child.content, ui))
+                child.content = str(mark_languages(child.content, ui, breakable=not heading))
     return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 

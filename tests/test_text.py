@@ -173,7 +173,8 @@ def test_a_hyphenation_exception_breaks_words_only_where_it_says(
     every form that begins with it, whatever its case."""
     ui = library.ui["sv"].model_copy(update={"hyphenation": ["blogg-in-lägg"]})
     assert hyphenate("Blogginläggen", ("blogg-in-lägg",)) == "Blogg\u00adin\u00adläggen"
-    words = mark_languages("blogginlägg " * 4, ui)
+    words = mark_languages("blogginlägg " * 4, ui, breakable=True)
+    assert "\u00ad" not in mark_languages("Blogginlägg", ui)  # a heading or label never breaks
     html = f'<p lang="sv" style="width: 17mm; hyphens: auto">{words}</p>'
     pdf = tmp_path / "narrow.pdf"
     HTML(string=f"<html lang=sv><body>{html}</body></html>").write_pdf(pdf)

@@ -94,6 +94,7 @@ def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
         bleed_mm=BLEED_MM,
         framework=view.framework,
         t=lambda text: mark_languages(text, view.ui),
+        breakable=lambda text: mark_languages(text, view.ui, breakable=True),
         markdown=lambda source, offset=1: markdown_to_html(source, view.ui, offset),
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
