@@ -153,6 +153,12 @@ class SectionBlock:
 Block = SectionBlock | Sheet
 
 
+LEAD_MAX_CHARACTERS = 800
+"""A section up to this long, followed by a grid, shares the grid's landscape page."""
+LEAD_LINE_CHARACTERS = 170
+"""Characters of running text a landscape page's line holds."""
+
+
 @dataclass(frozen=True)
 class DocumentView:
     """Everything one output file shows, resolved from the library."""
@@ -171,6 +177,30 @@ class DocumentView:
     example sheet): the guide's first example of that worksheet."""
     attachments: list[DocumentView] = field(default_factory=list)
     """A guide PDF's worksheets as workbooks, to carry inside it (blank, one per worksheet)."""
+
+    @cached_property
+    def leads(self) -> dict[str, SectionBlock]:
+        """Short sections that share the page of the worksheet they lead into, by the
+        worksheet's anchor: alone on a portrait page before a landscape one, such a section
+        would leave most of its page empty."""
+        pairs = zip(self.blocks, self.blocks[1:], strict=False)
+        return {
+            after.anchor: before
+            for before, after in pairs
+            if isinstance(before, SectionBlock)
+            and isinstance(after, Grid)
+            and after.example is None  # a blank grid's rows give way; an example's do not
+            and before.stage is None
+            and not before.section.contact
+            and len(before.section.body) <= LEAD_MAX_CHARACTERS
+        }
+
+    def lead_height_mm(self, lead: SectionBlock) -> float:
+        """About how much of the page a lead takes: its heading and its lines of text."""
+        body = lead.section.body.strip()
+        paragraphs = [part for part in body.split("\n\n") if part.strip()]
+        lines = sum(-(-len(part) // LEAD_LINE_CHARACTERS) for part in paragraphs)
+        return 18 + 6 * lines + 4 * len(paragraphs)
 
     @property
     def language(self) -> str:

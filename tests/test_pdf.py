@@ -170,3 +170,12 @@ def test_a_cell_too_long_for_its_page_loses_no_word(tmp_path: Path) -> None:
     pages = [page for page in text.split("\f") if page.strip()]
     assert len(pages) > 1 and all("Attract" in page for page in pages)  # headings repeated
     assert all(f"ord{n}" in text for n in range(400))
+
+
+def test_a_short_section_before_a_blank_grid_shares_its_page(built: Path) -> None:
+    """ "Din tur!" is a few lines: on the template's landscape page, not alone on a portrait
+    page before it; the worksheet's own PDF holds the worksheet alone."""
+    pages = pdf_text(built / "kundresan.pdf").split("\f")
+    [shared] = [page for page in pages if "Din mall: Kundresan" in page]
+    assert "Din tur!" in shared
+    assert "Din tur!" not in pdf_text(built / "kundresan-worksheet-blank.pdf")

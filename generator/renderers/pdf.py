@@ -270,8 +270,8 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
         if view is guide_view:
             return write(guide, what, workbooks(view, layouts))
         sheet_pages = pages.get(view.worksheet.anchor)
-        if sheet_pages is None:
-            return render(view, layouts)
+        if sheet_pages is None or view.worksheet.anchor in guide_view.leads:
+            return render(view, layouts)  # its page in the guide holds more than the worksheet
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)
