@@ -176,6 +176,6 @@ def test_a_short_section_before_a_blank_grid_shares_its_page(built: Path) -> Non
     """ "Din tur!" is a few lines: on the template's landscape page, not alone on a portrait
     page before it; the worksheet's own PDF holds the worksheet alone."""
     pages = pdf_text(built / "kundresan.pdf").split("\f")
-    [shared] = [page for page in pages if "Din mall: Kundresan" in page]
+    [shared] = [page for page in pages if "Din mall: Kundresan" in page and "Ifyllt av" in page]
     assert "Din tur!" in shared
     assert "Din tur!" not in pdf_text(built / "kundresan-worksheet-blank.pdf")
