@@ -153,10 +153,18 @@ class SectionBlock:
 Block = SectionBlock | Sheet
 
 
-LEAD_MAX_CHARACTERS = 800
-"""A section up to this long, followed by a grid, shares the grid's landscape page."""
-LEAD_LINE_CHARACTERS = 170
+LEAD_MAX_CHARACTERS = 700
+"""A section up to this long, of plain paragraphs, followed by a blank grid, shares the grid's
+landscape page."""
+LEAD_LINE_CHARACTERS = 150
 """Characters of running text a landscape page's line holds."""
+LABEL_LINE_CHARACTERS, HELP_LINE_CHARACTERS = 26, 36
+"""Characters a grid's label column holds on a line, of a row's label and of its help."""
+GRID_FRAME_MM = 64
+"""A landscape worksheet page's margins, title, header row and sign-off line."""
+LEAD_SLACK_MM = 20
+"""Both estimates above are cautious: by this much together (measured on the shipped guides).
+A grid that runs over all the same is laid out again without its lead (``without_leads``)."""
 
 
 @dataclass(frozen=True)
@@ -177,30 +185,44 @@ class DocumentView:
     example sheet): the guide's first example of that worksheet."""
     attachments: list[DocumentView] = field(default_factory=list)
     """A guide PDF's worksheets as workbooks, to carry inside it (blank, one per worksheet)."""
+    without_leads: frozenset[str] = frozenset()
+    """Worksheets (by anchor) whose page turned out too full for their lead: it stands alone."""
 
     @cached_property
     def leads(self) -> dict[str, SectionBlock]:
-        """Short sections that share the page of the worksheet they lead into, by the
-        worksheet's anchor: alone on a portrait page before a landscape one, such a section
-        would leave most of its page empty."""
+        """Short sections that share the page of the grid they lead into, by the grid's anchor:
+        alone on a portrait page before a landscape one, such a section would leave most of
+        its page empty. Only a blank grid's rows give way to it (an example's entries do not),
+        and a grid that still runs over gets its lead back on a page of its own
+        (``without_leads``)."""
         pairs = zip(self.blocks, self.blocks[1:], strict=False)
         return {
             after.anchor: before
             for before, after in pairs
             if isinstance(before, SectionBlock)
             and isinstance(after, Grid)
-            and after.example is None  # a blank grid's rows give way; an example's do not
+            and after.example is None
+            and after.anchor not in self.without_leads
             and before.stage is None
             and not before.section.contact
             and len(before.section.body) <= LEAD_MAX_CHARACTERS
+            and _plain(before.section.body)
+            and self.lead_height_mm(before) + _labels_height_mm(after)
+            <= self.grid_height_mm + LEAD_SLACK_MM
         }
+
+    @property
+    def grid_height_mm(self) -> float:
+        """What a landscape page leaves a blank grid's rows under its title, header and
+        sign-off line."""
+        return self.paper.width_mm - GRID_FRAME_MM
 
     def lead_height_mm(self, lead: SectionBlock) -> float:
         """About how much of the page a lead takes: its heading and its lines of text."""
         body = lead.section.body.strip()
         paragraphs = [part for part in body.split("\n\n") if part.strip()]
         lines = sum(-(-len(part) // LEAD_LINE_CHARACTERS) for part in paragraphs)
-        return 18 + 6 * lines + 4 * len(paragraphs)
+        return 22 + 6.5 * lines + 4 * len(paragraphs)
 
     @property
     def language(self) -> str:
@@ -298,6 +320,22 @@ class DocumentView:
         paths = {getattr(model, "path", None) for model in models}
         paths |= {path for attached in self.attachments for path in attached.inputs()}
         return sorted(path for path in paths if path is not None)
+
+
+def _labels_height_mm(grid: Grid) -> float:
+    """About how tall a blank grid's row labels (with their help) make it at the least."""
+    total = 0.0
+    for row in grid.definition.rows:
+        label = -(-len(row.label) // LABEL_LINE_CHARACTERS) * 4.4
+        help_lines = -(-len(row.help) // HELP_LINE_CHARACTERS) * 3.3
+        total += label + help_lines + 3
+    return total
+
+
+def _plain(markdown: str) -> bool:
+    """Whether Markdown is paragraphs only: no heading, list, quote or table to make room for."""
+    starts = tuple("#->|*+") + tuple(f"{n}." for n in range(10))
+    return not any(line.lstrip().startswith(starts) for line in markdown.splitlines())
 
 
 def template_title(worksheet: Worksheet, ui: UiStrings) -> str:

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
+from dataclasses import replace
 from io import BytesIO
 
 import pikepdf
@@ -247,8 +248,22 @@ def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
 def render(view: DocumentView, layouts: Layouts) -> bytes:
     """Render a guide or a worksheet to PDF bytes."""
     what = str(view.job.relative_path())
-    document = lay_out(render_html(view, layouts), layouts, what)
+    document, view = lay_out_view(view, layouts, what)
     return write(document, what, workbooks(view, layouts))
+
+
+def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, DocumentView]:
+    """The document laid out; a grid that ran over its page with its lead section is laid out
+    again with the lead on a page of its own (the view as finally laid out comes back)."""
+    document = lay_out(render_html(view, layouts), layouts, what)
+    if not view.leads:
+        return document, view
+    spans = pages_by_anchor(document.pages)
+    too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
+    if not too_full:
+        return document, view
+    view = replace(view, without_leads=view.without_leads | too_full)
+    return lay_out(render_html(view, layouts), layouts, what), view
 
 
 def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
@@ -262,7 +277,7 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
     if guide_view is None:
         return [render(view, layouts) for view in views]
     what = str(guide_view.job.relative_path())
-    guide = lay_out(render_html(guide_view, layouts), layouts, what)
+    guide, laid_out = lay_out_view(guide_view, layouts, what)
     pages = pages_by_anchor(guide.pages)
 
     def one(view: DocumentView) -> bytes:
@@ -270,7 +285,7 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
         if view is guide_view:
             return write(guide, what, workbooks(view, layouts))
         sheet_pages = pages.get(view.worksheet.anchor)
-        if sheet_pages is None or view.worksheet.anchor in guide_view.leads:
+        if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
             return render(view, layouts)  # its page in the guide holds more than the worksheet
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
