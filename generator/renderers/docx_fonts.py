@@ -30,6 +30,7 @@ italic file gets Word's slanted regular, as it would with the family installed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -225,6 +226,17 @@ def embeddable_face(
 
 
 def _make_face(path: Path, family: str, face: Face, variable: bool, extra: frozenset[str]) -> bytes:
+    # A bundled font's head table dates it 1904 or 1970; fontTools says so on every read.
+    dates = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    level = dates.level
+    dates.setLevel(logging.ERROR)
+    try:
+        return _made_face(path, family, face, variable, extra)
+    finally:
+        dates.setLevel(level)
+
+
+def _made_face(path: Path, family: str, face: Face, variable: bool, extra: frozenset[str]) -> bytes:
     font = TTFont(BytesIO(path.read_bytes()), recalcTimestamp=False)
     options = Options()
     options.name_IDs = [1, 2, 3, 4, 5, 6]
