@@ -231,16 +231,24 @@ def office_pdf_name(name: str) -> str:
 
 
 def convert_office_files(out: Path) -> None:
-    """:data:`OFFICE_FILES` of the shared build beside ``out`` (``every_output``), converted to
-    PDF by LibreOffice headless in one call (each start of soffice costs seconds); see
-    :func:`office_pdf_name`."""
-    built = out.parent / "every_output" / "default" / "sv"
+    """:data:`OFFICE_FILES` of the shared build beside ``out`` (``every_output``), and every
+    blank worksheet DOCX of every language (as :func:`blank_docx_pdf_name` names them),
+    converted to PDF by LibreOffice headless in one call (each start of soffice costs
+    seconds); see :func:`office_pdf_name`."""
+    built = out.parent / "every_output" / "default"
     sources, profile = out.parent / "office-files", out.parent / "lo-profile"
     sources.mkdir()
     for name in OFFICE_FILES:
         staged = sources / (office_pdf_name(name).removesuffix(".pdf") + Path(name).suffix)
-        shutil.copy(built / name, staged)
+        shutil.copy(built / "sv" / name, staged)
+    for path in built.glob("*/*-blank.docx"):
+        shutil.copy(path, sources / blank_docx_pdf_name(path).replace(".pdf", ".docx"))
     libreoffice("pdf", sorted(sources.iterdir()), out, profile)
+
+
+def blank_docx_pdf_name(path: Path) -> str:
+    """What LibreOffice's PDF of a blank worksheet DOCX is called in ``converted``."""
+    return f"blank-{path.parent.name}-{path.stem}.pdf"
 
 
 RECALCULATED = [

@@ -30,7 +30,7 @@ from tests.conftest import (
     MINIMAL,
     ROOT,
     RenderJob,
-    libreoffice,
+    blank_docx_pdf_name,
     loaded,
     office_pdf_name,
     pdf_text,
@@ -469,14 +469,12 @@ def test_the_cover_shows_the_brand_logo(acme_and_default: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def blank_worksheets_in_libreoffice(every_output: Path, tmp_path_factory: pytest.TempPathFactory):
-    """Every blank worksheet DOCX of the shipped library (every language), converted to PDF
-    by LibreOffice in one call."""
-    out = tmp_path_factory.mktemp("blank-docx-pdf")
+def blank_worksheets_in_libreoffice(every_output: Path, converted: Path) -> dict[Path, Path]:
+    """Every blank worksheet DOCX of the shipped library (every language) and LibreOffice's PDF
+    of it (made with the shared conversion, ``converted``)."""
     sources = sorted((every_output / "default").glob("*/*-blank.docx"))
     assert len(sources) >= 10
-    libreoffice("pdf", sources, out, out / "profile")
-    return {source: out / source.with_suffix(".pdf").name for source in sources}
+    return {source: converted / blank_docx_pdf_name(source) for source in sources}
 
 
 def test_every_blank_worksheet_is_one_page_in_libreoffice(
