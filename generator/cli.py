@@ -365,7 +365,7 @@ def import_(
         typer.Argument(
             metavar="FILE",
             dir_okay=False,
-            help="A workbook journeykit made (an .xlsx), as the client filled it in.",
+            help="A workbook (.xlsx) or fillable PDF journeykit made, as the client filled it in.",
         ),
     ],
     project: ProjectOption = Path("."),
@@ -381,10 +381,10 @@ def import_(
         typer.Option(metavar="DIR", help="Output folder (default: `<project>/output/imported`)."),
     ] = None,
 ) -> None:
-    """Turn a client's filled-in workbook into their branded documents.
+    """Turn a client's filled-in workbook or PDF into their branded documents.
 
-    Reads every cell by its name (or, if another program dropped the names, by its labels),
-    never running a formula; writes the worksheet as PDF, DOCX and XLSX and a short guide
+    Reads every entry by its name (a workbook's cell, or, if another program dropped the names,
+    by its labels; a PDF's form field), never running a formula; writes the worksheet as PDF, DOCX and XLSX and a short guide
     (cover, the filled worksheet, what to review) as PDF and DOCX. E.g. 'journeykit import
     kundens-kundresa.xlsx --name "Acme AB" --brand acme'.
     """
