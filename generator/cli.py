@@ -384,9 +384,9 @@ def import_(
     """Turn a client's filled-in workbook or PDF into their branded documents.
 
     Reads every entry by its name (a workbook's cell, or, if another program dropped the names,
-    by its labels; a PDF's form field), never running a formula; writes the worksheet as PDF, DOCX and XLSX and a short guide
-    (cover, the filled worksheet, what to review) as PDF and DOCX. E.g. 'journeykit import
-    kundens-kundresa.xlsx --name "Acme AB" --brand acme'.
+    by its labels; a PDF's form field), never running a formula; writes the worksheet as PDF,
+    DOCX and XLSX and a short guide (cover, the filled worksheet, what to review) as PDF and
+    DOCX. E.g. 'journeykit import kundens-kundresa.xlsx --name "Acme AB" --brand acme'.
     """
     with invalid_exits(project, "{count} problem(s); nothing written."):
         result = api.import_workbook(file, project, brand, name, format, out)
