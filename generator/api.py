@@ -237,7 +237,8 @@ def import_workbook(
 ) -> ImportResult:
     """Turn a client's filled-in workbook (or fillable PDF) into their documents: the
     worksheet as PDF, DOCX and XLSX, and a short guide (cover with ``name``, the filled
-    worksheet, what to review) as PDF and DOCX, under ``<out>/<brand>/<language>/`` (default ``<project>/output/imported``).
+    worksheet, what to review) as PDF and DOCX, under ``<out>/<brand>/<language>/``
+    (default ``<project>/output/imported``).
 
     The file is read as untrusted (see :mod:`generator.importing`); raises
     :class:`ContentErrors` when it cannot be used, before anything is written.
