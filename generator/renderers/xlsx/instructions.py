@@ -6,7 +6,13 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, FormSheet, Grid
-from generator.renderers.xlsx.sheet import _lines, protect, set_print, write_credit, write_title
+from generator.renderers.xlsx.sheet import (
+    protect,
+    set_print,
+    wrapped_lines,
+    write_credit,
+    write_title,
+)
 from generator.renderers.xlsx.style import BODY_SIZE, HEADER_SIZE, TOP_LEFT, font, text_cell
 
 WIDTHS = [5, 30, 72]
@@ -95,4 +101,4 @@ def _paragraph(
 
 
 def _count(text: str, column: int, width: float | None = None) -> int:
-    return _lines(text, width if width is not None else WIDTHS[column - 1]) if text else 1
+    return wrapped_lines(text, width if width is not None else WIDTHS[column - 1]) if text else 1

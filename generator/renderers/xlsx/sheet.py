@@ -154,7 +154,7 @@ def _write_questions(
     lines = 1
     for column, (_, text) in enumerate(row.prompts, start=2):
         style(text_cell(sheet, number, column, text), view, small, TOP_LEFT)
-        lines = max(lines, _lines(text, widths[column - 1]))
+        lines = max(lines, wrapped_lines(text, widths[column - 1]))
     sheet.row_dimensions[number].height = lines * (LINE_HEIGHT - 2) + CELL_PADDING
 
 
@@ -197,7 +197,7 @@ def _add_tick_list(sheet: Worksheet, coordinates: list[str]) -> None:
     sheet.add_data_validation(validation)
 
 
-def _lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide."""
     characters = max(1, math.floor(width * 0.95) - 2)
     return sum(max(1, len(textwrap.wrap(part, characters))) for part in text.split("\n"))
@@ -207,7 +207,7 @@ def _row_height(row: TableRow, table: SheetTable) -> float:
     """Tall enough for the wrapped label and values; roomy for writing in when blank."""
     texts = [row.label, *row.values]
     pairs = zip(texts, table.widths, strict=True)
-    lines = max(_lines(text, width) for text, width in pairs if text)
+    lines = max(wrapped_lines(text, width) for text, width in pairs if text)
     minimum = row.blank_height if table.blank else EXAMPLE_MIN_HEIGHT
     return max(minimum, lines * LINE_HEIGHT + CELL_PADDING)
 
