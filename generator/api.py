@@ -34,6 +34,7 @@ from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library
 from generator.model import BLANK, Brand, Colors, Framework, Guide, Id, Job, Library, field_problems
+from generator.paper import DEFAULT_PAPER
 from generator.plan import DEFAULT_BRAND, Filters, plan, unknown_values
 from generator.quick import Inputs
 from generator.renderers import FORMATS
@@ -263,6 +264,7 @@ def import_workbook(
             document=document,
             variant=FILLED if document == "worksheet" else BLANK,
             format=fmt,
+            paper=library.brands[brand].paper or DEFAULT_PAPER,
         )
         for document in ("guide", "worksheet")
         for fmt in formats
