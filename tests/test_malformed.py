@@ -252,7 +252,7 @@ def assert_one_line_each(errors: ContentErrors, project: Path) -> None:
 def renders(library: Library, project: Path, target: str) -> None:
     """What ``target`` feeds: a worksheet's file its workbook in each variant (the XLSX holds
     every text of it: cells, labels, help, instructions); a guide's file the guide as DOCX; a
-    brand or the UI strings a blank workbook and the guide."""
+    brand or the UI strings the blank workbook."""
     layouts = Layouts.for_project(project)
     filters = Filters(formats=("xlsx", "docx"), brands=tuple(library.brands))
     parts = Path(target).parts
@@ -266,8 +266,8 @@ def renders(library: Library, project: Path, target: str) -> None:
             )
         elif parts[1] == "guides":
             wanted = job.document == "guide"
-        else:
-            wanted = job.document == "guide" or job.filename().endswith("worksheet-blank.xlsx")
+        else:  # the blank workbook shows the brand and most UI words, in every sheet
+            wanted = job.filename().endswith("worksheet-blank.xlsx")
         if wanted:
             FORMATS[job.format].render(build_view(library, job), layouts)
 
