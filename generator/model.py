@@ -118,6 +118,19 @@ Color = Annotated[
 ]
 
 
+BrokenWord = Annotated[
+    str,
+    StrictString,
+    _matching(
+        "hyphenation",
+        r"[^\W\d_]+(-[^\W\d_]+)+",
+        "{value} is not a word with its break points",
+        "letters only, a hyphen at each break, e.g. blogg-in-lägg",
+    ),
+]
+"""A word with a hyphen at each place it may break across lines."""
+
+
 def _known_locale(value: str) -> str:
     """A locale Babel can write dates in, e.g. ``sv_SE``."""
     from babel import Locale, UnknownLocaleError
@@ -426,7 +439,7 @@ class UiStrings(Strict):
     """The words of a client's workbook."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
-    hyphenation: list[Text] = Field(default_factory=list)
+    hyphenation: list[BrokenWord] = Field(default_factory=list)
     """Words the hyphenation dictionary breaks wrongly, with their right break points, e.g.
     ``blogg-in-lägg`` (an inflected form may follow: ``blogginläggen``)."""
     path: Path | None = None

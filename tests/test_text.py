@@ -10,10 +10,11 @@ import pytest
 from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 from weasyprint import HTML
 
 from generator import api
-from generator.model import Library
+from generator.model import BrokenWord, Library
 from generator.text import (
     css_string,
     hyphenate,
@@ -175,6 +176,8 @@ def test_a_hyphenation_exception_breaks_words_only_where_it_says(
     assert hyphenate("Blogginläggen", ("blogg-in-lägg",)) == "Blogg\u00adin\u00adläggen"
     words = mark_languages("blogginlägg " * 4, ui, breakable=True)
     assert "\u00ad" not in mark_languages("Blogginlägg", ui)  # a heading or label never breaks
+    with pytest.raises(ValidationError, match="is not a word with its break points"):
+        TypeAdapter(BrokenWord).validate_python("blogg inlägg")
     html = f'<p lang="sv" style="width: 17mm; hyphens: auto">{words}</p>'
     pdf = tmp_path / "narrow.pdf"
     HTML(string=f"<html lang=sv><body>{html}</body></html>").write_pdf(pdf)
