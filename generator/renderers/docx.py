@@ -324,12 +324,13 @@ class DocxWriter:
         cell.paragraph_format.space_before = Pt(0)
         cell.paragraph_format.space_after = Pt(2)
         cell.paragraph_format.line_spacing = 1.0
-        primary, muted, on_primary = (
-            rgb(c) for c in (palette.primary, palette.muted, palette.on_primary)
+        primary, help_text, on_primary = (
+            rgb(c) for c in (palette.primary, palette.help_text, palette.on_primary)
         )
         self.style("Cell Label", "Cell", size=Pt(9.5 - step), bold=True, color=primary)
-        self.style("Cell Help", "Cell", size=Pt(7.5 - step), italic=True, color=muted)
-        self.style("Cell Head", "Cell", size=Pt(9 - step), bold=True, color=on_primary)
+        self.style("Cell Help", "Cell", size=Pt(7.5 - step), italic=True, color=help_text)
+        # a stage name is one word a line at most: seven columns need the smaller size
+        self.style("Cell Head", "Cell", size=Pt(9 - 1.5 * step), bold=True, color=on_primary)
         self.style("Cell Head Sub", "Cell", size=Pt(7.5 - step), color=on_primary)
 
     @property
