@@ -153,6 +153,8 @@ class SectionBlock:
 Block = SectionBlock | Sheet
 
 
+CONTENTS_MIN_PARTS = 2
+"""A guide of this many parts or fewer has no contents page."""
 LEAD_MAX_CHARACTERS = 700
 """A section up to this long, of plain paragraphs, followed by a blank grid, shares the grid's
 landscape page."""
@@ -210,6 +212,12 @@ class DocumentView:
             and self.lead_height_mm(before) + _labels_height_mm(after)
             <= self.grid_height_mm + LEAD_SLACK_MM
         }
+
+    @property
+    def shows_contents(self) -> bool:
+        """Whether a guide has enough parts for a contents page (a client's short guide from
+        ``import`` has two: its worksheet and what to review)."""
+        return len(self.blocks) > CONTENTS_MIN_PARTS
 
     @property
     def grid_height_mm(self) -> float:

@@ -72,6 +72,10 @@ def test_a_filled_workbook_comes_back_as_the_clients_documents(
         report = pdf_text(folder / "kundresan-akesson-soner-ab.pdf")
         assert "Kundresan: Åkesson & Söner AB" in report
         assert "Tomma rutor" in report and "Konvertering × KPI:er" in report
+        # cover, filled grid, review: two parts need no contents page
+        assert len(PdfReader(folder / "kundresan-akesson-soner-ab.pdf").pages) == 3
+        report_docx = Document(str(folder / "kundresan-akesson-soner-ab.docx"))
+        assert "TOC" not in report_docx.element.body.xml
         lines = [line for cell in typed.values() for line in cell]
         for name in (
             "kundresan-akesson-soner-ab-worksheet-filled.pdf",

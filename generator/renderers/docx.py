@@ -449,9 +449,10 @@ class DocxWriter:
         """Cover, contents, then the sections and worksheets in the guide's order."""
         orient(self.document.sections[0], self.view.paper, landscape=False)
         self.write_cover()
-        contents_end = self.write_contents()
+        contents_end = self.write_contents() if self.view.shows_contents else None
         self.write_blocks()
-        self.fill_contents(contents_end)
+        if contents_end is not None:
+            self.fill_contents(contents_end)
 
     def write_worksheet(self) -> None:
         """One page: the worksheet, then a line to sign and date."""
