@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import replace
+from functools import partial
 from io import BytesIO
 
 import pikepdf
@@ -31,6 +32,7 @@ from generator.logo import logo_src
 from generator.paper import BLEED_MM
 from generator.renderers.fetcher import ProjectFetcher
 from generator.renderers.fields import FieldBox, add_fields, marked_boxes
+from generator.renderers.pagination import MAX_PASSES, balanced, remember, settled, settled_key
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -253,17 +255,38 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
 
 
 def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, DocumentView]:
-    """The document laid out; a grid that ran over its page with its lead section is laid out
-    again with the lead on a page of its own (the view as finally laid out comes back)."""
-    document = lay_out(render_html(view, layouts), layouts, what)
-    if not view.leads:
-        return document, view
-    spans = pages_by_anchor(document.pages)
-    too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
-    if not too_full:
-        return document, view
-    view = replace(view, without_leads=view.without_leads | too_full)
-    return lay_out(render_html(view, layouts), layouts, what), view
+    """The document laid out, and the view as finally laid out: a grid that ran over its page
+    with its lead section gets the lead back on a page of its own, and a guide's pages of prose
+    are balanced so none is left nearly empty (``pagination``; decided once a process for
+    every brand with the same prose pages)."""
+    html_of = partial(render_html, layouts=layouts)
+    key = settled_key(view, html_of) if view.job.document == "guide" else None
+    view = _with_settled(view, key)
+    document = lay_out(html_of(view), layouts, what)
+    for _ in range(MAX_PASSES):
+        spans = pages_by_anchor(document.pages)
+        too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
+        if too_full:
+            view = replace(view, without_leads=view.without_leads | too_full)
+            key = settled_key(view, html_of) if key else None
+            view = _with_settled(view, key)
+        elif key is None or settled(key) is not None:
+            break
+        else:
+            adjusted = balanced(view, document.pages)
+            if adjusted is view:
+                break
+            view = adjusted
+        document = lay_out(html_of(view), layouts, what)
+    if key is not None and settled(key) is None:
+        remember(key, view)
+    return document, view
+
+
+def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
+    """The view with the balancing already decided for its prose pages, if any was."""
+    breaks = settled(key) if key else None
+    return breaks.apply(view) if breaks else view
 
 
 def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:

@@ -1,0 +1,251 @@
+"""Balancing a guide's pages of prose, so none is left nearly empty.
+
+A section that asks for a page of its own (``new_page``), or a worksheet's page that must stand
+alone, can leave the page before it a third full. After a first layout, each run of prose pages
+with such a page is split again (at a section, or between a running section's paragraphs) so
+that its emptiest page is as full as it can be; a section that asked for a page of its own may
+then follow on. The guide's last page is left as it is: it ends the chapter.
+
+What the balancing decides depends only on the prose pages, which look the same for every brand
+with the same fonts and paper (colours, names, logos and contact details sit on the cover, on
+worksheet pages, in the page margins and on the contact page, which is never balanced). So the
+decision is remembered in the process by the guide's HTML for a neutral brand: a batch lays a
+guide out a second time once, not once a brand, and a brand's guide is the same whichever brand
+the process rendered first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import Box
+
+from generator.document import DocumentView, SectionBlock
+from generator.model import Brand
+
+MIN_FILL = 0.5
+"""A page of prose less full than this (a share of the page's text area) is nearly empty."""
+MIN_GAIN = 0.05
+"""How much fuller the emptier of the two pages must get for a move to be worth it."""
+MAX_FILL = 0.94
+"""How full balancing may make a page: the estimate of the moved text's height is close, not
+exact (widows, orphans and margins move a little)."""
+MAX_PASSES = 3
+"""Layouts after the first at most: a lead dropped, then balancing, then what it uncovered."""
+NEUTRAL = Brand(id="neutral", name="Neutral")
+"""The brand a guide's prose pages are keyed as: only its fonts, paper and folder are the real
+brand's."""
+SETTLED_LIMIT = 512
+"""How many guides' balancing a process remembers."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What may start a page of prose: a section (``part`` 0), or one of a running section's
+    parts after its heading and first paragraph (``part`` is its place among the section's
+    children, counted from 1 as CSS's ``:nth-child`` counts). Sizes are shares of the text area:
+    ``height`` runs to where the next unit starts, ``gap`` is the space after it."""
+
+    anchor: str
+    part: int
+    height: float
+    gap: float
+    may_start: bool
+
+
+@dataclass(frozen=True)
+class Breaks:
+    """What balancing decided: where pages of prose start, and sections that follow on."""
+
+    page_breaks: frozenset[tuple[str, int]] = frozenset()
+    flows_on: frozenset[str] = frozenset()
+
+    def apply(self, view: DocumentView) -> DocumentView:
+        return replace(view, page_breaks=self.page_breaks, flows_on=self.flows_on)
+
+
+_settled: dict[str, Breaks] = {}
+
+
+def prose_pages(view: DocumentView, pages: Sequence[Page]) -> list[list[Box] | None]:
+    """Each page's section boxes when it is a page of prose (cover, contents and worksheet
+    pages are not; neither is the contact page, which differs from brand to brand)."""
+    prose = {
+        block.anchor
+        for block in view.blocks
+        if isinstance(block, SectionBlock) and not block.section.contact
+    } - {lead.anchor for lead in view.leads.values()}
+    found: list[list[Box] | None] = []
+    for page in pages:
+        body = page._page_box.children[0].children[0]  # WeasyPrint: page → html → body
+        boxes = list(body.children)
+        ids = [box.element.get("id") if box.element is not None else None for box in boxes]
+        found.append(boxes if boxes and all(i in prose for i in ids) else None)
+    return found
+
+
+def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
+    """The view with its page breaks placed so that no page of prose is nearly empty.
+
+    Each run of prose pages between other pages is split again, at sections or between a
+    running section's paragraphs, into as many pages or one fewer, so that its emptiest page
+    (the guide's last page aside) is as full as it can be. The same view comes back when no
+    split is clearly better than today's.
+    """
+    found = prose_pages(view, pages)
+    last = len(pages) - 1
+    page_breaks, flows_on = set(view.page_breaks), set(view.flows_on)
+    for run in _runs(found):
+        boxes = [found[number] or [] for number in run]
+        area = [(pages[n]._page_box.margin_top, pages[n]._page_box.height) for n in run]
+        ends_guide = run[-1] == last
+        fills = [_fill(page, top, height) for page, (top, height) in zip(boxes, area, strict=True)]
+        today = _emptiest(fills, ends_guide)
+        if today >= MIN_FILL:
+            continue
+        units = _units(boxes, area)
+        split = _best_split(units, len(run), ends_guide)
+        if split is None or split[0] < today + MIN_GAIN:
+            continue
+        anchors = {unit.anchor for unit in units}
+        page_breaks = {start for start in page_breaks if start[0] not in anchors}
+        page_breaks |= {(units[first].anchor, units[first].part) for first in split[1][1:]}
+        # every later section follows on unless it starts a page above
+        flows_on = (flows_on - anchors) | {unit.anchor for unit in units[1:] if unit.part == 0}
+    if (page_breaks, flows_on) == (set(view.page_breaks), set(view.flows_on)):
+        return view
+    return replace(view, page_breaks=frozenset(page_breaks), flows_on=frozenset(flows_on))
+
+
+def _runs(found: list[list[Box] | None]) -> list[list[int]]:
+    """The page numbers of each run of consecutive prose pages."""
+    runs: list[list[int]] = []
+    for number, boxes in enumerate(found):
+        if boxes is None:
+            continue
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
+def _fill(boxes: list[Box], top: float, height: float) -> float:
+    """How far down its text area a page's last box reaches."""
+    return max(
+        (box.position_y + box.margin_top + box.border_height() - top) / height for box in boxes
+    )
+
+
+def _units(pages: list[list[Box]], area: list[tuple[float, float]]) -> list[Unit]:
+    """The run's units in reading order, each measured over every page it runs over."""
+    spans: dict[tuple[str, int], list[float]] = {}
+    rules: dict[tuple[str, int], bool] = {}
+    for boxes, (top, height) in zip(pages, area, strict=True):
+        placed = [
+            (
+                key,
+                may_start,
+                (box.position_y + box.margin_top - top) / height,
+                (box.position_y + box.margin_top + box.border_height() - top) / height,
+                box.margin_bottom / height,
+            )
+            for section in boxes
+            for key, may_start, box in _parts(section)
+        ]
+        for (key, may_start, start, end, gap), after in zip(
+            placed, [*placed[1:], None], strict=True
+        ):
+            to_next = (after[2] - start) if after is not None else (end - start + gap)
+            height_gap = spans.setdefault(key, [0.0, gap])
+            height_gap[0] += to_next
+            height_gap[1] = gap if after is None else max(after[2] - end, 0.0)
+            rules[key] = may_start
+    return [Unit(key[0], key[1], hg[0], hg[1], rules[key]) for key, hg in spans.items()]
+
+
+def _parts(section: Box) -> Iterator[tuple[tuple[str, int], bool, Box]]:
+    """A section box as units: whole when it must not break inside, else part by part."""
+    anchor = section.element.get("id")
+    classes = (section.element.get("class") or "").split()
+    if "stage-section" in classes or not section.children:
+        yield (anchor, 0), True, section
+        return
+    children = list(section.element)
+    for child in section.children:
+        place = children.index(child.element) + 1 if child.element in children else 0
+        yield (anchor, 0 if place <= 1 else place), place != 2, child
+
+
+def _emptiest(fills: list[float], ends_guide: bool) -> float:
+    """The fill of a run's emptiest page, the guide's last page aside."""
+    counted = fills[:-1] if ends_guide else fills
+    return min(counted, default=1.0)
+
+
+def _best_split(units: list[Unit], pages: int, ends_guide: bool) -> tuple[float, list[int]] | None:
+    """The split of the units into ``pages`` pages or one fewer whose emptiest page is fullest
+    (no page over ``MAX_FILL``): that fill and the first unit of each page."""
+
+    def fill(first: int, end: int) -> float:
+        return sum(unit.height for unit in units[first:end]) - units[end - 1].gap
+
+    best: tuple[float, list[int]] | None = None
+    for count in (pages - 1, pages):
+        if count < 1:
+            continue
+        found = _split(units, count, fill, ends_guide)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    return best
+
+
+def _split(
+    units: list[Unit], count: int, fill: Callable[[int, int], float], ends_guide: bool
+) -> tuple[float, list[int]] | None:
+    """Units into ``count`` pages, each starting at a unit that may start one, maximising the
+    emptiest page (dynamic programming over where each page starts)."""
+    size = len(units)
+    # best[k][end]: the best split of units 0..end into k pages, as (emptiest, starts)
+    best: list[dict[int, tuple[float, list[int]]]] = [{0: (1.0, [])}]
+    for k in range(1, count + 1):
+        row: dict[int, tuple[float, list[int]]] = {}
+        for end in range(k, size + 1):
+            if end < size and not units[end].may_start:
+                continue
+            for start, (emptiest, starts) in best[k - 1].items():
+                if start >= end or fill(start, end) > MAX_FILL:
+                    continue
+                counted = 1.0 if ends_guide and end == size else fill(start, end)
+                candidate = (min(emptiest, counted), [*starts, start])
+                if end not in row or candidate[0] > row[end][0]:
+                    row[end] = candidate
+        best.append(row)
+    return best[count].get(size)
+
+
+def settled_key(view: DocumentView, html_of: Callable[[DocumentView], str]) -> str:
+    """What a guide's balancing depends on: its HTML for a neutral brand with the real brand's
+    fonts, paper and folder, before any balancing."""
+    brand = view.brand
+    neutral = NEUTRAL.model_copy(
+        update={"fonts": brand.fonts, "paper": brand.paper, "folder": brand.folder}
+    )
+    job = view.job.model_copy(update={"brand": NEUTRAL.id})
+    plain = replace(Breaks().apply(view), brand=neutral, job=job, attachments=[])
+    return hashlib.sha256(html_of(plain).encode()).hexdigest()
+
+
+def settled(key: str) -> Breaks | None:
+    """The balancing this process already decided for these prose pages."""
+    return _settled.get(key)
+
+
+def remember(key: str, view: DocumentView) -> None:
+    """Keep a guide's balancing for the next brand with the same prose pages."""
+    if len(_settled) >= SETTLED_LIMIT:
+        _settled.clear()
+    _settled[key] = Breaks(view.page_breaks, view.flows_on)

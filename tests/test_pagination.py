@@ -1,0 +1,158 @@
+"""No nearly empty pages: a guide's pages of prose are balanced after a first layout, the same
+way for every brand with the same fonts and paper (issue 12)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.document import DocumentView, build_view
+from generator.layouts import Layouts
+from generator.model import Colors, Contact, Library
+from generator.plan import Filters, plan
+from generator.renderers import pagination, pdf
+from generator.renderers.pagination import Unit, _best_split
+from tests.conftest import squash
+
+ABOUT_HALF = 0.45
+"""The least a page of prose is filled, as pdftotext finds its words between the running head
+and the foot (balancing aims at half; the measure here is independent of it)."""
+
+
+def words_by_page(path: Path) -> list[tuple[float, float, list[tuple[float, float]]]]:
+    """Per page: its width and height, and each word's top and bottom, as ``pdftotext -bbox``
+    reads them."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page[3]
+        )
+        boxes = [(float(top), float(bottom)) for top, bottom in words]
+        pages.append((float(page[1]), float(page[2]), boxes))
+    return pages
+
+
+def fill(height: float, words: list[tuple[float, float]]) -> float:
+    """How far down the space between the running head and the foot the page's text reaches."""
+    head = max(bottom for top, bottom in words if bottom < 0.1 * height)  # the guide's title
+    foot = min(top for top, bottom in words if top > 0.9 * height)
+    body = [bottom for top, bottom in words if head < top and bottom < foot]
+    return (max(body, default=head) - head) / (foot - head)
+
+
+def guide_pdfs(library: Library) -> list[Path]:
+    return [
+        job.relative_path()
+        for job in plan(library, Filters(formats=["pdf"]))
+        if job.document == "guide"
+    ]
+
+
+def test_no_page_of_prose_is_nearly_empty(every_output: Path, library: Library) -> None:
+    """Every portrait page of every shipped guide (A4, the default brand) is at least about
+    half full, except the cover, the contents and the guide's last page."""
+    checked = 0
+    for relative in guide_pdfs(library):
+        pages = words_by_page(every_output / relative)
+        for number, (width, height, words) in enumerate(pages[2:-1], start=3):
+            if width > height:
+                continue  # a grid's page: blank rows fill it, an example's entries do not
+            share = fill(height, words)
+            assert share >= ABOUT_HALF, f"{relative} page {number}: {share:.0%} full"
+            checked += 1
+    assert checked > 30  # the 7 guides' portrait pages between contents and end
+
+
+def guide_view(library: Library, guide: str, **brand: object) -> DocumentView:
+    """The guide's PDF view for the shipped default brand, changed as given."""
+    job = next(
+        job
+        for job in plan(library, Filters(guides=[guide], formats=["pdf"]))
+        if job.document == "guide"
+    )
+    view = build_view(library, job)
+    return replace(view, brand=view.brand.model_copy(update=brand))
+
+
+OTHER_BRAND = {
+    "name": "Åkesson & Söner Kommunikation AB",
+    "colors": Colors(primary="#7A1F3D", accent="#F4B942", text="#1A1A1A"),
+    "contact": Contact(website="akesson.example", email="hej@akesson.example", phone="+46 70 1"),
+    "footer": "© Åkesson & Söner",
+}
+"""A brand unlike the default in all but its fonts and paper."""
+
+
+def test_balancing_is_decided_once_and_alike_for_every_brand_with_the_same_fonts(
+    library: Library, layouts: Layouts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laid_out: list[str] = []
+    lay_out = pdf.lay_out
+    monkeypatch.setattr(
+        pdf, "lay_out", lambda html, *rest: laid_out.append(html) or lay_out(html, *rest)
+    )
+    monkeypatch.setattr(pagination, "_settled", {})
+    views = {"default": guide_view(library, "kundresan")}
+    views["other"] = guide_view(library, "kundresan", **OTHER_BRAND)
+    assert views["other"].brand.colors.primary == "#7A1F3D"
+
+    fresh = {}
+    for name, view in views.items():
+        pagination._settled.clear()
+        laid_out.clear()
+        document, settled = pdf.lay_out_view(view, layouts, name)
+        assert len(laid_out) == 2  # laid out, then balanced
+        fresh[name] = (settled.page_breaks, settled.flows_on, pdf.write(document, name))
+    assert fresh["default"][:2] == fresh["other"][:2]
+    assert fresh["default"][0]  # Kundresan's short page before its example was balanced
+
+    laid_out.clear()  # the default brand's decision is remembered: the other brand reuses it
+    document, settled = pdf.lay_out_view(views["other"], layouts, "other")
+    assert len(laid_out) == 1
+    assert pdf.write(document, "other") == fresh["other"][2]
+
+
+def test_a_page_may_start_inside_a_running_section(every_output: Path, library: Library) -> None:
+    """Kundresan's page before its example takes the end of the section before it; the text
+    stays whole and in order."""
+    view = guide_view(library, "kundresan")
+    path = every_output / view.job.relative_path()
+    text = [squash(page.extract_text()) for page in PdfReader(path).pages]
+    after_contents = list(enumerate(text))[2:]
+    syfte = next(n for n, page in after_contents if squash("Syftet med kundresan") in page)
+    om = next(n for n, page in after_contents if squash("Ett exempel att inspireras av") in page)
+    assert om == syfte + 1  # the example's introduction no longer stands alone on its page
+    assert squash("Innan du börjar") in text[om]
+    body = library.guides[("kundresan", "sv")].sections["syfte"].body
+    last_paragraph = squash(body.strip().split("\n\n")[-1])
+    assert last_paragraph[:40] in text[om]  # the section ends on the next page
+    assert last_paragraph[:40] not in text[syfte]
+
+
+def units(*heights: float, fixed: tuple[int, ...] = ()) -> list[Unit]:
+    """Sections of these heights (shares of a page), 3 % apart; ``fixed`` may not start one."""
+    return [
+        Unit(f"s{n}", 0, height + 0.03, 0.03, n not in fixed) for n, height in enumerate(heights)
+    ]
+
+
+def test_a_short_page_takes_the_last_section_of_the_page_before() -> None:
+    # today: [0.4, 0.3] on one page (0.73), [0.2] alone on the next
+    emptiest, starts = _best_split(units(0.4, 0.3, 0.2), 2, ends_guide=False)
+    assert starts == [0, 1] and emptiest == pytest.approx(0.4)
+
+
+def test_a_split_keeps_a_heading_with_its_first_paragraph_and_fits_each_page() -> None:
+    split = _best_split(units(0.3, 0.3, 0.3, fixed=(1,)), 2, ends_guide=False)
+    assert split is not None and split[1] == [0, 2]
+    assert _best_split(units(0.97), 1, ends_guide=False) is None  # nothing fits: left alone
+    # two pages that fit on one become one
+    assert _best_split(units(0.3, 0.3), 2, ends_guide=False)[1] == [0]
