@@ -210,6 +210,8 @@ class DocumentView:
     """A guide PDF's worksheets as workbooks, to carry inside it (blank, one per worksheet)."""
     without_leads: frozenset[str] = frozenset()
     """Worksheets (by anchor) whose page turned out too full for their lead: it stands alone."""
+    compact: frozenset[str] = frozenset()
+    """Filled grids (by anchor) that ran over their page: set tighter to fit it."""
     page_breaks: frozenset[tuple[str, int]] = frozenset()
     """Where pages start so that none is left nearly empty (decided by the PDF's pagination):
     a section's anchor and 0 for the section, or the place of the part among its children

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator import api
 from generator.document import DocumentView, build_view
 from generator.layouts import Layouts
 from generator.model import Colors, Contact, Library
 from generator.plan import Filters, plan
 from generator.renderers import pagination, pdf
 from generator.renderers.pagination import Unit, _best_split
-from tests.conftest import squash
+from tests.conftest import ROOT, squash
 
 ABOUT_HALF = 0.45
 """The least a page of prose is filled, as pdftotext finds its words between the running head
@@ -156,3 +157,22 @@ def test_a_split_keeps_a_heading_with_its_first_paragraph_and_fits_each_page() -
     assert _best_split(units(0.97), 1, ends_guide=False) is None  # nothing fits: left alone
     # two pages that fit on one become one
     assert _best_split(units(0.3, 0.3), 2, ends_guide=False)[1] == [0]
+
+
+def test_a_filled_grid_that_runs_over_its_page_is_set_tighter_to_fit(tmp_path: Path) -> None:
+    """On US Letter the Engagement Ladder's general example ran over onto a second page that
+    held only its signature line; it is laid out again in tighter type, on one page."""
+    result = api.build(
+        ROOT,
+        out=tmp_path,
+        guide=["engagement-ladder"],
+        variant=["general"],
+        format=["pdf"],
+        paper="letter",
+        jobs=1,
+    )
+    assert result.ok
+    (path,) = [done.path for done in result.written if done.path.name.endswith("-general.pdf")]
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1
+    assert "Filled in by" in reader.pages[0].extract_text()

@@ -24,7 +24,7 @@ from weasyprint import HTML
 from weasyprint.document import Document, DocumentMetadata, Page
 from weasyprint.urls import FatalURLFetchingError
 
-from generator.document import DocumentView
+from generator.document import DocumentView, Grid
 from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
@@ -256,31 +256,42 @@ def render(view: DocumentView, layouts: Layouts) -> bytes:
 
 def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, DocumentView]:
     """The document laid out, and the view as finally laid out: a grid that ran over its page
-    with its lead section gets the lead back on a page of its own, and a guide's pages of prose
-    are balanced so none is left nearly empty (``pagination``; decided once a process for
-    every brand with the same prose pages)."""
+    with its lead section gets the lead back on a page of its own, a filled grid that ran over
+    its page is set tighter, and a guide's pages of prose are balanced so none is left nearly
+    empty (``pagination``; decided once a process for every brand with the same prose pages)."""
     html_of = partial(render_html, layouts=layouts)
     key = settled_key(view, html_of) if view.job.document == "guide" else None
     view = _with_settled(view, key)
     document = lay_out(html_of(view), layouts, what)
     for _ in range(MAX_PASSES):
-        spans = pages_by_anchor(document.pages)
-        too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
-        if too_full:
-            view = replace(view, without_leads=view.without_leads | too_full)
-            key = settled_key(view, html_of) if key else None
-            view = _with_settled(view, key)
+        fitted = _fitted(view, pages_by_anchor(document.pages))
+        if fitted is not view:
+            key = settled_key(fitted, html_of) if key else None
+            view = _with_settled(fitted, key)
         elif key is None or settled(key) is not None:
             break
         else:
-            adjusted = balanced(view, document.pages)
-            if adjusted is view:
+            balanced_view = balanced(view, document.pages)
+            if balanced_view is view:
                 break
-            view = adjusted
+            view = balanced_view
         document = lay_out(html_of(view), layouts, what)
     if key is not None and settled(key) is None:
         remember(key, view)
     return document, view
+
+
+def _fitted(view: DocumentView, spans: dict[str, list[Page]]) -> DocumentView:
+    """The view with what ran over its worksheet page made to fit: a lead goes back to a page
+    of its own, a filled grid is set tighter (the same view when everything fits)."""
+    too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
+    if too_full:
+        return replace(view, without_leads=view.without_leads | too_full)
+    grids = {block.anchor for block in view.blocks if isinstance(block, Grid) and block.example}
+    running_over = frozenset(a for a in grids - view.compact if len(spans.get(a, [])) > 1)
+    if running_over:
+        return replace(view, compact=view.compact | running_over)
+    return view
 
 
 def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
