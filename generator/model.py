@@ -318,7 +318,8 @@ class Section(Strict):
     contact: StrictBool = False
     """Whether the brand's contact card follows this section."""
     new_page: StrictBool = False
-    """Whether the section starts on a new page in paged formats."""
+    """Whether the section starts on a new page in paged formats (the PDF lets it follow on
+    where a page would otherwise be left nearly empty)."""
     body: Annotated[str, Writable]
     path: Path
 
