@@ -80,11 +80,20 @@ def prose_pages(view: DocumentView, pages: Sequence[Page]) -> list[list[Box] | N
     } - {lead.anchor for lead in view.leads.values()}
     found: list[list[Box] | None] = []
     for page in pages:
-        body = page._page_box.children[0].children[0]  # WeasyPrint: page → html → body
-        boxes = list(body.children)
+        boxes = _body_boxes(page)
         ids = [box.element.get("id") if box.element is not None else None for box in boxes]
         found.append(boxes if boxes and all(i in prose for i in ids) else None)
     return found
+
+
+def _body_boxes(page: Page) -> list[Box]:
+    """The boxes of the body's children on a page (none on a page a layout left empty)."""
+    box: Box = page._page_box  # WeasyPrint: page → html → body
+    for _ in range(2):
+        if not getattr(box, "children", None):
+            return []
+        box = box.children[0]
+    return list(getattr(box, "children", []))
 
 
 def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
