@@ -109,7 +109,7 @@ def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
     page_breaks, flows_on = set(view.page_breaks), set(view.flows_on)
     for run in _runs(found):
         boxes = [found[number] or [] for number in run]
-        area = [(pages[n]._page_box.margin_top, pages[n]._page_box.height) for n in run]
+        area = [_text_area(pages[n]) for n in run]
         ends_guide = run[-1] == last
         fills = [_fill(page, top, height) for page, (top, height) in zip(boxes, area, strict=True)]
         today = _emptiest(fills, ends_guide)
@@ -127,6 +127,12 @@ def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
     if (page_breaks, flows_on) == (set(view.page_breaks), set(view.flows_on)):
         return view
     return replace(view, page_breaks=frozenset(page_breaks), flows_on=frozenset(flows_on))
+
+
+def _text_area(page: Page) -> tuple[float, float]:
+    """Where the page's text area starts and how tall it is (bleed and margins aside)."""
+    box = page._page_box
+    return box.content_box_y(), box.height
 
 
 def _runs(found: list[list[Box] | None]) -> list[list[int]]:
