@@ -29,7 +29,7 @@ from generator.model import Brand
 MIN_FILL = 0.5
 """A page of prose less full than this (a share of the page's text area) is nearly empty."""
 MIN_GAIN = 0.05
-"""How much fuller the emptier of the two pages must get for a move to be worth it."""
+"""How much fuller a run's emptiest page must get for a new split to be worth it."""
 MAX_FILL = 0.94
 """How full balancing may make a page: the estimate of the moved text's height is close, not
 exact (widows, orphans and margins move a little)."""
