@@ -17,7 +17,7 @@ from generator.layouts import Layouts
 from generator.model import Colors, Contact, Library
 from generator.plan import Filters, plan
 from generator.renderers import pagination, pdf
-from generator.renderers.pagination import Unit, _best_split
+from generator.renderers.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
 from tests.conftest import ROOT, squash
 
 ABOUT_HALF = 0.45
@@ -176,3 +176,13 @@ def test_a_filled_grid_that_runs_over_its_page_is_set_tighter_to_fit(tmp_path: P
     reader = PdfReader(path)
     assert len(reader.pages) == 1
     assert "Filled in by" in reader.pages[0].extract_text()
+
+
+def test_a_run_too_long_to_weigh_quickly_is_left_as_laid_out() -> None:
+    """A hostile section of thousands of short paragraphs cannot make balancing quadratic."""
+    many = units(*[0.02] * (MAX_RUN_UNITS + 1))
+    assert _best_split(many, 10, ends_guide=False) is None
+    assert _best_split(units(0.3, 0.2), MAX_RUN_PAGES + 1, ends_guide=False) is None
+    # within the limits the longest run still splits, each page at most MAX_FILL full
+    emptiest, starts = _best_split(units(*[0.0] * 300), MAX_RUN_PAGES, ends_guide=False)
+    assert len(starts) in (MAX_RUN_PAGES - 1, MAX_RUN_PAGES) and emptiest > 0.5

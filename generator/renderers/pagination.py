@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box
@@ -38,6 +39,8 @@ MAX_PASSES = 3
 NEUTRAL = Brand(id="neutral", name="Neutral")
 """The brand a guide's prose pages are keyed as: only its fonts, paper and folder are the real
 brand's."""
+MAX_RUN_PAGES, MAX_RUN_UNITS = 12, 400
+"""The longest run of prose pages balancing weighs (a guide's runs are a few pages)."""
 SETTLED_LIMIT = 512
 """How many guides' balancing a process remembers."""
 
@@ -203,10 +206,14 @@ def _emptiest(fills: list[float], ends_guide: bool) -> float:
 
 def _best_split(units: list[Unit], pages: int, ends_guide: bool) -> tuple[float, list[int]] | None:
     """The split of the units into ``pages`` pages or one fewer whose emptiest page is fullest
-    (no page over ``MAX_FILL``): that fill and the first unit of each page."""
+    (no page over ``MAX_FILL``): that fill and the first unit of each page. A run too long to
+    weigh quickly (``MAX_RUN_PAGES``, ``MAX_RUN_UNITS``) is left as it was laid out."""
+    if pages > MAX_RUN_PAGES or len(units) > MAX_RUN_UNITS:
+        return None
+    ends = list(accumulate((unit.height for unit in units), initial=0.0))
 
     def fill(first: int, end: int) -> float:
-        return sum(unit.height for unit in units[first:end]) - units[end - 1].gap
+        return ends[end] - ends[first] - units[end - 1].gap
 
     best: tuple[float, list[int]] | None = None
     for count in (pages - 1, pages):
@@ -231,9 +238,12 @@ def _split(
         for end in range(k, size + 1):
             if end < size and not units[end].may_start:
                 continue
-            for start, (emptiest, starts) in best[k - 1].items():
-                if start >= end or fill(start, end) > MAX_FILL:
+            for start in range(end - 1, -1, -1):  # the page grows as it starts earlier
+                if fill(start, end) > MAX_FILL:
+                    break
+                if start not in best[k - 1]:
                     continue
+                emptiest, starts = best[k - 1][start]
                 counted = 1.0 if ends_guide and end == size else fill(start, end)
                 candidate = (min(emptiest, counted), [*starts, start])
                 if end not in row or candidate[0] > row[end][0]:
