@@ -172,8 +172,8 @@ Block = SectionBlock | Sheet
 CONTENTS_MIN_PARTS = 2
 """A guide of this many parts or fewer has no contents page."""
 LEAD_MAX_CHARACTERS = 700
-"""A section up to this long, of plain paragraphs, followed by a blank grid, shares the grid's
-landscape page."""
+"""A section up to this long, of plain paragraphs, followed by a blank worksheet, shares the
+worksheet's page."""
 LEAD_LINE_CHARACTERS = 150
 """Characters of running text a landscape page's line holds."""
 PORTRAIT_LINE_CHARACTERS = 100
@@ -221,10 +221,10 @@ class DocumentView:
 
     @cached_property
     def leads(self) -> dict[str, SectionBlock]:
-        """Short sections that share the page of the grid they lead into, by the grid's anchor:
-        alone on a portrait page before a landscape one, such a section would leave most of
-        its page empty. Only a blank grid's rows give way to it (an example's entries do not),
-        and a grid that still runs over gets its lead back on a page of its own
+        """Short sections that share the page of the blank worksheet they lead into, by the
+        worksheet's anchor: alone on a page before the worksheet's, such a section would leave
+        most of its page empty. Only a blank worksheet makes room (an example's entries do
+        not), and a page that still runs over gets its lead back on a page of its own
         (``without_leads``)."""
         pairs = zip(self.blocks, self.blocks[1:], strict=False)
         return {
