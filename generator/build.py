@@ -23,7 +23,7 @@ from generator.layouts import Layouts
 from generator.manifest import InputHasher, Manifest
 from generator.model import Job, Library
 from generator.output import remove_stale_temporaries, write_atomic
-from generator.renderers import FORMATS
+from generator.renderers import FORMATS, rendering_order
 
 
 class Listener(Protocol):
@@ -86,17 +86,20 @@ Outcome = tuple[bytes | None, str | None]
 
 
 def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
-    """Render jobs of one guide, language and brand together, so that they can share work.
+    """Render jobs of one guide, language and brand together, so that they can share work (a
+    format another carries comes first: the guide PDF takes the set's own workbooks).
 
     A failure fails only the jobs of its format, so one brand's broken logo does not stop a
     batch of hundreds.
     """
     outcomes: dict[Job, Outcome] = {}
-    for name in dict.fromkeys(job.format for job in jobs):
+    made: dict[Job, bytes] = {}
+    for name in rendering_order(dict.fromkeys(job.format for job in jobs)):
         of_format = [job for job in jobs if job.format == name]
         try:
             views = [build_view(library, job) for job in of_format]
-            data = FORMATS[name].render_many(views, layouts)
+            data = FORMATS[name].render_many(views, layouts, made)
+            made.update(zip(of_format, data, strict=True))
             outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
         except BuildError as exc:
             outcomes.update((job, (None, str(exc))) for job in of_format)

@@ -65,7 +65,7 @@ def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) ->
 
 def test_a_guide_pdf_carries_its_worksheets_workbooks(every_output: Path) -> None:
     """Each guide's blank worksheets ride inside its PDF as associated files that open as the
-    client's workbook."""
+    client's workbook: the very file the build wrote beside it."""
     library = loaded(ROOT)
     for (guide_id, language), guide in sorted(library.guides.items()):
         path = every_output / "default" / language / f"{guide_id}.pdf"
@@ -83,3 +83,4 @@ def test_a_guide_pdf_carries_its_worksheets_workbooks(every_output: Path) -> Non
                     load_workbook(BytesIO(data)).sheetnames[0]
                     == library.ui[language].workbook.instructions
                 ), name
+                assert data == (path.parent / name).read_bytes(), name

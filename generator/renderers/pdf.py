@@ -30,6 +30,7 @@ from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_src
 from generator.paper import BLEED_MM
+from generator.renderers import Made
 from generator.renderers.fetcher import ProjectFetcher
 from generator.renderers.fields import FieldBox, add_fields, marked_boxes
 from generator.renderers.pagination import MAX_PASSES, balanced, remember, settled, settled_key
@@ -157,12 +158,17 @@ Attachments = Sequence[tuple[str, bytes]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbooks(view: DocumentView, layouts: Layouts) -> Attachments:
-    """The workbooks a guide PDF carries: each of its worksheets, blank, as the client's XLSX."""
+def workbooks(view: DocumentView, layouts: Layouts, made: Made | None = None) -> Attachments:
+    """The workbooks a guide PDF carries: each of its worksheets, blank, as the client's XLSX
+    (taken from ``made`` where its set already rendered it)."""
     from generator.renderers import FORMATS
 
+    made = made or {}
     return [
-        (attached.job.filename(), FORMATS["xlsx"].render(attached, layouts))
+        (
+            attached.job.filename(),
+            made.get(attached.job) or FORMATS["xlsx"].render(attached, layouts),
+        )
         for attached in view.attachments
     ]
 
@@ -300,12 +306,12 @@ def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
     return breaks.apply(view) if breaks else view
 
 
-def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
+def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list[bytes]:
     """Render several documents of one guide, language and brand.
 
     When the guide is among them, it is laid out once and each worksheet it shows is written as
     a copy of its page there; otherwise every worksheet is laid out on its own, so a document is
-    never slower for being asked for alone.
+    never slower for being asked for alone. The guide carries the set's workbooks from ``made``.
     """
     guide_view = next((v for v in views if v.job.document == "guide"), None)
     if guide_view is None:
@@ -317,7 +323,7 @@ def render_many(views: list[DocumentView], layouts: Layouts) -> list[bytes]:
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
         if view is guide_view:
-            return write(guide, what, workbooks(view, layouts))
+            return write(guide, what, workbooks(view, layouts, made))
         sheet_pages = pages.get(view.worksheet.anchor)
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
             return render(view, layouts)  # its page in the guide holds more than the worksheet
