@@ -539,22 +539,27 @@ class DocxWriter:
                 end.addprevious(run)
 
     def write_blocks(self) -> None:
-        """Sections as headings and text; each worksheet in its own section (grids landscape)."""
+        """Sections as headings and text; each worksheet in its own section (grids landscape),
+        after the short section that leads into it where the view gives it one."""
+        view = self.view
+        leads = {lead.anchor for lead in view.leads.values()}
         in_sheet = False
-        for index, block in enumerate(self.view.blocks):
+        for index, block in enumerate(view.blocks):
             if isinstance(block, SectionBlock):
+                if block.anchor in leads:
+                    continue  # written on its worksheet's page
                 if in_sheet:
-                    orient(
-                        self.document.add_section(WD_SECTION.NEW_PAGE),
-                        self.view.paper,
-                        landscape=False,
-                    )
-                self.write_section(block, new_page=index == 0 and not in_sheet)
+                    orient(self.document.add_section(WD_SECTION.NEW_PAGE), view.paper, False)
+                first = index == 0 and not in_sheet
+                self.write_section(block, new_page=first or view.starts_page(block))
                 in_sheet = False
             else:
                 section = self.document.add_section(WD_SECTION.NEW_PAGE)
-                orient(section, self.view.paper, landscape=block.kind == "grid")
-                self.write_sheet(block)
+                orient(section, view.paper, landscape=block.kind == "grid")
+                lead = view.leads.get(block.anchor)
+                if lead is not None:
+                    self.write_section(lead, new_page=False)
+                self.write_sheet(block, lead)
                 in_sheet = True
 
     def write_section(self, block: SectionBlock, new_page: bool) -> None:
@@ -569,7 +574,7 @@ class DocxWriter:
                 run.font.all_caps = True
             first.paragraph_format.space_before = Pt(14)
             heading.paragraph_format.space_before = Pt(0)
-        first.paragraph_format.page_break_before = new_page or section.new_page
+        first.paragraph_format.page_break_before = new_page
         self.write_markdown(section.body, level)
         if section.contact:
             self.write_contact(level + 1)
@@ -596,8 +601,9 @@ class DocxWriter:
 
     # --- worksheets ---------------------------------------------------------------------------
 
-    def write_sheet(self, sheet: Sheet) -> None:
-        """The worksheet's title, the example's description and the table."""
+    def write_sheet(self, sheet: Sheet, lead: SectionBlock | None = None) -> None:
+        """The worksheet's title, the example's description and the table (a blank grid's rows
+        giving way to the ``lead`` above it)."""
         title = self.add_text(self.heading_paragraph(1), sheet.title)
         title.paragraph_format.space_before = Pt(0)
         title.paragraph_format.keep_with_next = True
@@ -606,15 +612,16 @@ class DocxWriter:
             self.add_text(note, sheet.example.description)
             note.paragraph_format.keep_with_next = True
         if isinstance(sheet, Grid):
-            table = self.write_grid(sheet)
+            table = self.write_grid(sheet, Mm(self.view.lead_height_mm(lead)) if lead else Mm(0))
         elif isinstance(sheet, FormSheet):
             table = self.write_form(sheet)
         else:
             table = self.write_checklist(sheet)
         keep_together(table)
 
-    def write_grid(self, grid: Grid) -> Table:
-        """Stages as the header row, questions as the first column, entries in the cells."""
+    def write_grid(self, grid: Grid, lead_height: Length) -> Table:
+        """Stages as the header row, questions as the first column, entries in the cells (blank
+        rows share the page's height less ``lead_height``)."""
         stages, rows = grid.stages, grid.rows()
         width = usable_width(self.document.sections[-1])
         label_width = max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (len(stages) + LABEL_SHARE)))
@@ -622,7 +629,7 @@ class DocxWriter:
         widths = [width - stage_width * len(stages)] + [stage_width] * len(stages)
         table = self.new_table(1 + len(rows), widths)
         self.write_header_row(table, [(stage.name, stage.subtitle) for stage in stages])
-        blank_grid_height = BLANK_GRID_HEIGHT[self.view.job.document]
+        blank_grid_height = BLANK_GRID_HEIGHT[self.view.job.document] - lead_height
         blank_height = min(MAX_ROW_HEIGHT, int(blank_grid_height / len(rows)))
         height = EXAMPLE_ROW_HEIGHT if grid.example else Length(blank_height)
         for (row, cells), table_row in zip(rows, table.rows[1:], strict=True):
