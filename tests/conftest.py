@@ -232,23 +232,30 @@ def office_pdf_name(name: str) -> str:
 
 def convert_office_files(out: Path) -> None:
     """:data:`OFFICE_FILES` of the shared build beside ``out`` (``every_output``), and every
-    blank worksheet DOCX of every language (as :func:`blank_docx_pdf_name` names them),
-    converted to PDF by LibreOffice headless in one call (each start of soffice costs
-    seconds); see :func:`office_pdf_name`."""
+    worksheet DOCX of every language, blank and filled in (as :func:`worksheet_docx_pdf_name`
+    names them), converted to PDF by LibreOffice headless in one call (each start of soffice
+    costs seconds); see :func:`office_pdf_name`."""
     built = out.parent / "every_output" / "default"
     sources, profile = out.parent / "office-files", out.parent / "lo-profile"
     sources.mkdir()
     for name in OFFICE_FILES:
         staged = sources / (office_pdf_name(name).removesuffix(".pdf") + Path(name).suffix)
         shutil.copy(built / "sv" / name, staged)
-    for path in built.glob("*/*-blank.docx"):
-        shutil.copy(path, sources / blank_docx_pdf_name(path).replace(".pdf", ".docx"))
+    for path in worksheet_docx(built):
+        shutil.copy(path, sources / worksheet_docx_pdf_name(path).replace(".pdf", ".docx"))
     libreoffice("pdf", sorted(sources.iterdir()), out, profile)
 
 
-def blank_docx_pdf_name(path: Path) -> str:
-    """What LibreOffice's PDF of a blank worksheet DOCX is called in ``converted``."""
-    return f"blank-{path.parent.name}-{path.stem}.pdf"
+def worksheet_docx(built: Path) -> list[Path]:
+    """Every worksheet DOCX, blank and filled in, below a brand's output folder (all but the
+    guides')."""
+    guides = {f"{guide_id}.docx" for guide_id, _ in loaded(ROOT).guides}
+    return sorted(path for path in built.glob("*/*.docx") if path.name not in guides)
+
+
+def worksheet_docx_pdf_name(path: Path) -> str:
+    """What LibreOffice's PDF of a worksheet DOCX is called in ``converted``."""
+    return f"sheet-{path.parent.name}-{path.stem}.pdf"
 
 
 RECALCULATED = [

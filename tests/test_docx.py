@@ -30,11 +30,12 @@ from tests.conftest import (
     MINIMAL,
     ROOT,
     RenderJob,
-    blank_docx_pdf_name,
     loaded,
     office_pdf_name,
     pdf_text,
     squash,
+    worksheet_docx,
+    worksheet_docx_pdf_name,
 )
 
 TOC = 'TOC \\o "1-2" \\h \\z \\u'
@@ -474,19 +475,21 @@ def test_the_cover_shows_the_brand_logo(acme_and_default: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def blank_worksheets_in_libreoffice(every_output: Path, converted: Path) -> dict[Path, Path]:
-    """Every blank worksheet DOCX of the shipped library (every language) and LibreOffice's PDF
-    of it (made with the shared conversion, ``converted``)."""
-    sources = sorted((every_output / "default").glob("*/*-blank.docx"))
-    assert len(sources) >= 10
-    return {source: converted / blank_docx_pdf_name(source) for source in sources}
+def worksheets_in_libreoffice(every_output: Path, converted: Path) -> dict[Path, Path]:
+    """Every worksheet DOCX of the shipped library (every language, blank and filled in) and
+    LibreOffice's PDF of it (made with the shared conversion, ``converted``)."""
+    sources = worksheet_docx(every_output / "default")
+    assert len([source for source in sources if source.stem.endswith("-blank")]) >= 10
+    assert len(sources) >= 25
+    return {source: converted / worksheet_docx_pdf_name(source) for source in sources}
 
 
-def test_every_blank_worksheet_is_one_page_in_libreoffice(
-    blank_worksheets_in_libreoffice: dict[Path, Path],
+def test_every_worksheet_is_one_page_in_libreoffice(
+    worksheets_in_libreoffice: dict[Path, Path],
 ) -> None:
-    """Its table kept on one page with the line to sign, in the embedded brand font."""
-    for source, pdf in blank_worksheets_in_libreoffice.items():
+    """Its table kept on one page with the line to sign, in the embedded brand font: blank, and
+    filled in (a dense example is set smaller rather than leave its title alone on a page)."""
+    for source, pdf in worksheets_in_libreoffice.items():
         assert len(PdfReader(pdf).pages) == 1, source.name
         fonts = subprocess.run(
             ["pdffonts", str(pdf)], capture_output=True, text=True, check=True

@@ -76,6 +76,12 @@ COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT = Mm(60), Mm(16)
 """The most room the brand's logo takes on the cover (as on the PDF's)."""
 LABEL_SHARE, MIN_LABEL_WIDTH = 1.3, Cm(4.2)
 """The question column's width relative to one stage column, and its least width."""
+CELL_CHARACTERS_PER_CM, CELL_LINE, CELL_ENTRY_GAP, CELL_PADDING = 5.6, Cm(0.4), Cm(0.07), Cm(0.3)
+"""About how a filled cell's text sets at the regular size: characters a centimetre of column
+holds, the height of a line, the space after an entry, and what a cell adds around its text
+(questions set a size smaller hold a fifth more a line)."""
+GRID_FRAME = Cm(2.2)
+"""A filled grid's page besides its rows: its title, header row and the space between."""
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
 CONTAINERS = {*LIST_STYLES, "blockquote_open"}
@@ -335,8 +341,34 @@ class DocxWriter:
 
     @property
     def crowded(self) -> bool:
-        """Whether a grid of the document has seven stages or more, which calls for smaller text."""
-        return any(isinstance(block, Grid) and len(block.stages) >= 7 for block in self.view.blocks)
+        """Whether a grid of the document calls for smaller text: seven stages or more, or
+        entries estimated to run over a landscape page at the regular size (a grid's table is
+        kept on one page, so it would leave its title alone on the page before)."""
+        page = Mm(self.view.paper.width_mm) - 2 * LANDSCAPE_MARGIN
+        return any(
+            isinstance(block, Grid)
+            and (len(block.stages) >= 7 or (block.example and self.filled_height(block) > page))
+            for block in self.view.blocks
+        )
+
+    def filled_height(self, grid: Grid) -> Length:
+        """About how tall a filled grid sets at the regular size on a landscape page: its
+        rows, each as tall as its fullest cell, its header and title."""
+        width = Mm(self.view.paper.height_mm) - 2 * LANDSCAPE_MARGIN
+        stages = len(grid.stages)
+        label = max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (stages + LABEL_SHARE)))
+        per_line = max(1, int((width - label) / stages / Cm(1) * CELL_CHARACTERS_PER_CM) - 2)
+
+        def cell(entries: list[str], question: str) -> int:
+            lines = sum(-(-len(entry) // per_line) for entry in entries)
+            asked = -(-len(question) // int(per_line * 1.2))
+            return (lines + asked) * CELL_LINE + len(entries) * CELL_ENTRY_GAP + CELL_PADDING
+
+        rows = [
+            max(EXAMPLE_ROW_HEIGHT, *map(cell, cells, grid.prompts(row)))
+            for row, cells in grid.rows()
+        ]
+        return Length(sum(rows) + GRID_FRAME)
 
     def set_properties(self) -> None:
         """Title, author, subject, language; a fixed time and revision so rebuilds are identical."""
