@@ -11,7 +11,9 @@ with the same fonts and paper (colours, names, logos and contact details sit on 
 worksheet pages, in the page margins and on the contact page, which is never balanced). So the
 decision is remembered in the process by the guide's HTML for a neutral brand: a batch lays a
 guide out a second time once, not once a brand, and a brand's guide is the same whichever brand
-the process rendered first.
+the process rendered first. (A layout override whose prose differs from brand to brand beyond
+fonts and paper gets the decision made for the first such brand: a valid layout, perhaps a less
+balanced one.) A decision is remembered only once a layout has confirmed it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from weasyprint.document import Page
-from weasyprint.formatting_structure.boxes import Box
+from weasyprint.formatting_structure.boxes import Box, LineBox
 
 from generator.document import DocumentView, SectionBlock
 from generator.model import Brand
@@ -48,9 +50,10 @@ SETTLED_LIMIT = 512
 @dataclass(frozen=True)
 class Unit:
     """What may start a page of prose: a section (``part`` 0), or one of a running section's
-    parts after its heading and first paragraph (``part`` is its place among the section's
-    children, counted from 1 as CSS's ``:nth-child`` counts). Sizes are shares of the text area:
-    ``height`` runs to where the next unit starts, ``gap`` is the space after it."""
+    parts (``part`` is its place among the section's children, counted from 1 as CSS's
+    ``:nth-child`` counts). Sizes are shares of the text area: ``height`` runs to where the next
+    unit starts, ``gap`` is the space after it; ``may_start`` is False where CSS keeps the unit
+    with the one before."""
 
     anchor: str
     part: int
@@ -151,51 +154,68 @@ def _runs(found: list[list[Box] | None]) -> list[list[int]]:
     return runs
 
 
+AVOID = frozenset({"avoid", "avoid-page"})
+"""CSS break values that forbid a page break there (headings: ``break-after: avoid``)."""
+
+
+def _top(box: Box) -> float:
+    """Where a box's border starts on its page."""
+    return box.position_y + box.margin_top
+
+
+def _reach(box: Box, limit: float) -> float:
+    """How far down a box's content reaches. WeasyPrint stretches a box that continues on the
+    next page down to the page's foot (``limit``); such a box reaches as far as its last line,
+    or its last child that does."""
+    bottom = _top(box) + box.border_height()
+    if bottom < limit - 1 or isinstance(box, LineBox) or not getattr(box, "children", None):
+        return bottom
+    return max((_reach(child, limit) for child in box.children), default=_top(box))
+
+
 def _fill(boxes: list[Box], top: float, height: float) -> float:
-    """How far down its text area a page's last box reaches."""
-    return max(
-        (box.position_y + box.margin_top + box.border_height() - top) / height for box in boxes
-    )
+    """How far down its text area a page's content reaches."""
+    return max((_reach(box, top + height) - top) / height for box in boxes)
 
 
 def _units(pages: list[list[Box]], area: list[tuple[float, float]]) -> list[Unit]:
-    """The run's units in reading order, each measured over every page it runs over."""
+    """The run's units in reading order, each measured over every page it runs over; a unit may
+    start a page unless CSS keeps it with the one before (a heading with what follows it)."""
     spans: dict[tuple[str, int], list[float]] = {}
     rules: dict[tuple[str, int], bool] = {}
+    before: Box | None = None
     for boxes, (top, height) in zip(pages, area, strict=True):
         placed = [
-            (
-                key,
-                may_start,
-                (box.position_y + box.margin_top - top) / height,
-                (box.position_y + box.margin_top + box.border_height() - top) / height,
-                box.margin_bottom / height,
-            )
+            (key, box, (_top(box) - top) / height, (_reach(box, top + height) - top) / height)
             for section in boxes
-            for key, may_start, box in _parts(section)
+            for key, box in _parts(section)
         ]
-        for (key, may_start, start, end, gap), after in zip(
-            placed, [*placed[1:], None], strict=True
-        ):
+        for (key, box, start, end), after in zip(placed, [*placed[1:], None], strict=True):
+            gap = box.margin_bottom / height
             to_next = (after[2] - start) if after is not None else (end - start + gap)
             height_gap = spans.setdefault(key, [0.0, gap])
             height_gap[0] += to_next
             height_gap[1] = gap if after is None else max(after[2] - end, 0.0)
-            rules[key] = may_start
+            if key not in rules:
+                rules[key] = before is None or not (
+                    before.style["break_after"] in AVOID or box.style["break_before"] in AVOID
+                )
+            before = box
     return [Unit(key[0], key[1], hg[0], hg[1], rules[key]) for key, hg in spans.items()]
 
 
-def _parts(section: Box) -> Iterator[tuple[tuple[str, int], bool, Box]]:
-    """A section box as units: whole when it must not break inside, else part by part."""
+def _parts(section: Box) -> Iterator[tuple[tuple[str, int], Box]]:
+    """A section box as units: whole when it must not break inside (a stage section), else its
+    children, each keyed by its place among the section's elements as ``:nth-child`` counts
+    (the heading, part 0, stands for the section's start)."""
     anchor = section.element.get("id")
-    classes = (section.element.get("class") or "").split()
-    if "stage-section" in classes or not section.children:
-        yield (anchor, 0), True, section
+    if section.style["break_inside"] in AVOID or not section.children:
+        yield (anchor, 0), section
         return
-    children = list(section.element)
+    elements = [child for child in section.element if isinstance(child.tag, str)]
     for child in section.children:
-        place = children.index(child.element) + 1 if child.element in children else 0
-        yield (anchor, 0 if place <= 1 else place), place != 2, child
+        place = elements.index(child.element) + 1 if child.element in elements else 0
+        yield (anchor, 0 if place <= 1 else place), child
 
 
 def _emptiest(fills: list[float], ends_guide: bool) -> float:

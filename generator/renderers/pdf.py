@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import replace
@@ -33,7 +33,14 @@ from generator.paper import BLEED_MM
 from generator.renderers import Made
 from generator.renderers.fetcher import ProjectFetcher
 from generator.renderers.fields import FieldBox, add_fields, marked_boxes
-from generator.renderers.pagination import MAX_PASSES, balanced, remember, settled, settled_key
+from generator.renderers.pagination import (
+    MAX_PASSES,
+    Breaks,
+    balanced,
+    remember,
+    settled,
+    settled_key,
+)
 from generator.reproducible import fix_font_times
 from generator.text import css_string, mark_languages, markdown_to_html
 
@@ -264,27 +271,46 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
     """The document laid out, and the view as finally laid out: a grid that ran over its page
     with its lead section gets the lead back on a page of its own, a filled grid that ran over
     its page is set tighter, and a guide's pages of prose are balanced so none is left nearly
-    empty (``pagination``; decided once a process for every brand with the same prose pages)."""
+    empty (``pagination``; decided once a process for every brand with the same prose pages,
+    and remembered only once a layout confirmed it)."""
     html_of = partial(render_html, layouts=layouts)
-    key = settled_key(view, html_of) if view.job.document == "guide" else None
+    balancing = view.job.document == "guide"
+    key = _settled_key(view, html_of) if balancing else None
     view = _with_settled(view, key)
     document = lay_out(html_of(view), layouts, what)
     for _ in range(MAX_PASSES):
         fitted = _fitted(view, pages_by_anchor(document.pages))
         if fitted is not view:
-            key = settled_key(fitted, html_of) if key else None
+            key = _settled_key(fitted, html_of) if balancing else None
             view = _with_settled(fitted, key)
-        elif key is None or settled(key) is not None:
+        elif not balancing or (key is not None and settled(key) is not None):
             break
         else:
             balanced_view = balanced(view, document.pages)
             if balanced_view is view:
+                if key is not None:
+                    remember(key, view)
                 break
             view = balanced_view
         document = lay_out(html_of(view), layouts, what)
-    if key is not None and settled(key) is None:
-        remember(key, view)
     return document, view
+
+
+def _settled_key(view: DocumentView, html_of: Callable[[DocumentView], str]) -> str | None:
+    """The key of a guide's balancing, or None when a layout override cannot render the guide
+    for a neutral brand (it is then balanced for each brand on its own)."""
+    try:
+        return settled_key(view, html_of)
+    except (BuildError, OSError):
+        return None
+
+
+def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
+    """The view with the balancing already decided for its prose pages, or none yet (a view
+    whose key changed must not keep another key's decision)."""
+    if key is None:
+        return view
+    return (settled(key) or Breaks()).apply(view)
 
 
 def _fitted(view: DocumentView, spans: dict[str, list[Page]]) -> DocumentView:
@@ -298,12 +324,6 @@ def _fitted(view: DocumentView, spans: dict[str, list[Page]]) -> DocumentView:
     if running_over:
         return replace(view, compact=view.compact | running_over)
     return view
-
-
-def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
-    """The view with the balancing already decided for its prose pages, if any was."""
-    breaks = settled(key) if key else None
-    return breaks.apply(view) if breaks else view
 
 
 def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list[bytes]:
