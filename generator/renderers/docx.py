@@ -105,6 +105,11 @@ def orient(section: DocxSection, paper: Paper, landscape: bool) -> DocxSection:
     return section
 
 
+def label_width(width: Length, stages: int) -> Length:
+    """A grid's question column: ``LABEL_SHARE`` of a stage column, at least ``MIN_LABEL_WIDTH``."""
+    return Length(max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (stages + LABEL_SHARE))))
+
+
 def picture_size(png: bytes, width: Length, height: Length) -> tuple[Length, Length]:
     """The size a picture shows at to fit in ``width`` × ``height``, keeping its proportions."""
     image = Image.from_blob(png)
@@ -356,8 +361,10 @@ class DocxWriter:
         rows, each as tall as its fullest cell, its header and title."""
         width = Mm(self.view.paper.height_mm) - 2 * LANDSCAPE_MARGIN
         stages = len(grid.stages)
-        label = max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (stages + LABEL_SHARE)))
-        per_line = max(1, int((width - label) / stages / Cm(1) * CELL_CHARACTERS_PER_CM) - 2)
+        per_line = int(
+            (width - label_width(width, stages)) / stages / Cm(1) * CELL_CHARACTERS_PER_CM
+        )
+        per_line = max(1, per_line - 2)
 
         def cell(entries: list[str], question: str) -> int:
             lines = sum(-(-len(entry) // per_line) for entry in entries)
@@ -656,8 +663,7 @@ class DocxWriter:
         rows share the page's height less ``lead_height``)."""
         stages, rows = grid.stages, grid.rows()
         width = usable_width(self.document.sections[-1])
-        label_width = max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (len(stages) + LABEL_SHARE)))
-        stage_width = int((width - label_width) / len(stages))
+        stage_width = int((width - label_width(width, len(stages))) / len(stages))
         widths = [width - stage_width * len(stages)] + [stage_width] * len(stages)
         table = self.new_table(1 + len(rows), widths)
         self.write_header_row(table, [(stage.name, stage.subtitle) for stage in stages])
@@ -677,8 +683,8 @@ class DocxWriter:
     def write_form(self, sheet: FormSheet) -> Table:
         """Labels in the first column, answers (or room to write them) in the second."""
         fields = sheet.fields()
-        width, label_width = usable_width(self.document.sections[-1]), Cm(5.5)
-        table = self.new_table(len(fields), [label_width, width - label_width])
+        width, label = usable_width(self.document.sections[-1]), Cm(5.5)
+        table = self.new_table(len(fields), [label, width - label])
         for (field, entries), row in zip(fields, table.rows, strict=True):
             set_height(row, Cm(0.6 if sheet.example else 0.4 + 0.9 * field.lines))
             self.write_label(row.cells[0], field.label, field.help)
