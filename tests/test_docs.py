@@ -58,6 +58,7 @@ FROM_PATH: dict[tuple[str, str], str] = {
     ("Guide", "language"): FILE_NAME,
     **{(kind, "id"): FILE_NAME for kind in ("Framework", "Form", "Checklist")},
     **{(kind, "language"): FILE_NAME for kind in ("Framework", "Form", "Checklist")},
+    ("Section", "id"): FILE_NAME,  # guides/<guide>/sections/<id>.<lang>.md
     ("Example", "id"): FILE_NAME,  # examples/<framework>/<id>.<lang>.yaml
     ("Example", "language"): FILE_NAME,
     ("Example", "framework"): FOLDER_NAME,
