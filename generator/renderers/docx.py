@@ -626,13 +626,12 @@ class DocxWriter:
         card = self.add_text(
             self.styled(document.add_paragraph(), "Tip"), view.brand.name, bold=True
         )
-        website = contact.website if "://" in contact.website else f"https://{contact.website}"
-        lines = ((contact.website, website), (contact.email, f"mailto:{contact.email}"))
-        for value, url in (*lines, (contact.phone, "")):
+        lines = ((contact.website, True), (contact.email, True), (contact.phone, False))
+        for value, linked in lines:
             if value:
                 card.add_run().add_break()
-                if url:
-                    add_link(card, self.styled(card.add_run(value), "Hyperlink"), url)
+                if linked:
+                    add_link(card, self.styled(card.add_run(value), "Hyperlink"), view.href(value))
                 else:
                     card.add_run(value)
         if view.credit:
