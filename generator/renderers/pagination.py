@@ -130,9 +130,8 @@ def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
         page_breaks |= {(units[first].anchor, units[first].part) for first in split[1][1:]}
         # every later section follows on unless it starts a page above
         flows_on = (flows_on - anchors) | {unit.anchor for unit in units[1:] if unit.part == 0}
-    if (page_breaks, flows_on) == (set(view.page_breaks), set(view.flows_on)):
-        return view
-    return replace(view, page_breaks=frozenset(page_breaks), flows_on=frozenset(flows_on))
+    breaks = Breaks(frozenset(page_breaks), frozenset(flows_on))
+    return view if breaks == Breaks(view.page_breaks, view.flows_on) else breaks.apply(view)
 
 
 def _text_area(page: Page) -> tuple[float, float]:
