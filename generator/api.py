@@ -33,7 +33,7 @@ from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library
-from generator.model import BLANK, Brand, Colors, Framework, Guide, Id, Job, Library, field_problems
+from generator.model import BLANK, Brand, Colors, Guide, Id, Job, Library, field_problems
 from generator.paper import DEFAULT_PAPER
 from generator.plan import DEFAULT_BRAND, Filters, plan, unknown_values
 from generator.quick import Inputs
@@ -245,7 +245,7 @@ def import_workbook(
     :class:`ContentErrors` when it cannot be used, before anything is written.
     """
     from generator.importing import FILLED, import_filled
-    from generator.lint import lint_grid
+    from generator.lint import lint_filled
 
     path = Path(file).resolve()
     root, layouts, _, library = _start(project, path)
@@ -286,10 +286,7 @@ def import_workbook(
         [],
         interrupted=outcomes.interrupted,
     )
-    warnings = []
-    if isinstance(filled.worksheet, Framework):
-        where = {key: {"field": cell} for key, cell in filled.where.items()}
-        warnings = lint_grid(filled.framework, path, filled.lines, lambda s, r: where[(s, r)])
+    warnings = lint_filled(filled, path)
     keys = list(filled.where)
     return ImportResult(
         result,

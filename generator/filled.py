@@ -39,12 +39,6 @@ class Filled:
     def lines(self, *key: str) -> list[str]:
         return self.entries.get(key, [])
 
-    @property
-    def framework(self) -> Framework:
-        """The grid (for the grid-only advice)."""
-        assert isinstance(self.worksheet, Framework)
-        return self.worksheet
-
     def example_data(self) -> dict[str, Any]:
         """The entries as an example's fields: ``cells``, ``values`` or ``checked``/``notes``."""
         worksheet = self.worksheet
@@ -141,12 +135,6 @@ def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
     filled = Filled(worksheet, language, entries(worksheet))
     filled.where = {key: field_path(worksheet.id, *key) for key in filled.entries}
     return filled
-
-
-def read_filled_grid(path: Path, workbook: Any, library: Library) -> Filled | None:
-    """:func:`read_filled` for a grid; None for a form or checklist."""
-    worksheet, _ = worksheet_of(path, workbook, library)
-    return read_filled(path, workbook, library) if isinstance(worksheet, Framework) else None
 
 
 def _keys(worksheet: Worksheet) -> list[Key]:

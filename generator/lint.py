@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import ContentError
 from generator.loading import Collector, line_of, load_yaml_file
 from generator.model import Example, Framework, Library, Row, Stage
+
+if TYPE_CHECKING:
+    from generator.filled import Filled
 
 MAX_KPIS = 2
 
@@ -90,23 +93,16 @@ def lint_grid(
 
 
 def lint_workbook(path: Path, library: Library) -> list[ContentError]:
-    """The same advice for an XLSX worksheet a user filled in (cells named ``Kundresan!C8``)."""
-    from zipfile import BadZipFile
+    """The same advice for a worksheet a user filled in, a workbook or a fillable PDF (cells
+    named ``Kundresan!C8``), opened with every check a client's file gets."""
+    from generator.importing import read_client_file  # only when asked: validate stays light
 
-    from openpyxl import load_workbook  # only when asked: validate stays light otherwise
-    from openpyxl.utils.exceptions import InvalidFileException
+    return lint_filled(read_client_file(path, library), path)
 
-    from generator.filled import read_filled_grid
 
-    try:
-        workbook = load_workbook(path)
-    except (OSError, ValueError, KeyError, BadZipFile, InvalidFileException) as exc:
-        raise ContentError(path, f"cannot be read as an XLSX workbook: {exc}") from None
-    filled = read_filled_grid(path, workbook, library)
-    if filled is None:
+def lint_filled(filled: Filled, path: Path) -> list[ContentError]:
+    """The grid advice for what a client filled in (nothing for a form or checklist)."""
+    if not isinstance(filled.worksheet, Framework):
         return []
-
-    def where(stage_id: str, row_id: str) -> dict[str, Any]:
-        return {"field": filled.where[(stage_id, row_id)]}
-
-    return lint_grid(filled.framework, path, filled.lines, where)
+    where = {key: {"field": cell} for key, cell in filled.where.items()}
+    return lint_grid(filled.worksheet, path, filled.lines, lambda s, r: where[(s, r)])

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from generator import api
-from generator.filled import read_filled_grid
+from generator.filled import read_filled
 from generator.model import Framework, Library
 from generator.palette import Palette
 from generator.renderers.xlsx.style import defined_name
@@ -288,6 +288,6 @@ def test_a_filled_workbook_is_read_by_its_names_or_else_by_its_labels(
                 del workbook.defined_names[name]
         path = tmp_path / f"filled-{names}.xlsx"
         workbook.save(path)
-        filled = read_filled_grid(path, load_workbook(path), library)
-        assert filled is not None and filled.by_labels is not names
+        filled = read_filled(path, load_workbook(path), library)
+        assert filled.by_labels is not names
         assert filled.entries == expected
