@@ -57,6 +57,11 @@ def field_path(worksheet_id: str, *ids: str) -> str:
     return ".".join((worksheet_id, *ids))
 
 
+def item_label(number: int, item: ChecklistItem) -> str:
+    """A checklist item as its row is labelled, and found again by: ``3. Lag innhold …``."""
+    return f"{number}. {item.text}"
+
+
 @dataclass(frozen=True)
 class Grid(SheetBlock[Framework]):
     """A framework's stages × rows."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.document import field_path
+from generator.document import field_path, item_label
 from generator.errors import ContentError
 from generator.model import Checklist, Form, Framework, Library, Worksheet
 
@@ -170,7 +170,7 @@ def _cells_by_labels(path: Path, workbook: Any, worksheet: Worksheet) -> dict[Ke
     else:
         assert isinstance(worksheet, Checklist)
         labels = {
-            f"{n}. {i.text}": [(i.id, "done"), (i.id, "note")]
+            item_label(n, i): [(i.id, "done"), (i.id, "note")]
             for n, i in enumerate(worksheet.items, start=1)
         }
     for sheet in workbook.worksheets:

@@ -60,8 +60,6 @@ class Imported:
     guide: Guide
     """The client's guide: their filled worksheet, then what to review."""
     filled: Filled
-    worksheet_id: str | None
-    """The guide's framework (None) or the id of the worksheet the workbook holds."""
 
 
 def read_client_file(path: Path, library: Library) -> Filled:
@@ -238,7 +236,7 @@ def import_filled(path: Path, library: Library, name: str = "") -> Imported:
             "guides": {**library.guides, key: client_guide},
         }
     )
-    return Imported(updated, client_guide, filled, None)
+    return Imported(updated, client_guide, filled)
 
 
 def client_id(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.document import DocumentView, FormSheet, Grid
+from generator.document import DocumentView, FormSheet, Grid, item_label
 from generator.renderers.xlsx.sheet import (
     protect,
     set_print,
@@ -14,9 +14,10 @@ from generator.renderers.xlsx.sheet import (
     write_title,
 )
 from generator.renderers.xlsx.style import BODY_SIZE, HEADER_SIZE, TOP_LEFT, font, text_cell
+from generator.renderers.xlsx.table import LINE_HEIGHT
 
 WIDTHS = [5, 30, 72]
-LINE_HEIGHT, PADDING = 15, 6
+PADDING = 6
 
 
 def write_instructions(
@@ -42,7 +43,9 @@ def write_instructions(
     for label, help_text in _questions(view):
         label_cell = text_cell(sheet, row, 2, label)
         label_cell.font, label_cell.alignment = font(view, bold=True), TOP_LEFT
-        row = _paragraph(sheet, view, row, help_text, column=3, minimum_lines=_count(label, 2))
+        row = _paragraph(
+            sheet, view, row, help_text, column=3, minimum_lines=wrapped_lines(label, WIDTHS[1])
+        )
     row = _heading(sheet, view, row + 1, view.ui.contact)
     contact = view.brand.contact
     for line in (view.brand.name, contact.website, contact.email, contact.phone):
@@ -70,7 +73,7 @@ def _questions(view: DocumentView) -> list[tuple[str, str]]:
         return pairs
     if isinstance(block, FormSheet):
         return [(field.label, field.help) for field, _ in block.fields()]
-    return [(f"{number}. {item.text}", item.help) for number, item, _, _ in block.items()]
+    return [(item_label(number, item), item.help) for number, item, _, _ in block.items()]
 
 
 def _heading(sheet: Worksheet, view: DocumentView, row: int, text: str) -> int:
@@ -95,10 +98,6 @@ def _paragraph(
     if column < len(WIDTHS):
         sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=len(WIDTHS))
     width = sum(WIDTHS[column - 1 :])
-    lines = max(minimum_lines, _count(text, column, width))
+    lines = max(minimum_lines, wrapped_lines(text, width))
     sheet.row_dimensions[row].height = lines * LINE_HEIGHT + PADDING
     return row + 1
-
-
-def _count(text: str, column: int, width: float | None = None) -> int:
-    return wrapped_lines(text, width if width is not None else WIDTHS[column - 1]) if text else 1

@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, Sheet
+from generator.filled import TICK
 from generator.logo import logo_png
 from generator.renderers.xlsx.cached import Formulas
 from generator.renderers.xlsx.style import (
@@ -43,7 +44,7 @@ from generator.renderers.xlsx.style import (
     style,
     text_cell,
 )
-from generator.renderers.xlsx.table import LINE_HEIGHT, TICK, SheetTable, TableRow, table_for
+from generator.renderers.xlsx.table import LINE_HEIGHT, SheetTable, TableRow, table_for
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
+from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet, item_label
+from generator.filled import TICK
 from generator.renderers.xlsx.style import defined_name
 
 LABEL_WIDTH = 28
@@ -13,7 +14,6 @@ STAGE_WIDTH = 30
 LINE_HEIGHT = 15
 """Points per wrapped line of body text."""
 BLANK_MIN_HEIGHT = 90
-TICK = "✓"
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,29 @@ class SheetTable:
     widths: list[float]
     blank: bool
     landscape: bool
-    count: str
-    """The formula counting what is filled in, with ``{cells}`` for the entry range."""
-    total: int
-    filled: int
-    """How many of the ``total`` are filled in (the count's value as written)."""
     ticks: bool = False
-    """Whether column B holds tick marks (a checklist)."""
+    """Whether column B holds tick marks (a checklist): only they count as filled in."""
+
+    @property
+    def counted(self) -> list[str]:
+        """The values of the entry cells the fill count counts."""
+        return [
+            value for row in self.rows for value in (row.values[:1] if self.ticks else row.values)
+        ]
+
+    @property
+    def count(self) -> str:
+        """The formula counting what is filled in, with ``{cells}`` for the entry range."""
+        return f'COUNTIF({{cells}},"{TICK}")' if self.ticks else "COUNTA({cells})"
+
+    @property
+    def total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def filled(self) -> int:
+        """How many of the ``total`` are filled in (the count's value as written)."""
+        return sum(1 for value in self.counted if value)
 
 
 def table_for(sheet: Sheet, view: DocumentView) -> SheetTable:
@@ -81,12 +97,7 @@ def grid_table(grid: Grid, view: DocumentView) -> SheetTable:
         for row, cells in grid.rows()
     ]
     widths = [LABEL_WIDTH] + [STAGE_WIDTH] * len(grid.stages)
-    filled = sum(1 for row in rows for value in row.values if value)
-    total = len(grid.stages) * len(rows)
-    blank = grid.example is None
-    return SheetTable(
-        grid.title, header, rows, widths, blank, True, "COUNTA({cells})", total, filled
-    )
+    return SheetTable(grid.title, header, rows, widths, grid.example is None, True)
 
 
 def form_table(form: FormSheet) -> SheetTable:
@@ -101,10 +112,7 @@ def form_table(form: FormSheet) -> SheetTable:
         )
         for field, entries in form.fields()
     ]
-    filled = sum(1 for row in rows if row.values[0])
-    blank = form.example is None
-    count = "COUNTA({cells})"
-    return SheetTable(form.title, ["", ""], rows, [34, 80], blank, False, count, len(rows), filled)
+    return SheetTable(form.title, ["", ""], rows, [34, 80], form.example is None, False)
 
 
 def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable:
@@ -112,7 +120,7 @@ def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable
     checklist_id = checklist.definition.id
     rows = [
         TableRow(
-            f"{number}. {item.text}",
+            item_label(number, item),
             item.help,
             [TICK if ticked else "", note],
             [defined_name(checklist_id, item.id, part) for part in ("done", "note")],
@@ -121,10 +129,5 @@ def checklist_table(checklist: ChecklistSheet, view: DocumentView) -> SheetTable
         for number, item, ticked, note in checklist.items()
     ]
     header = ["", TICK, view.ui.notes]
-    count = f'COUNTIF({{cells}},"{TICK}")'
-    filled = sum(1 for row in rows if row.values[0])
     blank = checklist.example is None
-    widths = [58, 7, 46]
-    return SheetTable(
-        checklist.title, header, rows, widths, blank, False, count, len(rows), filled, ticks=True
-    )
+    return SheetTable(checklist.title, header, rows, [58, 7, 46], blank, False, ticks=True)

@@ -88,7 +88,7 @@ def write_tracker(
     for index, stage in enumerate(stages):
         number = FIRST_ROW + index
         kpi = grid.entries(stage.id, row.id)
-        _write_stage(sheet, view, formulas, number, stage.name, "\n".join(kpi))
+        _write_stage(sheet, view, formulas, number, stage.name)
         source = cells[defined_name(framework.id, stage.id, row.id)]
         link = f"{quoted_sheet(worksheet_title)}!{absolute_coordinate(source)}"
         formulas.put(sheet.cell(number, 2), f'IF({link}="","",{link})', "\n".join(kpi))
@@ -97,7 +97,7 @@ def write_tracker(
             share = sheet.cell(number, CONVERSION_COLUMN)
             formulas.put(share, f'IF({total}>0,{following}/{total},"")', "")
         sheet.row_dimensions[number].height = 36
-    _colour_against_target(sheet, view, last_row)
+    _colour_against_target(sheet, last_row)
     _add_chart(sheet, view, last_row)
     write_credit(sheet, view, last_row + 22)
     set_print(sheet, view, last_column, last_row + 22, landscape=True)
@@ -110,9 +110,10 @@ def _cell(column: int, row: int) -> str:
 
 
 def _write_stage(
-    sheet: Worksheet, view: DocumentView, formulas: Formulas, number: int, name: str, kpi: str
+    sheet: Worksheet, view: DocumentView, formulas: Formulas, number: int, name: str
 ) -> None:
-    """One stage's row: its name, the KPI (a formula, styled here), the inputs and the sums."""
+    """One stage's row: its name, the KPI's cell styled (its formula is the caller's), the
+    inputs and the sums."""
     label = text_cell(sheet, number, 1, name)
     style(label, view, font(view, bold=True), TOP_LEFT, view.palette.label_fill)
     style(sheet.cell(number, 2), view, font(view, size=BODY_SIZE - 1), TOP_LEFT)
@@ -136,7 +137,7 @@ def _write_stage(
     conversion.number_format = PERCENT
 
 
-def _colour_against_target(sheet: Worksheet, view: DocumentView, last_row: int) -> None:
+def _colour_against_target(sheet: Worksheet, last_row: int) -> None:
     """The total and its share green once the target is reached, amber while short of it."""
     cells = f"{_cell(TOTAL_COLUMN, FIRST_ROW)}:{_cell(SHARE_COLUMN, last_row)}"
     target = f"${get_column_letter(TARGET_COLUMN)}{FIRST_ROW}"
