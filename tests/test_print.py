@@ -3,6 +3,8 @@ and bleed with crop marks on the PDFs for a print shop (issue 12)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
@@ -38,6 +40,14 @@ def test_the_paper_is_the_same_in_every_format(tmp_path: Path, paper: str) -> No
     sizes = {trim_mm(page) for page in guide.pages}
     assert sizes == {(width, height), (height, width)}  # portrait pages and landscape grids
     assert trim_mm(PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0]) == (height, width)
+    cover = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(folder / "onboarding.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lowest = max(float(bottom) for bottom in re.findall(r'yMax="([\d.]+)"', cover))
+    assert height * POINTS_PER_MM - lowest > 15 * POINTS_PER_MM  # the cover's foot, not cut
     sections = Document(str(folder / "onboarding.docx")).sections
     docx_sizes = {(round(s.page_width.mm, 1), round(s.page_height.mm, 1)) for s in sections}
     assert docx_sizes == {(width, height), (height, width)}
