@@ -8,8 +8,7 @@ AA_TEXT, AA_LARGE = 4.5, 3.0
 
 def tint(color: str, amount: float) -> str:
     """The colour ``#RRGGBB`` moved ``amount`` of the way towards white, as ``#RRGGBB``."""
-    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
+    return blend("#FFFFFF", color, amount)
 
 
 def blend(color: str, background: str, amount: float) -> str:

@@ -21,9 +21,9 @@ ON_TARGET, SHORT_OF_TARGET = "#D5F0DD", "#FCE6C8"
 """A KPI's total once it reaches its target, and while it is short of it (light green and
 amber: dark text reads on both)."""
 LABEL_TINT, TIP_TINT = 0.9, 0.85
+"""How far the label cells' and the tip boxes' fills are lightened towards white."""
 SOFT = 0.88
 """How strongly secondary text on the primary colour shows (as if drawn at 88 % opacity)."""
-"""How far the label cells' and the tip boxes' fills are lightened towards white."""
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class Palette:
     """Behind the question labels of a worksheet, which are set in the primary colour."""
     tip_fill: str
     """Behind a tip box (a Markdown quote), which has the accent as its left rule."""
-    help_text: str = MUTED
+    help_text: str
     """Row help on the label fill: the muted grey, darkened until it reads at WCAG AA there."""
-    on_primary_soft: str = ON_PRIMARY
+    on_primary_soft: str
     """Secondary text on the primary colour (cover subtitle and foot, stage subtitles)."""
     muted: str = MUTED
     rule: str = RULE

@@ -142,15 +142,16 @@ def estimate_pages(
     page or so.
     """
     styles = {style.style_id: style for style in document.styles}
+    normal = document.styles["Normal"]
 
     def size(paragraph: BaseOxmlElement) -> float:
-        style = styles.get(paragraph.style or "") or document.styles["Normal"]
+        style = styles.get(paragraph.style or "") or normal
         while style.font.size is None and style.base_style is not None:
             style = style.base_style
         return style.font.size.pt if style.font.size is not None else 11.0
 
     section = document.sections[0]
-    width = Length(section.page_width - section.left_margin - section.right_margin).pt
+    width = usable_width(section).pt
     height = Length(section.page_height - section.top_margin - section.bottom_margin).pt - 40
     pages: dict[BaseOxmlElement, int] = {}
     page, used = 1, 0.0

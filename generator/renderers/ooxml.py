@@ -137,8 +137,6 @@ def add_page_reference(paragraph: Paragraph, bookmark: str, page: str) -> None:
     link = OxmlElement("w:hyperlink")
     link.set(qn("w:anchor"), bookmark)
     link.set(qn("w:history"), "1")
-    for run in paragraph.runs:
-        link.append(run._r)
     paragraph._p.append(link)
     tab = paragraph.add_run()
     tab._r.append(OxmlElement("w:tab"))
@@ -166,18 +164,17 @@ the two glyphs)."""
 
 def add_check_box(paragraph: Paragraph, checked: bool, tag: str) -> None:
     """A check-box content control Word and LibreOffice tick with a click (``tag`` names it)."""
-    w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
     control = OxmlElement("w:sdt")
     properties = OxmlElement("w:sdtPr")
     properties.append(element("w:tag", val=tag))
     box = OxmlElement("w14:checkbox")
     state = OxmlElement("w14:checked")
-    state.set(f"{w14}val", "1" if checked else "0")
+    state.set(qn("w14:val"), "1" if checked else "0")
     box.append(state)
     for name, glyph in (("checkedState", CHECKED), ("uncheckedState", UNCHECKED)):
         state = OxmlElement(f"w14:{name}")
-        state.set(f"{w14}val", f"{ord(glyph):04X}")
-        state.set(f"{w14}font", CHECK_BOX_FONT)
+        state.set(qn("w14:val"), f"{ord(glyph):04X}")
+        state.set(qn("w14:font"), CHECK_BOX_FONT)
         box.append(state)
     properties.append(box)
     control.append(properties)
