@@ -28,14 +28,14 @@ from typing import TypedDict
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
 
-from generator.build import Failure, Listener, Silent, Written
+from generator.build import Failure, Listener, Outcomes, Silent, Written
 from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
 from generator.layouts import Layouts
-from generator.loading import language_names, load_library
+from generator.loading import language_names, load_library, split_name
+from generator.logo import logo_path
 from generator.model import BLANK, Brand, Colors, Guide, Id, Job, Library, field_problems
-from generator.paper import DEFAULT_PAPER
-from generator.plan import DEFAULT_BRAND, Filters, plan, unknown_values
+from generator.plan import DEFAULT_BRAND, Filters, paper_for, plan, unknown_values
 from generator.quick import Inputs
 from generator.renderers import FORMATS
 
@@ -178,10 +178,10 @@ def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]
     if not client_brands:
         raise ContentErrors(rejected)
     library = library.model_copy(update={"brands": {**library.brands, **client_brands}})
-    logos = [b.folder / b.logo for b in client_brands.values() if b.folder and b.logo]
+    logos = [logo for brand in client_brands.values() if (logo := logo_path(brand))]
     inputs = inputs.adding(logos)
     # A client's logo lies beside the CSV: the renderers may read exactly those files there.
-    layouts = replace(layouts, extra_files=[logo.resolve() for logo in logos])
+    layouts = replace(layouts, extra_files=logos)
     result = _build(library, layouts, root, sorted(client_brands), inputs, options)
     result.rejected = rejected
     return result
@@ -200,7 +200,7 @@ def validate(
     root = _project(project)
     library = load_library(root)
     # Advice about the project's own files: shipped files are not the user's to change.
-    warnings = [w for w in lint(library) if w.path is None or w.path.is_relative_to(root)]
+    warnings = lint(library, within=root)
     for path in worksheet:
         try:
             warnings += lint_workbook(Path(path), library)
@@ -248,12 +248,12 @@ def import_workbook(
     from generator.lint import lint_filled
 
     path = Path(file).resolve()
-    root, layouts, _, library = _start(project, path)
-    imported = import_filled(path, library, name)
+    root, layouts, library = _open(project)
     problems = unknown_values(format, list(FORMATS), "format", "format")
     problems += unknown_values([brand], list(library.brands), "brand", "brand")
     if problems:
         raise ContentErrors(problems)
+    imported = import_filled(path, library, name)
     guide, filled = imported.guide, imported.filled
     formats = list(format) or list(FORMATS)
     jobs = [
@@ -264,19 +264,14 @@ def import_workbook(
             document=document,
             variant=FILLED if document == "worksheet" else BLANK,
             format=fmt,
-            paper=library.brands[brand].paper or DEFAULT_PAPER,
+            paper=paper_for(library.brands[brand]),
         )
         for document in ("guide", "worksheet")
         for fmt in formats
         if document in FORMATS[fmt].documents
     ]
-    target = (Path(out) if out is not None else root / "output" / "imported").resolve()
-    if target.exists() and not target.is_dir():
-        raise OutputError(target, "it is a file, not a folder (give --out a folder)")
-    try:
-        outcomes = build_jobs(imported.library, layouts, jobs, target, listener, force=True)
-    except OSError as exc:
-        raise OutputError(Path(exc.filename or target), exc.strerror or str(exc)) from None
+    target = _output(out, root / "output" / "imported")
+    outcomes = _write(imported.library, layouts, jobs, target, listener=listener, force=True)
     result = BuildResult(
         target,
         jobs,
@@ -311,12 +306,12 @@ def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> l
     root = _project(project)
     _check_new_id(guide_id, Guide)
     folders = Layouts.for_project(root).content_folders
-    languages = sorted({path.stem for folder in folders for path in folder.glob("i18n/*.yaml")})
+    languages = _languages(folders)
     if language not in languages:
         hint = f"languages with UI strings: {', '.join(languages)}"
         problem = ContentError(None, f"no language {language!r}", field="lang", hint=hint)
         raise ContentErrors([problem])
-    taken = {path.name.split(".")[0] for f in folders for path in f.glob("frameworks/*.yaml")}
+    taken = {split_name(path)[0] for f in folders for path in f.glob("frameworks/*.yaml")}
     taken |= {path.name for folder in folders for path in folder.glob("guides/*")}
     if guide_id in taken:
         hint = "choose another id: guides and worksheets share their ids"
@@ -331,6 +326,11 @@ def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> l
     for path, text in files.items():
         write_atomic(path, text.encode("utf-8"))
     return list(files)
+
+
+def _languages(folders: list[Path]) -> list[str]:
+    """The languages the content folders have UI strings for."""
+    return sorted({path.stem for folder in folders for path in folder.glob("i18n/*.yaml")})
 
 
 def _check_new_id(identifier: str, model: type[BaseModel]) -> None:
@@ -359,7 +359,7 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
         raise ContentErrors([ContentError(path, "exists already", hint="edit it instead")])
     layouts = Layouts.for_project(root)
     folders = layouts.content_folders
-    languages = sorted({p.stem for f in folders for p in f.glob("i18n/*.yaml")})
+    languages = _languages(folders)
     # The language most guides are written in is the likeliest default.
     guides = Counter(p.suffixes[0][1:] for f in folders for p in f.glob("guides/*/guide.*.yaml"))
     text = BRAND_TEMPLATE.format(
@@ -377,10 +377,40 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
 def _start(project: PathLike, *read: Path) -> tuple[Path, Layouts, Inputs, Library]:
     """A build's beginning: the project's folder and layouts, what it reads as it is now
     (for the quick check; ``read``: single files such as the client CSV), its content."""
-    root = _project(project)
-    layouts = Layouts.for_project(root)
+    root, layouts, library = _open(project)
     inputs = Inputs.now([*layouts.folders, *layouts.content_folders], list(read))
-    return root, layouts, inputs, load_library(root)
+    return root, layouts, inputs, library
+
+
+def _open(project: PathLike) -> tuple[Path, Layouts, Library]:
+    """The project's folder, its layouts and its content."""
+    root = _project(project)
+    return root, Layouts.for_project(root), load_library(root)
+
+
+def _output(given: PathLike | None, default: Path) -> Path:
+    """The folder to write to (``given``, else ``default``), unless it is a file."""
+    out = (Path(given) if given is not None else default).resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "it is a file, not a folder (give --out a folder)")
+    return out
+
+
+def _write(
+    library: Library,
+    layouts: Layouts,
+    jobs: list[Job],
+    out: Path,
+    listener: Listener | None,
+    force: bool,
+    workers: int = 1,
+) -> Outcomes:
+    """Build the jobs into ``out``; a failing output folder (read-only, a full disk …) is an
+    :class:`OutputError`."""
+    try:
+        return build_jobs(library, layouts, jobs, out, listener, force, workers)
+    except OSError as exc:
+        raise OutputError(Path(exc.filename or out), exc.strerror or str(exc)) from None
 
 
 def _project(project: PathLike) -> Path:
@@ -400,10 +430,7 @@ def _build(
     options: Options,
 ) -> BuildResult:
     """Plan, warn about brands that get nothing, then build."""
-    given = options.get("out")
-    out = (Path(given) if given is not None else project / "output").resolve()
-    if out.exists() and not out.is_dir():
-        raise OutputError(out, "it is a file, not a folder (give --out a folder)")
+    out = _output(options.get("out"), project / "output")
     filters = Filters(
         options.get("guide", ()),
         options.get("lang", ()),
@@ -425,18 +452,15 @@ def _build(
         for brand_id in brands
         if brand_id not in busy
     ]
-    try:
-        outcomes = build_jobs(
-            library,
-            layouts,
-            planned,
-            out,
-            options.get("listener"),
-            options.get("force", False),
-            max(1, options.get("jobs", CORES)),
-        )
-    except OSError as exc:  # the output folder: read-only, a full disk …
-        raise OutputError(Path(exc.filename or out), exc.strerror or str(exc)) from None
+    outcomes = _write(
+        library,
+        layouts,
+        planned,
+        out,
+        listener=options.get("listener"),
+        force=options.get("force", False),
+        workers=max(1, options.get("jobs", CORES)),
+    )
     return BuildResult(
         out,
         planned,

@@ -22,13 +22,17 @@ if TYPE_CHECKING:
 MAX_KPIS = 2
 
 
-def lint(library: Library) -> list[ContentError]:
-    """Every warning about the library's examples, in file order."""
+def lint(library: Library, within: Path | None = None) -> list[ContentError]:
+    """Every warning about the library's examples (those below ``within`` only, if given), in
+    file order."""
     warnings: list[ContentError] = []
     for (framework_id, language, _), example in sorted(library.examples.items()):
         framework = library.frameworks[(framework_id, language)]
-        if isinstance(framework, Framework) and example.path is not None:
-            warnings += lint_grid_example(example, framework, example.path)
+        path = example.path
+        if not isinstance(framework, Framework) or path is None:
+            continue
+        if within is None or path.is_relative_to(within):
+            warnings += lint_grid_example(example, framework, path)
     return warnings
 
 

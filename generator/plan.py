@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.errors import ContentError, ContentErrors
-from generator.model import BLANK, Job, Library
+from generator.model import BLANK, Brand, Job, Library
 from generator.paper import DEFAULT_PAPER, PAPERS
 from generator.renderers import FORMATS
 
@@ -113,8 +113,14 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
                                 worksheet=sheet,
                                 variant=variant,
                                 format=fmt,
-                                paper=filters.paper or library.brands[brand].paper or DEFAULT_PAPER,
+                                paper=paper_for(library.brands[brand], filters.paper),
                                 print_marks=filters.print_marks,
                             )
                         )
     return jobs
+
+
+def paper_for(brand: Brand, asked: str | None = None) -> str:
+    """The paper a brand's documents are made for: the one asked for, else the brand's own,
+    else A4."""
+    return asked or brand.paper or DEFAULT_PAPER
