@@ -274,8 +274,10 @@ class Loader:
         self.folders = search_path(project, "content")
         self.errors = Collector()
         self.invalid: set[tuple[str, ...]] = set()
-        """Languages, frameworks and examples whose own file is invalid: references to them
-        are not reported again."""
+        """Frameworks and examples whose own file is invalid: references to them are not
+        reported again."""
+        self.invalid_languages: set[str] = set()
+        """Languages whose UI strings file is invalid (guides in them are not told so again)."""
         self.ui: dict[str, UiStrings] = {}
 
     def files(self, pattern: str) -> dict[Path, Path]:
@@ -331,7 +333,7 @@ class Loader:
             if strings is not None:
                 ui[language] = strings
             else:
-                self.invalid.add(("i18n", language))
+                self.invalid_languages.add(language)
         return ui
 
     def quotes(self, language: str) -> str | None:
@@ -451,7 +453,7 @@ class Loader:
             )
             if guide is None:
                 continue
-            if language not in ui and ("i18n", language) not in self.invalid:
+            if language not in ui and language not in self.invalid_languages:
                 self.errors.add(
                     path,
                     f"no UI strings for language {language!r}",
