@@ -23,13 +23,15 @@ from pathlib import Path
 from weasyprint import HTML
 
 from generator import api
-from generator.build import build, render_set
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
 from generator.model import Job, Library
+from generator.pipeline.build import build
+from generator.pipeline.sink import FolderSink
+from generator.pipeline.tasks import render_set
 from generator.plan import Filters, plan
-from generator.renderers import FORMATS
+from generator.renderers import render_document
 from generator.renderers.pdf import html_to_pdf, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +56,7 @@ def timed_pair(first, second, repeat: int) -> tuple[float, float]:
 
 def render(library: Library, layouts: Layouts, job: Job) -> bytes:
     """One document rendered on its own: its view, then its format's renderer."""
-    return FORMATS[job.format].render(build_view(library, job), layouts)
+    return render_document(build_view(library, job), layouts)
 
 
 GUIDES = ["kundresan", "customer-journey"]
@@ -98,7 +100,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         for job in alone:
             built, rendered = timed_pair(
-                lambda j=job: build(library, layouts, [j], Path(out), force=True),
+                lambda j=job: build(library, layouts, [j], FolderSink(Path(out)), force=True),
                 lambda j=job: render(library, layouts, j),
                 args.repeat,
             )

@@ -20,41 +20,76 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
 
-from generator.build import Failure, Listener, Outcomes, Silent, Written
-from generator.build import build as build_jobs
 from generator.errors import ContentError, ContentErrors
+from generator.filled import Filled
+from generator.formats import FORMATS
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library, split_name
 from generator.logo import logo_path
-from generator.model import BLANK, Brand, Colors, Guide, Id, Job, Library, field_problems
-from generator.plan import DEFAULT_BRAND, Filters, paper_for, plan, unknown_values
-from generator.quick import Inputs
-from generator.renderers import FORMATS
+from generator.model import (
+    Brand,
+    Checklist,
+    Colors,
+    Form,
+    Guide,
+    Id,
+    Job,
+    Library,
+    Worksheet,
+    field_problems,
+)
+from generator.pipeline.build import Failure, Listener, Outcomes, Silent, Written
+from generator.pipeline.build import build as build_jobs
+from generator.pipeline.sink import FolderSink, MemorySink, Sink
+from generator.plan import DEFAULT_BRAND, Filters, filled_jobs, plan, unknown_values
+from generator.plan import worksheet_variants as worksheet_variants
+from generator.project import Project
 
 __all__ = [
+    "FORMATS",
+    "Brand",
     "BuildResult",
+    "Checklist",
     "ContentError",
     "ContentErrors",
     "Failure",
+    "Filled",
+    "FolderSink",
+    "Form",
+    "ImportResult",
+    "Job",
+    "Library",
     "Listener",
+    "MemorySink",
     "Options",
     "OutputError",
+    "RenderFailed",
     "Silent",
+    "Sink",
     "ValidationResult",
+    "Worksheet",
     "Written",
     "batch",
     "build",
+    "documents_for",
+    "import_workbook",
     "load",
     "new_brand",
+    "new_guide",
+    "open_project",
+    "read_filled",
+    "render",
     "validate",
+    "worksheet_variants",
 ]
 
 CORES = os.cpu_count() or 1
@@ -89,8 +124,8 @@ class BuildResult:
     """Batches: the client rows skipped for their problems (the other clients are built)."""
     interrupted: bool = False
     """Whether Ctrl-C stopped the build; what was finished before is written and recorded."""
-    inputs: Inputs | None = None
-    """What the build read, as it was when it started (for the command line's quick check)."""
+    read: list[Path] = field(default_factory=list)
+    """Single files the build read besides the project's folders (a client CSV's logos)."""
 
     @property
     def brands(self) -> list[str]:
@@ -109,6 +144,19 @@ class ValidationResult:
 
     library: Library
     warnings: list[ContentError]
+
+
+class RenderFailed(Exception):
+    """A document asked of :func:`render` or :func:`documents_for` could not be rendered."""
+
+    def __init__(self, failures: list[Failure]) -> None:
+        super().__init__("; ".join(f"{f.job.filename()}: {f.reason}" for f in failures))
+        self.failures = failures
+
+
+def open_project(project: PathLike = ".") -> Project:
+    """The project in a folder: where its content, layouts and fonts are found."""
+    return _project(project)
 
 
 def load(project: PathLike = ".") -> Library:
@@ -139,6 +187,13 @@ class Options(TypedDict, total=False):
     """The paper: ``a4`` or ``letter`` (default: each brand's own, else A4)."""
     print_marks: bool
     """3 mm bleed and crop marks on the PDFs, for a print shop."""
+    executor: Executor | None
+    """Where sets render: any ``concurrent.futures.Executor`` sharing this process's memory (a
+    thread pool); default: this process, or the local process pool with ``jobs`` > 1."""
+    sink: Sink | None
+    """Where files go (default: a :class:`FolderSink` of ``out``, with its manifest)."""
+    document: Sequence[str]
+    """Only these documents: ``guide``, ``worksheet`` (empty: both)."""
 
 
 def build(
@@ -151,12 +206,12 @@ def build(
     ``brand`` is an id, several ids, or ``"all"``. Files whose inputs did not change are left
     alone unless ``force``.
     """
-    root, layouts, inputs, library = _start(project)
+    root, layouts, library = _open(project)
     if isinstance(brand, str):
         brands = sorted(library.brands) if brand == "all" else [brand]
     else:
         brands = list(brand)
-    return _build(library, layouts, root, brands, inputs, options)
+    return _build(library, layouts, root, brands, options)
 
 
 def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]) -> BuildResult:
@@ -171,19 +226,14 @@ def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]
     csv = Path(clients).resolve()
     if not csv.is_file():
         raise ContentErrors([ContentError(csv, "no such file", hint="give the client CSV's path")])
-    root, layouts, inputs, library = _start(project, csv)
-    client_brands, rejected = load_brands_csv(
-        csv, layouts.font_families, language_names(library.ui)
-    )
+    root, layouts, library = _open(project)
+    client_brands, rejected = load_brands_csv(csv, root.font_families, language_names(library.ui))
     if not client_brands:
         raise ContentErrors(rejected)
     library = library.model_copy(update={"brands": {**library.brands, **client_brands}})
-    logos = [logo for brand in client_brands.values() if (logo := logo_path(brand))]
-    inputs = inputs.adding(logos)
-    # A client's logo lies beside the CSV: the renderers may read exactly those files there.
-    layouts = replace(layouts, extra_files=logos)
-    result = _build(library, layouts, root, sorted(client_brands), inputs, options)
+    result = _build(library, layouts, root, sorted(client_brands), options)
     result.rejected = rejected
+    result.read = [logo for brand in client_brands.values() if (logo := logo_path(brand))]
     return result
 
 
@@ -200,7 +250,7 @@ def validate(
     root = _project(project)
     library = load_library(root)
     # Advice about the project's own files: shipped files are not the user's to change.
-    warnings = lint(library, within=root)
+    warnings = lint(library, within=root.root)
     for path in worksheet:
         try:
             warnings += lint_workbook(Path(path), library)
@@ -241,37 +291,19 @@ def import_workbook(
     worksheet, what to review) as PDF and DOCX, under ``<out>/<brand>/<language>/``
     (default ``<project>/output/imported``).
 
-    The file is read as untrusted (see :mod:`generator.importing`); raises
+    The file is read as untrusted (see :mod:`generator.untrusted`); raises
     :class:`ContentErrors` when it cannot be used, before anything is written.
     """
-    from generator.importing import FILLED, import_filled
     from generator.lint import lint_filled
 
     path = Path(file).resolve()
     root, layouts, library = _open(project)
-    problems = unknown_values(format, list(FORMATS), "format", "format")
-    problems += unknown_values([brand], list(library.brands), "brand", "brand")
-    if problems:
-        raise ContentErrors(problems)
-    imported = import_filled(path, library, name)
-    guide, filled = imported.guide, imported.filled
-    formats = list(format) or list(FORMATS)
-    jobs = [
-        Job(
-            guide=guide.id,
-            language=guide.language,
-            brand=brand,
-            document=document,
-            variant=FILLED if document == "worksheet" else BLANK,
-            format=fmt,
-            paper=paper_for(library.brands[brand]),
-        )
-        for document in ("guide", "worksheet")
-        for fmt in formats
-        if document in FORMATS[fmt].documents
-    ]
-    target = _output(out, root / "output" / "imported")
-    outcomes = _write(imported.library, layouts, jobs, target, listener=listener, force=True)
+    _check_choices(library, brand, format)
+    filled = _read_filled(path, library)
+    target = _output(out, root.output / "imported")
+    outcomes, jobs = _client_documents(
+        filled, library, layouts, brand, name, format, path, FolderSink(target), listener
+    )
     result = BuildResult(
         target,
         jobs,
@@ -281,15 +313,158 @@ def import_workbook(
         [],
         interrupted=outcomes.interrupted,
     )
-    warnings = lint_filled(filled, path)
     keys = list(filled.where)
     return ImportResult(
         result,
         [filled.where[key] for key in keys if filled.entries[key]],
         [filled.where[key] for key in keys if not filled.entries[key]],
         filled.by_labels,
-        warnings,
+        lint_filled(filled, path),
     )
+
+
+def read_filled(
+    source: PathLike | bytes | Mapping[str, str],
+    project: PathLike = ".",
+    name: str = "upload",
+    lang: str | None = None,
+) -> Filled:
+    """What a client filled in, from a workbook or fillable PDF of ours (a path, or its bytes
+    as uploaded, called ``name`` in messages), or from a mapping of entry names to values (a
+    web form's fields, ``kundresan.konvertering.kpi`` → text; ``lang`` picks the worksheet's
+    language when its id is in several).
+
+    Files are read as untrusted; raises :class:`ContentErrors` when the source cannot be used.
+    """
+    library = load(project)
+    if isinstance(source, Mapping):
+        return _read_form(source, library, lang)
+    if isinstance(source, bytes):
+        from generator.filled import read_client_bytes
+
+        try:
+            return read_client_bytes(source, library, Path(name))
+        except ContentError as exc:
+            raise ContentErrors([exc]) from None
+    return _read_filled(Path(source).resolve(), library)
+
+
+def documents_for(
+    filled: Filled,
+    brand: str = DEFAULT_BRAND,
+    name: str = "",
+    format: Sequence[str] = (),
+    project: PathLike = ".",
+) -> dict[str, bytes]:
+    """A filled worksheet's documents as bytes, by file name (as ``import`` writes them: the
+    worksheet in each format, and the client's short guide as PDF and DOCX). Nothing is
+    written. Raises :class:`RenderFailed` when a document cannot be rendered."""
+    _, layouts, library = _open(project)
+    _check_choices(library, brand, format)
+    sink = MemorySink()
+    outcomes, _ = _client_documents(
+        filled, library, layouts, brand, name, format, Path(name or "form"), sink, None
+    )
+    if outcomes.failed:
+        raise RenderFailed(outcomes.failed)
+    return {Path(name).name: data for name, data in sink.files.items()}
+
+
+def render(
+    project: PathLike = ".",
+    brand: str | Brand = DEFAULT_BRAND,
+    guide: Sequence[str] = (),
+    lang: Sequence[str] = (),
+    variant: Sequence[str] = (),
+    format: Sequence[str] = (),
+    document: Sequence[str] = (),
+    paper: str | None = None,
+    print_marks: bool = False,
+    executor: Executor | None = None,
+) -> dict[str, bytes]:
+    """The documents the filters select (``document``: ``guide``, ``worksheet``; the others as
+    :func:`build`), rendered to bytes, by language and file name (``sv/kundresan.pdf``,
+    ``sv/kundresan-worksheet-blank.xlsx``), for one brand: a brand's id, or
+    a :class:`Brand` made on the spot (a personalised download). Nothing is written, no
+    manifest is read. Raises :class:`ContentErrors` for filters that match nothing and
+    :class:`RenderFailed` when a document cannot be rendered."""
+    root, layouts, library = _open(project)
+    if isinstance(brand, Brand):
+        library = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
+        brand = brand.id
+    sink = MemorySink()
+    options: Options = {
+        "guide": guide,
+        "lang": lang,
+        "variant": variant,
+        "format": format,
+        "document": document,
+        "paper": paper,
+        "print_marks": print_marks,
+        "sink": sink,
+        "executor": executor,
+        "jobs": 1,
+    }
+    result = _build(library, layouts, root, [brand], options)
+    if result.failed:
+        raise RenderFailed(result.failed)
+    return {str(Path(*Path(name).parts[1:])): data for name, data in sink.files.items()}
+
+
+def _read_filled(path: Path, library: Library) -> Filled:
+    from generator.filled import read_client_file
+
+    try:
+        return read_client_file(path, library)
+    except ContentError as exc:
+        raise ContentErrors([exc]) from None
+
+
+def _read_form(values: Mapping[str, str], library: Library, lang: str | None) -> Filled:
+    """A web form's fields as a filled worksheet: the worksheet named by the fields' names."""
+    from generator.filled import read_form
+
+    ids = {str(key).split(".", 1)[0] for key in values}
+    found = [
+        (worksheet, language)
+        for (worksheet_id, language), worksheet in sorted(library.frameworks.items())
+        if worksheet_id in ids and (lang is None or language == lang)
+    ]
+    if len(found) != 1:
+        what = "several worksheets" if found else "no worksheet of this project"
+        hint = "name the entries as the worksheet does (kundresan.konvertering.kpi)"
+        if found:
+            hint = "give the language (lang)"
+        raise ContentErrors([ContentError(None, f"the form's fields name {what}", hint=hint)])
+    worksheet, language = found[0]
+    return read_form(values, worksheet, language)
+
+
+def _check_choices(library: Library, brand: str, format: Sequence[str]) -> None:
+    problems = unknown_values(format, list(FORMATS), "format", "format")
+    problems += unknown_values([brand], list(library.brands), "brand", "brand")
+    if problems:
+        raise ContentErrors(problems)
+
+
+def _client_documents(
+    filled: Filled,
+    library: Library,
+    layouts: Layouts,
+    brand: str,
+    name: str,
+    format: Sequence[str],
+    path: Path,
+    sink: Sink,
+    listener: Listener | None,
+) -> tuple[Outcomes, list[Job]]:
+    """Render a filled worksheet's documents (the worksheet, the client's guide) into ``sink``."""
+    from generator.importing import FILLED, import_filled
+
+    imported = import_filled(filled, library, name, path)
+    jobs = filled_jobs(imported.guide, library.brands[brand], FILLED, format)
+    outcomes = _write(imported.library, layouts, jobs, sink, listener=listener, force=True)
+    return outcomes, jobs
 
 
 def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> list[Path]:
@@ -305,32 +480,24 @@ def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> l
 
     root = _project(project)
     _check_new_id(guide_id, Guide)
-    folders = Layouts.for_project(root).content_folders
-    languages = _languages(folders)
+    languages = root.languages
     if language not in languages:
         hint = f"languages with UI strings: {', '.join(languages)}"
         problem = ContentError(None, f"no language {language!r}", field="lang", hint=hint)
         raise ContentErrors([problem])
-    taken = {split_name(path)[0] for f in folders for path in f.glob("frameworks/*.yaml")}
-    taken |= {path.name for folder in folders for path in folder.glob("guides/*")}
+    taken = {split_name(path)[0] for path in root.every("framework")}
+    taken |= {path.parent.name for path in root.every("guide")}
     if guide_id in taken:
         hint = "choose another id: guides and worksheets share their ids"
         problem = ContentError(None, f"{guide_id!r} exists already", field="id", hint=hint)
         raise ContentErrors([problem])
-    files = {
-        root / "content" / name: text for name, text in guide_files(guide_id, language).items()
-    }
+    files = guide_files(root, guide_id, language)
     existing = [ContentError(path, "exists already") for path in files if path.exists()]
     if existing:
         raise ContentErrors(existing)
     for path, text in files.items():
         write_atomic(path, text.encode("utf-8"))
     return list(files)
-
-
-def _languages(folders: list[Path]) -> list[str]:
-    """The languages the content folders have UI strings for."""
-    return sorted({path.stem for folder in folders for path in folder.glob("i18n/*.yaml")})
 
 
 def _check_new_id(identifier: str, model: type[BaseModel]) -> None:
@@ -354,19 +521,17 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
 
     root = _project(project)
     _check_new_id(brand_id, Brand)
-    path = root / "content" / "brands" / brand_id / "brand.yaml"
+    path = root.new_file("brand", id=brand_id)
     if path.exists():
         raise ContentErrors([ContentError(path, "exists already", hint="edit it instead")])
-    layouts = Layouts.for_project(root)
-    folders = layouts.content_folders
-    languages = _languages(folders)
+    languages = root.languages
     # The language most guides are written in is the likeliest default.
-    guides = Counter(p.suffixes[0][1:] for f in folders for p in f.glob("guides/*/guide.*.yaml"))
+    guides = Counter(split_name(guide)[1] for guide in root.every("guide"))
     text = BRAND_TEMPLATE.format(
         **Colors().model_dump(),
         id=brand_id,
         name=name or brand_id.title(),
-        fonts=", ".join(layouts.font_families),
+        fonts=", ".join(root.font_families),
         language=max(sorted(guides), key=guides.__getitem__, default=languages[0]),
         languages=", ".join(languages),
     )
@@ -374,18 +539,10 @@ def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
     return path
 
 
-def _start(project: PathLike, *read: Path) -> tuple[Path, Layouts, Inputs, Library]:
-    """A build's beginning: the project's folder and layouts, what it reads as it is now
-    (for the quick check; ``read``: single files such as the client CSV), its content."""
-    root, layouts, library = _open(project)
-    inputs = Inputs.now([*layouts.folders, *layouts.content_folders], list(read))
-    return root, layouts, inputs, library
-
-
-def _open(project: PathLike) -> tuple[Path, Layouts, Library]:
-    """The project's folder, its layouts and its content."""
+def _open(project: PathLike) -> tuple[Project, Layouts, Library]:
+    """The project, its layouts and its content."""
     root = _project(project)
-    return root, Layouts.for_project(root), load_library(root)
+    return root, Layouts(root), load_library(root)
 
 
 def _output(given: PathLike | None, default: Path) -> Path:
@@ -400,37 +557,43 @@ def _write(
     library: Library,
     layouts: Layouts,
     jobs: list[Job],
-    out: Path,
+    sink: Sink,
     listener: Listener | None,
     force: bool,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> Outcomes:
-    """Build the jobs into ``out``; a failing output folder (read-only, a full disk …) is an
+    """Build the jobs into ``sink``; a failing output folder (read-only, a full disk …) is an
     :class:`OutputError`."""
     try:
-        return build_jobs(library, layouts, jobs, out, listener, force, workers)
+        return build_jobs(library, layouts, jobs, sink, listener, force, workers, executor)
     except OSError as exc:
-        raise OutputError(Path(exc.filename or out), exc.strerror or str(exc)) from None
+        where = Path(exc.filename or getattr(sink, "out", "."))
+        raise OutputError(where, exc.strerror or str(exc)) from None
 
 
-def _project(project: PathLike) -> Path:
+def _project(project: PathLike) -> Project:
     root = Path(project).resolve()
     if not root.is_dir():
         hint = "the folder holding content/ and layouts/"
         raise ContentErrors([ContentError(root, "no such folder", field="project", hint=hint)])
-    return root
+    return Project.at(root)
 
 
 def _build(
     library: Library,
     layouts: Layouts,
-    project: Path,
+    project: Project,
     brands: list[str],
-    inputs: Inputs,
     options: Options,
 ) -> BuildResult:
     """Plan, warn about brands that get nothing, then build."""
-    out = _output(options.get("out"), project / "output")
+    sink = options.get("sink")
+    if sink is None:
+        out = _output(options.get("out"), project.output)
+        sink = FolderSink(out)
+    else:
+        out = Path(getattr(sink, "out", "."))
     filters = Filters(
         options.get("guide", ()),
         options.get("lang", ()),
@@ -439,6 +602,7 @@ def _build(
         brands,
         options.get("paper"),
         options.get("print_marks", False),
+        options.get("document", ()),  # type: ignore[arg-type]
     )
     planned = plan(library, filters)
     busy = {job.brand for job in planned}
@@ -456,10 +620,11 @@ def _build(
         library,
         layouts,
         planned,
-        out,
+        sink,
         listener=options.get("listener"),
         force=options.get("force", False),
         workers=max(1, options.get("jobs", CORES)),
+        executor=options.get("executor"),
     )
     return BuildResult(
         out,
@@ -468,6 +633,5 @@ def _build(
         outcomes.current,
         outcomes.failed,
         warnings,
-        inputs=inputs,
         interrupted=outcomes.interrupted,
     )

@@ -30,12 +30,19 @@ from rich.table import Table
 from rich.text import Text
 
 from generator import api
-from generator.build import Failure
-from generator.errors import ContentError, ContentErrors
-from generator.model import Checklist, Form, Job, Worksheet
-from generator.plan import worksheet_variants
+from generator.api import (
+    FORMATS,
+    Checklist,
+    ContentError,
+    ContentErrors,
+    Failure,
+    Form,
+    Job,
+    Worksheet,
+    worksheet_variants,
+)
+from generator.quick import Inputs
 from generator.quick import remember as record
-from generator.renderers import FORMATS
 
 EXIT_BUILD_FAILED = 1
 EXIT_INVALID = 2
@@ -176,10 +183,11 @@ def build(
     """
     arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
+        read = Inputs.now(api.open_project(project).folders, [])
         result = api.build(project, brand, **options(arguments, bar))
     report(result, per_brand=brand == "all")
     exit_if_interrupted(result)
-    remember(result)
+    remember(result, read)
     if result.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
 
@@ -299,14 +307,16 @@ def report_brands(result: api.BuildResult) -> None:
         )
 
 
-def remember(result: api.BuildResult) -> None:
-    """Let the quick check answer this command next time if nothing it read or wrote changes."""
-    if result.inputs is None or not result.ok:
+def remember(result: api.BuildResult, read: Inputs) -> None:
+    """Let the quick check answer this command next time if nothing it read (``read``, as it was
+    when the command started, and the files the build read besides) or wrote changes."""
+    if not result.ok:
         return
     outputs = [result.out / job.relative_path() for job in result.jobs]
     counts = {"files": len(result.jobs), "brands": len(result.brands)}
     with suppress(OSError):  # only a shortcut for next time: a full disk must not fail the build
-        record(sys.argv[1:], Path.cwd(), result.out, result.inputs, outputs, counts)
+        inputs = read.adding(result.read)
+        record(sys.argv[1:], Path.cwd(), result.out, inputs, outputs, counts)
 
 
 @app.command()
@@ -343,6 +353,7 @@ def batch(
     """
     arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=True) as bar:
+        read = Inputs.now(api.open_project(project).folders, [clients.resolve()])
         result = api.batch(clients, project, **options(arguments, bar))
     console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
     if result.rejected:

@@ -13,6 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
+from generator.entries import field_path
+from generator.formats import COMPANION, FORMATS
 from generator.model import (
     BLANK,
     Brand,
@@ -48,18 +50,6 @@ class SheetBlock(Generic[W]):
     """The worksheet this sheet shows."""
     example: Example | None = None
     anchor: str = "template"
-
-
-def field_path(worksheet_id: str, *ids: str) -> str:
-    """The name of an entry of a worksheet, the same in every format that can be filled in:
-    worksheet, then stage and row (grids), field (forms), or item and part (checklists), e.g.
-    ``kundresan.konvertering.kpi``."""
-    return ".".join((worksheet_id, *ids))
-
-
-def item_label(number: int, item: ChecklistItem) -> str:
-    """A checklist item as its row is labelled, and found again by: ``3. Lag innhold …``."""
-    return f"{number}. {item.text}"
 
 
 @dataclass(frozen=True)
@@ -425,12 +415,14 @@ def build_view(library: Library, job: Job) -> DocumentView:
     framework = library.framework_of(guide)
     ui = library.ui[guide.language]
     brand = library.brands[job.brand]
+    shown = FORMATS[job.format]
     companion = None
     if job.document == "worksheet":
         worksheet_id = job.worksheet or guide.framework
         if job.variant == BLANK:
             sheet = blank_sheet(library, guide, worksheet_id, ui)
-            companion = _first_example(library, guide, worksheet_id)
+            if COMPANION in shown.needs:
+                companion = _first_example(library, guide, worksheet_id)
         else:
             sheet = example_sheet(library, guide, job.variant)
         blocks: list[Block] = [sheet]
@@ -438,7 +430,7 @@ def build_view(library: Library, job: Job) -> DocumentView:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
     locales = {code: strings.locale for code, strings in library.ui.items()}
     attachments = []
-    if job.document == "guide" and job.format == "pdf":  # the workbooks travel inside the PDF
+    if job.document == "guide":  # what the format carries inside: blank worksheets
         attachments = [
             build_view(
                 library,
@@ -447,10 +439,11 @@ def build_view(library: Library, job: Job) -> DocumentView:
                         "document": "worksheet",
                         "worksheet": None if sheet == guide.framework else sheet,
                         "variant": BLANK,
-                        "format": "xlsx",
+                        "format": carried,
                     }
                 ),
             )
+            for carried in sorted(shown.carries)
             for sheet in (guide.framework, *guide.worksheets)
         ]
     return DocumentView(job, guide, framework, ui, brand, blocks, locales, companion, attachments)

@@ -1,39 +1,50 @@
-"""A client's filled-in workbook or PDF, read back: each entry by its name
-(``kundresan.konvertering.kpi``: the workbook's cell names, the PDF's form fields), or, when a
-workbook's names were lost (another spreadsheet program saved it), by the labels around it.
-Nothing in the file is evaluated: a formula someone typed comes back as its text.
+"""A client's filled-in worksheet, read back into one :class:`Filled`, whatever it came in: a
+workbook or a fillable PDF of ours (a path or bytes, checked first by
+:mod:`generator.untrusted`), or a mapping of entry names to values (a web form's fields).
+
+A file's entries are found by their names (:mod:`generator.entries`: the workbook's cell
+names, the PDF's form fields) or, when a workbook's names were lost (another spreadsheet
+program saved it), by the labels around them. Nothing in a file is evaluated: a formula
+someone typed comes back as its text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.document import field_path, item_label
+from generator.entries import (
+    DONE,
+    FRAMEWORK_PROPERTY,
+    LANGUAGE_PROPERTY,
+    NOTE,
+    TICK,
+    Key,
+    defined_name,
+    field_path,
+    is_tick,
+    item_label,
+    keys,
+)
 from generator.errors import ContentError
 from generator.model import Checklist, Form, Framework, Library, Worksheet
-
-FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.language"
-"""Custom properties naming the worksheet a workbook was made for (written by the renderer)."""
-TICK = "✓"
-
-Key = tuple[str, ...]
-"""A grid cell (stage id, row id), a form field (field id,), a checklist item's tick
-(item id, ``"done"``) or note (item id, ``"note"``)."""
+from generator.untrusted import check_size, is_pdf, open_pdf, open_workbook, read_file
 
 
 @dataclass
 class Filled:
-    """What a client wrote into a worksheet, cell by cell."""
+    """What a client wrote into a worksheet, entry by entry. Two are equal when they hold the
+    same entries of the same worksheet, wherever they were read."""
 
     worksheet: Worksheet
     language: str
     entries: dict[Key, list[str]] = field(default_factory=dict)
-    """Each entry cell's lines, empty cells included as ``[]``."""
-    where: dict[Key, str] = field(default_factory=dict)
-    """Where each was read, e.g. ``Kundresan!C8``."""
-    by_labels: bool = False
+    """Each entry's lines, empty ones included as ``[]``."""
+    where: dict[Key, str] = field(default_factory=dict, compare=False)
+    """Where each was read, e.g. ``Kundresan!C8`` (or its name, from a form)."""
+    by_labels: bool = field(default=False, compare=False)
     """Whether the cells were found by their labels (the workbook names were lost)."""
 
     def lines(self, *key: str) -> list[str]:
@@ -53,13 +64,44 @@ class Filled:
             return {"values": {f.id: self.lines(f.id) for f in worksheet.fields}}
         assert isinstance(worksheet, Checklist)
         return {
-            "checked": [i.id for i in worksheet.items if self.lines(i.id, "done")],
+            "checked": [i.id for i in worksheet.items if self.lines(i.id, DONE)],
             "notes": {
-                i.id: "\n".join(self.lines(i.id, "note"))
+                i.id: "\n".join(self.lines(i.id, NOTE))
                 for i in worksheet.items
-                if self.lines(i.id, "note")
+                if self.lines(i.id, NOTE)
             },
         }
+
+
+def read_client_file(path: Path, library: Library) -> Filled:
+    """What a client filled into a workbook or a fillable PDF of ours, once the file passed
+    every check; raises :class:`ContentError` naming what the file is when it cannot be used."""
+    return read_client_bytes(read_file(path), library, path)
+
+
+def read_client_bytes(data: bytes, library: Library, name: Path) -> Filled:
+    """The same for a file's bytes (an upload); ``name`` is what messages call it."""
+    check_size(name, data)
+    if is_pdf(data):
+        return read_filled_pdf(name, open_pdf(name, data), library)
+    return read_filled(name, open_workbook(name, data), library)
+
+
+def read_form(values: Mapping[str, str], worksheet: Worksheet, language: str) -> Filled:
+    """What a web form sent: each entry's text by its name (:func:`~generator.entries.field_path`);
+    a tick is ticked when its value is not empty. Names that are no entry are ignored."""
+    found = {}
+    for key in keys(worksheet):
+        value = values.get(field_path(worksheet.id, *key))
+        found[key] = _ticked(value) if is_tick(key) else _lines(value)
+    filled = Filled(worksheet, language, found)
+    filled.where = {key: field_path(worksheet.id, *key) for key in found}
+    return filled
+
+
+def _ticked(value: object) -> list[str]:
+    """A tick's entry: the tick mark when it is set (a form's "on", a PDF's ``/Yes``)."""
+    return [TICK] if value not in (None, "/Off", "", "off", False) else []
 
 
 def worksheet_of(path: Path, workbook: Any, library: Library) -> tuple[Worksheet, str]:
@@ -82,11 +124,9 @@ def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
     Raises :class:`ContentError` when the workbook was not made for this project's content, or
     its worksheet cannot be found by names or labels.
     """
-    from generator.renderers.xlsx.style import defined_name
-
     worksheet, language = worksheet_of(path, workbook, library)
     filled = Filled(worksheet, language)
-    names = {key: defined_name(worksheet.id, *key) for key in _keys(worksheet)}
+    names = {key: defined_name(worksheet.id, *key) for key in keys(worksheet)}
     cells = {key: _named_cell(workbook, name) for key, name in names.items()}
     if any(cell is None for cell in cells.values()):
         cells = _cells_by_labels(path, workbook, worksheet)
@@ -123,27 +163,15 @@ def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
 
     def entries(worksheet: Worksheet) -> dict[Key, list[str]]:
         found = {}
-        for key in _keys(worksheet):
+        for key in keys(worksheet):
             value = fields.get(field_path(worksheet.id, *key))
-            if key[-1] == "done":
-                found[key] = [TICK] if value not in (None, "/Off", "") else []
-            else:
-                found[key] = _lines(value)
+            found[key] = _ticked(value) if is_tick(key) else _lines(value)
         return found
 
     worksheet = next((w for w in candidates if any(entries(w).values())), candidates[0])
     filled = Filled(worksheet, language, entries(worksheet))
     filled.where = {key: field_path(worksheet.id, *key) for key in filled.entries}
     return filled
-
-
-def _keys(worksheet: Worksheet) -> list[Key]:
-    if isinstance(worksheet, Framework):
-        return [(s.id, r.id) for s in worksheet.stages for r in worksheet.rows]
-    if isinstance(worksheet, Form):
-        return [(f.id,) for f in worksheet.fields]
-    assert isinstance(worksheet, Checklist)
-    return [key for i in worksheet.items for key in ((i.id, "done"), (i.id, "note"))]
 
 
 def _named_cell(workbook: Any, name: str) -> Any:
@@ -170,7 +198,7 @@ def _cells_by_labels(path: Path, workbook: Any, worksheet: Worksheet) -> dict[Ke
     else:
         assert isinstance(worksheet, Checklist)
         labels = {
-            item_label(n, i): [(i.id, "done"), (i.id, "note")]
+            item_label(n, i): [(i.id, DONE), (i.id, NOTE)]
             for n, i in enumerate(worksheet.items, start=1)
         }
     for sheet in workbook.worksheets:

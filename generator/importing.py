@@ -1,30 +1,23 @@
 """A client's filled-in workbook or fillable PDF back as the consultant's documents
 (``journeykit import``).
 
-The file is someone else's and is read as untrusted: its size; for a workbook its zip entries
-(a zip bomb unpacks to far more than it weighs) and its XML (no DOCTYPE, so no entity bomb),
-checked before openpyxl opens it; an encrypted, macro-enabled or foreign file is named for what
-it is. A PDF's form fields are read by pypdf, which runs nothing in it. The entries, read by
-their names (or a workbook's labels; :mod:`generator.filled`) and never evaluated, become an
-example of the worksheet; a small guide made for the client (their filled worksheet, then what
-to review) renders it through the usual renderers.
+The file is someone else's and is read as untrusted (:mod:`generator.untrusted`); its entries,
+read by their names (or a workbook's labels; :mod:`generator.filled`) and never evaluated,
+become an example of the worksheet; a small guide made for the client (their filled worksheet,
+then what to review) renders it through the usual renderers.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
-from typing import Any
-from zipfile import BadZipFile, ZipFile
 
 from pydantic import ValidationError
 
 from generator.errors import ContentError, ContentErrors
-from generator.filled import Filled, read_filled, read_filled_pdf
+from generator.filled import Filled
 from generator.lint import Finding, grid_findings
 from generator.model import (
     ContentItem,
@@ -37,19 +30,8 @@ from generator.model import (
     field_problems,
 )
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""The largest workbook read: a filled worksheet is tens of kilobytes."""
-MAX_ENTRIES = 2_000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
-"""A zip entry may unpack to at most this many times its packed size (text packs to ~1/10)."""
 FILLED = "filled"
 """The variant id of an imported worksheet: ``<guide>-<client>-worksheet-filled.xlsx``."""
-SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": "an encrypted (password-protected) workbook or an old .xls file",
-    b"{\\rtf": "an RTF document",
-}
-PDF = b"%PDF-"
 
 
 @dataclass(frozen=True)
@@ -62,130 +44,12 @@ class Imported:
     filled: Filled
 
 
-def read_client_file(path: Path, library: Library) -> Filled:
-    """What a client filled into a workbook or a fillable PDF of ours, once the file passed
-    every check; raises :class:`ContentError` naming what the file is when it cannot be used."""
-    data = _read(path)
-    if data.startswith(PDF):
-        return read_filled_pdf(path, _open_pdf(path, data), library)
-    return read_filled(path, _open_workbook(path, data), library)
+def import_filled(filled: Filled, library: Library, name: str, path: Path) -> Imported:
+    """A filled worksheet as an example of its worksheet and a guide for the client (``path``:
+    where it was read, for messages and the client's id when there is no ``name``).
 
-
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = MAX_FILE_BYTES // 1024 // 1024
-            raise ContentError(path, f"is {size / 1024 / 1024:.1f} MB", hint=f"at most {mb} MB")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ContentError(path, f"cannot be read: {exc.strerror}") from None
-
-
-def _open_pdf(path: Path, data: bytes) -> Any:
-    """A PDF's form, read by pypdf (which never runs the PDF's scripts)."""
-    from pypdf import PdfReader
-
-    quiet = logging.getLogger("pypdf")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # its warnings on a damaged file would print beside ours
-    try:
-        reader = PdfReader(BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ContentError(path, "is an encrypted PDF", hint="save it without a password")
-        reader.get_fields()
-        return reader
-    except ContentError:
-        raise
-    except Exception as exc:  # pypdf's many ways of failing on a broken file
-        message = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ContentError(path, f"cannot be read as a PDF: {message}") from None
-    finally:
-        quiet.setLevel(level)
-
-
-def _open_workbook(path: Path, data: bytes) -> Any:
-    """The workbook, opened by openpyxl once it passed every check."""
-    from openpyxl import load_workbook
-
-    for signature, what in SIGNATURES.items():
-        if data.startswith(signature):
-            raise ContentError(path, f"is {what}, not an .xlsx workbook", hint=_SAVE_AS)
-    try:
-        archive = ZipFile(BytesIO(data))
-        _check_archive(path, archive)
-        return load_workbook(BytesIO(data), data_only=False, keep_links=False)
-    except BadZipFile:
-        raise ContentError(
-            path, "is not an .xlsx workbook (not a zip file)", hint=_SAVE_AS
-        ) from None
-    except ContentError:
-        raise
-    except Exception as exc:  # openpyxl's many ways of failing on a broken file
-        message = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ContentError(
-            path, f"cannot be read as a workbook: {message}", hint=_SAVE_AS
-        ) from None
-
-
-_SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
-
-
-def _check_archive(path: Path, archive: ZipFile) -> None:
-    """Refuse what a workbook is not: too many or too inflated entries, macros, another
-    Office document, XML with a DOCTYPE (entity expansion)."""
-    entries = archive.infolist()
-    if len(entries) > MAX_ENTRIES:
-        raise ContentError(
-            path,
-            f"holds {len(entries)} files",
-            hint=f"a workbook holds far fewer than {MAX_ENTRIES}",
-        )
-    unpacked = sum(entry.file_size for entry in entries)
-    inflated = [
-        e
-        for e in entries
-        if e.file_size > MAX_RATIO * max(e.compress_size, 1) and e.file_size > 1_000_000
-    ]
-    if unpacked > MAX_UNPACKED_BYTES or inflated:
-        raise ContentError(
-            path,
-            f"unpacks to {unpacked / 1024 / 1024:.0f} MB (a zip bomb?)",
-            hint="a filled worksheet unpacks to well under a megabyte",
-        )
-    names = {entry.filename for entry in entries}
-    if "word/document.xml" in names:
-        raise ContentError(path, "is a Word document, not a workbook", hint="import the .xlsx")
-    if "ppt/presentation.xml" in names:
-        raise ContentError(path, "is a PowerPoint file, not a workbook", hint="import the .xlsx")
-    types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    if any(name.endswith("vbaProject.bin") for name in names) or b"macroEnabled" in types:
-        hint = "save it as .xlsx, without macros"
-        raise ContentError(path, "is a macro-enabled workbook (.xlsm)", hint=hint)
-    if "xl/workbook.xml" not in names:
-        raise ContentError(path, "is a zip file but not a workbook", hint=_SAVE_AS)
-    for entry in entries:
-        if entry.filename.endswith((".xml", ".rels")):
-            with archive.open(entry) as member:
-                head = member.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ContentError(
-                    path,
-                    f"{entry.filename} declares XML entities (an XML bomb?)",
-                    hint="a workbook's XML never does: save it again from the spreadsheet",
-                )
-
-
-def import_filled(path: Path, library: Library, name: str = "") -> Imported:
-    """Read a filled workbook into an example of its worksheet and a guide for the client.
-
-    Raises :class:`ContentErrors` for a file that cannot be used, a workbook not made for this
-    project's content or reshaped beyond recognition, or entries no document can hold.
+    Raises :class:`ContentErrors` for a worksheet no guide uses or entries no document can hold.
     """
-    try:
-        filled = read_client_file(path, library)
-    except ContentError as exc:
-        raise ContentErrors([exc]) from None
     worksheet = filled.worksheet
     guide = _guide_of(path, library, worksheet.id, filled.language)
     client = client_id(name or path.stem)

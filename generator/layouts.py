@@ -7,7 +7,7 @@ the shipped template being overridden.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -20,31 +20,27 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.fonts import Family, bundled_families
-from generator.paths import search_path, shipped_dir
+from generator.paths import shipped_dir
+from generator.project import Project
 
 
 @dataclass(frozen=True)
 class Layouts:
-    """Where templates, stylesheets and fonts are looked up, and which files may be read."""
+    """The project's templates, stylesheets and fonts, looked up along its layouts folders."""
 
-    project: Path
-    folders: list[Path] = field(default_factory=list)
-    content_folders: list[Path] = field(default_factory=list)
-    extra_files: list[Path] = field(default_factory=list)
-    """Single files a renderer may read besides (the logos a client CSV names)."""
+    project: Project
 
     def __getstate__(self) -> dict[str, object]:
-        """What a worker process receives: the folders, not the cached Jinja environment."""
+        """What a worker process receives: the project, not the cached Jinja environment."""
         return {name: value for name, value in self.__dict__.items() if name != "jinja"}
 
     @classmethod
-    def for_project(cls, project: Path) -> Layouts:
-        return cls(
-            project.resolve(),
-            search_path(project, "layouts"),
-            search_path(project, "content"),
-        )
+    def for_project(cls, root: Path) -> Layouts:
+        return cls(Project.at(root))
+
+    @property
+    def folders(self) -> list[Path]:
+        return self.project.layout_folders
 
     def find(self, name: str) -> Path:
         """The first ``layouts/<name>`` along the search path."""
@@ -52,16 +48,6 @@ class Layouts:
             if (candidate := folder / name).is_file():
                 return candidate
         raise FileNotFoundError(f"no layout file {name!r} in {', '.join(map(str, self.folders))}")
-
-    @property
-    def readable_roots(self) -> list[Path]:
-        """The only folders (and files) a renderer may read from: layouts and content."""
-        return [*self.folders, *self.content_folders, *self.extra_files]
-
-    @cached_property
-    def font_families(self) -> dict[str, Family]:
-        """Bundled font families from ``fonts/fonts.yaml``: family → style → file."""
-        return bundled_families(self.folders)
 
     @cached_property
     def jinja(self) -> SandboxedEnvironment:

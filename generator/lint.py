@@ -99,7 +99,7 @@ def lint_grid(
 def lint_workbook(path: Path, library: Library) -> list[ContentError]:
     """The same advice for a worksheet a user filled in, a workbook or a fillable PDF (cells
     named ``Kundresan!C8``), opened with every check a client's file gets."""
-    from generator.importing import read_client_file  # only when asked: validate stays light
+    from generator.filled import read_client_file  # only when asked: validate stays light
 
     return lint_filled(read_client_file(path, library), path)
 

@@ -22,7 +22,6 @@ from ruamel.yaml.reader import ReaderError
 
 from generator.branding import brand_problems, describe_languages
 from generator.errors import ContentError, ContentErrors
-from generator.fonts import bundled_families
 from generator.model import (
     WORKSHEET_KINDS,
     Brand,
@@ -37,7 +36,8 @@ from generator.model import (
     field_problems,
     quoted,
 )
-from generator.paths import collect, search_path
+from generator.paths import collect
+from generator.project import Project, content_path
 from generator.typography import DEFAULT_QUOTES
 
 M = TypeVar("M", bound=BaseModel)
@@ -269,9 +269,9 @@ def front_matter_line(path: Path, key: str) -> int | None:
 class Loader:
     """Reads a project's content folders into a :class:`Library`."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
-        self.folders = search_path(project, "content")
+        self.folders = project.content_folders
         self.errors = Collector()
         self.invalid: set[tuple[str, ...]] = set()
         """Frameworks and examples whose own file is invalid: references to them are not
@@ -280,10 +280,10 @@ class Loader:
         """Languages whose UI strings file is invalid (guides in them are not told so again)."""
         self.ui: dict[str, UiStrings] = {}
 
-    def files(self, pattern: str) -> dict[Path, Path]:
-        """The content files matching ``pattern``; one that links outside the content folders
-        is reported and not read (the fetcher would not serve it either)."""
-        found = collect(self.folders, pattern)
+    def files(self, kind: str, **names: str) -> dict[Path, Path]:
+        """The content files of ``kind``; one that links outside the content folders is
+        reported and not read (the fetcher would not serve it either)."""
+        found = collect(self.folders, content_path(kind, **names))
         for relative, path in list(found.items()):
             target = path.resolve()
             if not any(target.is_relative_to(folder) for folder in self.folders):
@@ -315,7 +315,7 @@ class Loader:
 
     def _load_ui(self) -> dict[str, UiStrings]:
         ui: dict[str, UiStrings] = {}
-        for path in self.files("i18n/*.yaml").values():
+        for path in self.files("ui").values():
             language = path.stem
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, language=language)
@@ -343,7 +343,7 @@ class Loader:
 
     def _load_frameworks(self) -> dict[tuple[str, str], Worksheet]:
         frameworks: dict[tuple[str, str], Worksheet] = {}
-        for path in self.files("frameworks/*.yaml").values():
+        for path in self.files("framework").values():
             framework_id, language = split_name(path)
             if language is None:
                 self.errors.add(path, "file name lacks a language", hint=f"{framework_id}.sv.yaml")
@@ -398,7 +398,7 @@ class Loader:
         self, frameworks: dict[tuple[str, str], Worksheet]
     ) -> dict[tuple[str, str, str], Example]:
         examples: dict[tuple[str, str, str], Example] = {}
-        for path in self.files("examples/*/*.yaml").values():
+        for path in self.files("example").values():
             example_id, language = split_name(path)
             framework_id = path.parent.name
             if language is None:
@@ -432,7 +432,7 @@ class Loader:
         ui: dict[str, UiStrings],
     ) -> dict[tuple[str, str], Guide]:
         guides: dict[tuple[str, str], Guide] = {}
-        for path in self.files("guides/*/guide.*.yaml").values():
+        for path in self.files("guide").values():
             guide_id = path.parent.name
             _, language = split_name(path)
             if language is None:
@@ -466,7 +466,7 @@ class Loader:
 
     def _load_sections(self, guide_id: str, language: str) -> dict[str, Section]:
         sections: dict[str, Section] = {}
-        for path in self.files(f"guides/{guide_id}/sections/*.{language}.md").values():
+        for path in self.files("section", guide=guide_id, language=language).values():
             section = load_section(path, language, self.errors, self.quotes(language))
             if section is not None:  # its id is its file name's, unique in the folder
                 sections[section.id] = section
@@ -564,8 +564,8 @@ class Loader:
 
     def _load_brands(self, languages: dict[str, str]) -> dict[str, Brand]:
         brands: dict[str, Brand] = {}
-        families = bundled_families(search_path(self.project, "layouts"))
-        for path in self.files("brands/*/brand.yaml").values():
+        families = self.project.font_families
+        for path in self.files("brand").values():
             brand_id = path.parent.name
             data = load_yaml_file(path, self.errors)
             extra = _from_name(path, data, self.errors, id=brand_id)
@@ -653,6 +653,6 @@ def language_names(ui: dict[str, UiStrings]) -> dict[str, str]:
     return {code: strings.language_name for code, strings in ui.items()}
 
 
-def load_library(project: Path) -> Library:
+def load_library(project: Project | Path) -> Library:
     """Load the project's content (and what ships) into a validated library."""
-    return Loader(project).load()
+    return Loader(project if isinstance(project, Project) else Project.at(project)).load()

@@ -20,7 +20,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
         )
         try:
             with os.fdopen(descriptor, "wb") as handle:
@@ -49,8 +49,24 @@ def current_umask() -> int:
 
 
 def remove_stale_temporaries(out: Path) -> None:
-    """Delete temporary files a killed build left behind (``.<name>.<random>.tmp``)."""
+    """Delete temporary files that a killed build left behind (``.<name>.<pid>.<random>.tmp``
+    whose writing process is gone); another build's files in the making are left alone."""
     if out.is_dir():
         for stale in out.rglob(".*.tmp"):
-            with suppress(OSError):  # a read-only folder: writing will say so
-                stale.unlink(missing_ok=True)
+            if not _writer_alive(stale.name):
+                with suppress(OSError):  # a read-only folder: writing will say so
+                    stale.unlink(missing_ok=True)
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that is writing a temporary file still runs."""
+    parts = name.split(".")
+    if len(parts) < 4 or not parts[-3].isdigit():
+        return False
+    try:
+        os.kill(int(parts[-3]), 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

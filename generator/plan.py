@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.errors import ContentError, ContentErrors
-from generator.model import BLANK, Brand, Job, Library
+from generator.formats import FORMATS
+from generator.model import BLANK, Brand, DocumentKind, Guide, Job, Library
 from generator.paper import DEFAULT_PAPER, PAPERS
-from generator.renderers import FORMATS
 
 DEFAULT_BRAND = "default"
 
@@ -30,6 +30,8 @@ class Filters:
     paper: str | None = None
     """The paper (``a4``, ``letter``); None: each brand's own, else A4."""
     print_marks: bool = False
+    documents: Sequence[DocumentKind] = ()
+    """Only these documents: ``guide``, ``worksheet`` (empty: both)."""
 
 
 def unknown_values(
@@ -76,6 +78,7 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
         *unknown_values(filters.variants, all_variants, "variant", "variant"),
         *unknown_values(filters.formats, list(FORMATS), "format", "format"),
         *unknown_values(filters.brands, list(library.brands), "brand", "brand"),
+        *unknown_values(filters.documents, ["guide", "worksheet"], "document", "document"),
         *unknown_values([filters.paper] if filters.paper else [], list(PAPERS), "paper", "paper"),
     ]
     if problems:
@@ -92,32 +95,58 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
             for brand in filters.brands
             if filters.languages or library.brands[brand].language in (None, language)
         ]
-        documents: list[tuple[str, str | None, str]] = (
-            [] if filters.variants else [("guide", None, BLANK)]
-        )
-        documents += [
-            ("worksheet", sheet, variant)
-            for sheet, variant in worksheet_variants(library, guide_id, language)
-            if not filters.variants or variant in filters.variants
-        ]
+        wanted = set(filters.documents) or {"guide", "worksheet"}
+        documents: list[tuple[str, str | None, str]] = []
+        if "guide" in wanted and not filters.variants:
+            documents.append(("guide", None, BLANK))
+        if "worksheet" in wanted:
+            documents += [
+                ("worksheet", sheet, variant)
+                for sheet, variant in worksheet_variants(library, guide_id, language)
+                if not filters.variants or variant in filters.variants
+            ]
         for brand in brands:
-            for document, sheet, variant in documents:
-                for fmt in filters.formats or FORMATS:
-                    if document in FORMATS[fmt].documents:
-                        jobs.append(
-                            Job(
-                                guide=guide_id,
-                                language=language,
-                                brand=brand,
-                                document=document,
-                                worksheet=sheet,
-                                variant=variant,
-                                format=fmt,
-                                paper=paper_for(library.brands[brand], filters.paper),
-                                print_marks=filters.print_marks,
-                            )
-                        )
+            paper = paper_for(library.brands[brand], filters.paper)
+            jobs += documents_jobs(
+                guide_id, language, brand, documents, filters.formats, paper, filters.print_marks
+            )
     return jobs
+
+
+def documents_jobs(
+    guide_id: str,
+    language: str,
+    brand: str,
+    documents: list[tuple[str, str | None, str]],
+    formats: Sequence[str],
+    paper: str,
+    print_marks: bool = False,
+) -> list[Job]:
+    """The jobs of a guide's documents (document, worksheet, variant) for one brand, in each
+    format (every format when none is given) that makes them."""
+    return [
+        Job(
+            guide=guide_id,
+            language=language,
+            brand=brand,
+            document=document,
+            worksheet=sheet,
+            variant=variant,
+            format=fmt,
+            paper=paper,
+            print_marks=print_marks,
+        )
+        for document, sheet, variant in documents
+        for fmt in formats or FORMATS
+        if document in FORMATS[fmt].documents
+    ]
+
+
+def filled_jobs(guide: Guide, brand: Brand, variant: str, formats: Sequence[str]) -> list[Job]:
+    """A client's documents from their filled worksheet (an example of id ``variant``): their
+    short guide and the worksheet, in each format asked for."""
+    documents = [("guide", None, BLANK), ("worksheet", None, variant)]
+    return documents_jobs(guide.id, guide.language, brand.id, documents, formats, paper_for(brand))
 
 
 def paper_for(brand: Brand, asked: str | None = None) -> str:

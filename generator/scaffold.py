@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator.project import Project
+
 FRAMEWORK = """\
 # The worksheet of the guide {id}: stages across the top, questions down the side.
 # Rename, add or remove stages and rows; ids are lowercase words joined by hyphens.
@@ -84,8 +86,8 @@ Close with what the reader should do next. The brand's contact details follow th
 """
 
 
-def guide_files(guide_id: str, language: str) -> dict[str, str]:
-    """Each new file's path below ``content/`` and its text."""
+def guide_files(project: Project, guide_id: str, language: str) -> dict[Path, str]:
+    """Each new file's path in the project's content folder, and its text."""
     title = guide_id.replace("-", " ").capitalize()
     fields = {
         "id": guide_id,
@@ -93,11 +95,12 @@ def guide_files(guide_id: str, language: str) -> dict[str, str]:
         "language": language,
         "today": date.today().isoformat(),
     }
-    guide = Path("guides") / guide_id
+    new = project.new_file
+    ids = {"language": language}
     return {
-        f"frameworks/{guide_id}.{language}.yaml": FRAMEWORK.format(**fields),
-        f"examples/{guide_id}/example.{language}.yaml": EXAMPLE.format(**fields),
-        f"{guide}/guide.{language}.yaml": GUIDE.format(**fields),
-        f"{guide}/sections/introduction.{language}.md": INTRODUCTION,
-        f"{guide}/sections/next-steps.{language}.md": NEXT_STEPS,
+        new("framework", id=guide_id, **ids): FRAMEWORK.format(**fields),
+        new("example", framework=guide_id, id="example", **ids): EXAMPLE.format(**fields),
+        new("guide", id=guide_id, **ids): GUIDE.format(**fields),
+        new("section", guide=guide_id, id="introduction", **ids): INTRODUCTION,
+        new("section", guide=guide_id, id="next-steps", **ids): NEXT_STEPS,
     }

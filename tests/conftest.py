@@ -26,7 +26,7 @@ from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
 from generator.model import Job, Library
-from generator.renderers import FORMATS
+from generator.renderers import render_document
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "projects" / "minimal"
@@ -106,7 +106,7 @@ def render_job(library: Library, layouts: Layouts) -> RenderJob:
             variant=variant,
             format=fmt,
         )
-        return FORMATS[fmt].render(build_view(library, job), layouts)
+        return render_document(build_view(library, job), layouts)
 
     once = functools.cache(render)
 

@@ -25,7 +25,7 @@ from generator.colors import tint
 from generator.document import template_title
 from generator.model import Checklist, ContentItem, Example, Framework, Guide, Library
 from generator.palette import TIP_TINT
-from generator.renderers import docx_fonts
+from generator.renderers.docx import fonts as docx_fonts
 from tests.conftest import (
     MINIMAL,
     ROOT,

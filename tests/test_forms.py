@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from generator.document import field_path
+from generator.entries import field_path
 from generator.model import Checklist, Form, Framework, Library, Worksheet
 from generator.plan import plan
 from tests.conftest import ROOT, loaded

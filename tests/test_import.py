@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 
 from generator import api
+from generator.entries import defined_name
 from generator.model import Framework, Library
-from generator.renderers.xlsx.style import defined_name
 from tests.conftest import ROOT, RenderJob, libreoffice, pdf_text, run_cli, squash
 
 TYPED_FORMULA = '=HYPERLINK("http://evil.example","click")'

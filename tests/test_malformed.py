@@ -34,7 +34,8 @@ from generator.loading import Loader, language_names
 from generator.model import Library
 from generator.paths import shipped_dir
 from generator.plan import Filters, plan
-from generator.renderers import FORMATS
+from generator.project import Project
+from generator.renderers import render_document
 from tests.conftest import BRANDED, MINIMAL
 
 CASES = int(os.environ.get("JOURNEYKIT_FUZZ_CASES", "0"))
@@ -75,9 +76,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def load_alone(project: Path) -> Library:
     """The project's content without the shipped library: what ``validate`` checks, linted."""
-    loader = Loader(project)
-    loader.folders = [project / "content"]
-    library = loader.load()
+    alone = Project(project, Project.at(project).layout_folders, [project / "content"])
+    library = Loader(alone).load()
     lint(library)
     return library
 
@@ -269,11 +269,11 @@ def renders(library: Library, project: Path, target: str) -> None:
         else:  # the blank workbook shows the brand and most UI words, in every sheet
             wanted = job.filename().endswith("worksheet-blank.xlsx")
         if wanted:
-            FORMATS[job.format].render(build_view(library, job), layouts)
+            render_document(build_view(library, job), layouts)
 
 
-FAMILIES = Layouts.for_project(MINIMAL).font_families
-LANGUAGES = language_names(Loader(MINIMAL).load().ui)
+FAMILIES = Project.at(MINIMAL).font_families
+LANGUAGES = language_names(Loader(Project.at(MINIMAL)).load().ui)
 
 
 FAMILIES_OF_FILES = {

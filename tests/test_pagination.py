@@ -18,8 +18,9 @@ from generator.layouts import Layouts
 from generator.loading import load_library
 from generator.model import Colors, Contact, Library
 from generator.plan import Filters, plan
-from generator.renderers import pagination, pdf
-from generator.renderers.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
+from generator.renderers import pdf
+from generator.renderers.pdf import pagination
+from generator.renderers.pdf.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
 from tests.conftest import MINIMAL, ROOT, copy_project, squash
 
 ABOUT_HALF = 0.45

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from generator import api
+from generator.entries import defined_name
 from generator.filled import read_filled
 from generator.model import Framework, Library
 from generator.palette import Palette
-from generator.renderers.xlsx.style import defined_name
 from tests.conftest import (
     RECALCULATED,
     ROOT,

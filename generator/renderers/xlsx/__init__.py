@@ -18,7 +18,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.writer.excel import ExcelWriter
 
 from generator.document import DocumentView, Sheet
-from generator.filled import FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY
+from generator.entries import FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY
 from generator.layouts import Layouts
 from generator.renderers.xlsx.cached import Formulas
 from generator.renderers.xlsx.instructions import write_instructions
@@ -28,7 +28,7 @@ from generator.renderers.xlsx.tracker import kpi_row, write_tracker
 from generator.reproducible import FIXED_TIME, fixed_zip
 
 
-def render(view: DocumentView, layouts: Layouts) -> bytes:
+def render(view: DocumentView, layouts: Layouts, made: object = None) -> bytes:
     """Render a worksheet document to XLSX bytes."""
     workbook = Workbook()
     formulas = Formulas()

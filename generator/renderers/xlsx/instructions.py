@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.document import DocumentView, FormSheet, Grid, item_label
+from generator.document import DocumentView, FormSheet, Grid
+from generator.entries import item_label
 from generator.renderers.xlsx.sheet import (
     protect,
     set_print,

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, Sheet
-from generator.filled import TICK
+from generator.entries import TICK
 from generator.logo import logo_png
 from generator.renderers.xlsx.cached import Formulas
 from generator.renderers.xlsx.style import (

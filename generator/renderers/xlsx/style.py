@@ -9,7 +9,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.document import DocumentView, field_path
+from generator.document import DocumentView
 
 BODY_SIZE, HEADER_SIZE, TITLE_SIZE = 11, 12, 18
 SHEET_NAME_MAX = 31
@@ -89,14 +89,6 @@ def sheet_name(title: str) -> str:
         return cleaned
     words = cleaned[: SHEET_NAME_MAX - 1].rsplit(" ", 1)[0].rstrip(" –,")
     return words + "…"
-
-
-def defined_name(*ids: str) -> str:
-    """A workbook name for an entry (:func:`~generator.document.field_path` of its ids, e.g.
-    ``kundresan.konvertering.kpi``): Excel allows letters, digits, ``.`` and ``_`` (so ``-``
-    becomes ``_``), never a leading digit."""
-    name = field_path(*ids).replace("-", "_")
-    return f"_{name}" if name[:1].isdigit() else name
 
 
 def quoted_sheet(title: str) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet, item_label
-from generator.filled import TICK
-from generator.renderers.xlsx.style import defined_name
+from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, Sheet
+from generator.entries import TICK, defined_name, item_label
 
 LABEL_WIDTH = 28
 STAGE_WIDTH = 30

@@ -15,6 +15,7 @@ from openpyxl.utils import absolute_coordinate, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, Grid
+from generator.entries import defined_name
 from generator.model import Framework, Row
 from generator.palette import ON_TARGET, SHORT_OF_TARGET
 from generator.renderers.xlsx.cached import Formulas
@@ -25,7 +26,6 @@ from generator.renderers.xlsx.style import (
     HEADER_SIZE,
     TOP_LEFT,
     UNLOCKED,
-    defined_name,
     fill,
     font,
     hex_colour,

@@ -17,6 +17,8 @@ from typing import Any
 
 from pikepdf import Array, Dictionary, Name, String
 
+from generator.renderers.pdf.weasy import page_box
+
 PX_TO_PT = 0.75
 """WeasyPrint lays out in CSS pixels; PDF user space is in points."""
 TEXT_SIZE = 9
@@ -44,7 +46,7 @@ def marked_boxes(pages: list[Any]) -> list[FieldBox]:
     found = []
     for number, page in enumerate(pages):
         height = page.height
-        for box in _descendants(page._page_box):  # WeasyPrint has no public box tree
+        for box in _descendants(page_box(page)):
             element = getattr(box, "element", None)
             if element is None or getattr(box, "element_tag", None) is None:
                 continue

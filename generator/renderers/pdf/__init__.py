@@ -6,34 +6,30 @@ an image or a font.
 
 from __future__ import annotations
 
-import logging
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import replace
 from functools import partial
 from io import BytesIO
+from pathlib import Path
 
 import pikepdf
-import pydyf
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.document import Document, DocumentMetadata, Page
-from weasyprint.urls import FatalURLFetchingError
 
 from generator.document import DocumentView, Grid
 from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
-from generator.logo import logo_src
+from generator.logo import logo_path, logo_src
 from generator.paper import BLEED_MM
 from generator.renderers import Made
-from generator.renderers.fetcher import ProjectFetcher
-from generator.renderers.fields import FieldBox, add_fields, marked_boxes
-from generator.renderers.pagination import (
+from generator.renderers.pdf import weasy
+from generator.renderers.pdf.fetcher import ProjectFetcher
+from generator.renderers.pdf.fields import FieldBox, add_fields, marked_boxes
+from generator.renderers.pdf.pagination import (
     MAX_PASSES,
     Breaks,
     balanced,
@@ -41,36 +37,8 @@ from generator.renderers.pagination import (
     settled,
     settled_key,
 )
-from generator.reproducible import fix_font_times
+from generator.renderers.pdf.weasy import Document, DocumentMetadata, Page
 from generator.text import css_string, mark_languages, markdown_to_html
-
-WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
-fix_font_times()  # identical bytes even where WeasyPrint falls back to fontTools for subsetting
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def errors_fail_the_build(what: str) -> Iterator[None]:
-    """Turn WeasyPrint's logged errors and fatal fetch errors into a :class:`BuildError`."""
-    handler = _Collect()
-    WEASYPRINT_LOGGER.addHandler(handler)
-    try:
-        yield
-    except FatalURLFetchingError as exc:
-        raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
-    finally:
-        WEASYPRINT_LOGGER.removeHandler(handler)
-    if handler.messages:
-        messages = "; ".join(dict.fromkeys(handler.messages))
-        raise BuildError(f"{what}: WeasyPrint reported: {messages}")
 
 
 def render_html(view: DocumentView, layouts: Layouts) -> str:
@@ -126,7 +94,9 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
     faces: list[dict[str, str | int]] = []
     fonts = view.brand.fonts
     for family in dict.fromkeys([fonts.heading, fonts.body, FALLBACK_FAMILY]):
-        for style, path in family_files(family, layouts.font_families, view.brand.folder).items():
+        for style, path in family_files(
+            family, layouts.project.font_families, view.brand.folder
+        ).items():
             weights, css_style = FONT_STYLES[style]
             faces += [
                 {"family": family, "weight": weight, "style": css_style, "url": path.as_uri()}
@@ -135,16 +105,11 @@ def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int
     return faces
 
 
-def lay_out(html: str, layouts: Layouts, what: str) -> Document:
-    """Lay out HTML into pages with WeasyPrint, reading only the project's files.
-
-    HTML's presentational hints are on: WeasyPrint honours a list's ``start`` only then.
-    """
-    fetcher = ProjectFetcher(layouts.readable_roots)
-    base_url = layouts.folders[0].as_uri() + "/"
-    with errors_fail_the_build(what):
-        page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return page.render(presentational_hints=True)
+def lay_out(html: str, layouts: Layouts, what: str, also: Sequence[Path] = ()) -> Document:
+    """Lay out HTML into pages with WeasyPrint, reading only the project's files (and ``also``:
+    a client's logo beside their CSV)."""
+    fetcher = ProjectFetcher([*layouts.project.readable_roots, *also])
+    return weasy.lay_out(html, layouts.folders[0].as_uri() + "/", fetcher, what)
 
 
 PDF_VARIANT = "pdf/ua-1"
@@ -154,8 +119,7 @@ PDF_VARIANT = "pdf/ua-1"
 def write(document: Document, what: str, attachments: Attachments = ()) -> bytes:
     """The pages as PDF/UA bytes: tagged (reading order, languages, headings), fonts subset, a
     fillable field over every entry cell of a blank worksheet, ``attachments`` inside."""
-    tag_languages()
-    with errors_fail_the_build(what):
+    with weasy.errors_fail_the_build(what):
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
         return finish(pdf, marked_boxes(document.pages), attachments)
 
@@ -165,19 +129,10 @@ Attachments = Sequence[tuple[str, bytes]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbooks(view: DocumentView, layouts: Layouts, made: Made | None = None) -> Attachments:
+def workbooks(view: DocumentView, made: Made) -> Attachments:
     """The workbooks a guide PDF carries: each of its worksheets, blank, as the client's XLSX
-    (taken from ``made`` where its set already rendered it)."""
-    from generator.renderers import FORMATS
-
-    made = made or {}
-    return [
-        (
-            attached.job.filename(),
-            made.get(attached.job) or FORMATS["xlsx"].render(attached, layouts),
-        )
-        for attached in view.attachments
-    ]
+    (rendered before it, see :func:`generator.renderers.render_documents`)."""
+    return [(attached.job.filename(), made[attached.job]) for attached in view.attachments]
 
 
 def finish(pdf: bytes, boxes: list[FieldBox], attachments: Attachments = ()) -> bytes:
@@ -233,38 +188,16 @@ def lift_headings(document: pikepdf.Pdf) -> None:
         element.S = HEADINGS[HEADINGS.index(element.S) - top]
 
 
-def tag_languages() -> None:
-    """Give each ``<span lang>`` (a loanword) its language in the PDF's structure tree, as
-    screen readers need it: WeasyPrint (70) tags it as a Span without one. Installed once,
-    around WeasyPrint's own tagging."""
-    from weasyprint.pdf import tags
-
-    build = tags._build_box_tree
-    if getattr(build, "tags_languages", False):
-        return
-
-    def build_with_languages(box, parent, *rest):  # type: ignore[no-untyped-def]
-        for element in build(box, parent, *rest):
-            source = getattr(box, "element", None)
-            language = source.get("lang") if source is not None else None
-            if language and getattr(box, "element_tag", None) == "span":
-                element["Lang"] = pydyf.String(language)
-            yield element
-
-    build_with_languages.tags_languages = True  # type: ignore[attr-defined]
-    tags._build_box_tree = build_with_languages
-
-
 def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
     """Lay out HTML and write it as PDF bytes."""
     return write(lay_out(html, layouts, what), what)
 
 
-def render(view: DocumentView, layouts: Layouts) -> bytes:
-    """Render a guide or a worksheet to PDF bytes."""
+def render(view: DocumentView, layouts: Layouts, made: Made) -> bytes:
+    """Render a guide or a worksheet to PDF bytes (a guide carries its workbooks from ``made``)."""
     what = str(view.job.relative_path())
     document, view = lay_out_view(view, layouts, what)
-    return write(document, what, workbooks(view, layouts))
+    return write(document, what, workbooks(view, made))
 
 
 def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, DocumentView]:
@@ -277,7 +210,8 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
     balancing = view.job.document == "guide"
     key = _settled_key(view, html_of) if balancing else None
     view = _with_settled(view, key)
-    document = lay_out(html_of(view), layouts, what)
+    logo = [path] if (path := logo_path(view.brand)) else []
+    document = lay_out(html_of(view), layouts, what, logo)
     for _ in range(MAX_PASSES):
         fitted = _fitted(view, pages_by_anchor(document.pages))
         if fitted is not view:
@@ -292,7 +226,7 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
                     remember(key, view)
                 break
             view = balanced_view
-        document = lay_out(html_of(view), layouts, what)
+        document = lay_out(html_of(view), layouts, what, logo)
     return document, view
 
 
@@ -335,7 +269,7 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
     """
     guide_view = next((v for v in views if v.job.document == "guide"), None)
     if guide_view is None:
-        return [render(view, layouts) for view in views]
+        return [render(view, layouts, made) for view in views]
     what = str(guide_view.job.relative_path())
     guide, laid_out = lay_out_view(guide_view, layouts, what)
     pages = pages_by_anchor(guide.pages)
@@ -343,10 +277,12 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
         if view is guide_view:
-            return write(guide, what, workbooks(view, layouts, made))
+            return write(guide, what, workbooks(view, made))
         sheet_pages = pages.get(view.worksheet.anchor)
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
-            return render(view, layouts)  # its page in the guide holds more than the worksheet
+            return render(
+                view, layouts, made
+            )  # its page in the guide holds more than the worksheet
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)
@@ -361,11 +297,7 @@ PAGE_NUMBER_BOX = "@bottom-right-corner"
 def without_page_number(page: Page) -> Page:
     """A guide's worksheet page for the worksheet's own PDF: the same, without the guide's page
     number (the guide's page object itself is left as it is)."""
-    clone = copy(page)
-    box = page._page_box  # WeasyPrint has no public way to drop a margin box
-    kept = [child for child in box.children if getattr(child, "at_keyword", "") != PAGE_NUMBER_BOX]
-    clone._page_box = box.copy_with_children(kept)
-    return clone
+    return weasy.without_margin_box(page, PAGE_NUMBER_BOX)
 
 
 def pages_by_anchor(pages: list[Page]) -> dict[str, list[Page]]:

@@ -23,11 +23,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from weasyprint.document import Page
-from weasyprint.formatting_structure.boxes import Box, LineBox
-
 from generator.document import DocumentView, SectionBlock
 from generator.model import Brand
+from generator.renderers.pdf.weasy import Box, LineBox, Page, page_box
 
 MIN_FILL = 0.5
 """A page of prose less full than this (a share of the page's text area) is nearly empty."""
@@ -94,7 +92,7 @@ def prose_pages(view: DocumentView, pages: Sequence[Page]) -> list[list[Box] | N
 
 def _body_boxes(page: Page) -> list[Box]:
     """The boxes of the body's children on a page (none on a page a layout left empty)."""
-    box: Box = page._page_box  # WeasyPrint: page → html → body
+    box: Box = page_box(page)  # page → html → body
     for _ in range(2):
         if not getattr(box, "children", None):
             return []
@@ -136,7 +134,7 @@ def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
 
 def _text_area(page: Page) -> tuple[float, float]:
     """Where the page's text area starts and how tall it is (bleed and margins aside)."""
-    box = page._page_box
+    box = page_box(page)
     return box.content_box_y(), box.height
 
 

@@ -5,7 +5,7 @@ and page numbers, see :meth:`DocxWriter.fill_contents`), real Heading styles and
 Word table in a landscape section; worksheets are one landscape section holding the grid, kept
 on one page. Brand fonts and colours go into named styles (Normal, Heading 1–3, Tip, Cell …),
 so a user restyles the document from Word's style gallery instead of run by run; the brand's
-fonts travel inside the file (:mod:`generator.renderers.docx_fonts`).
+fonts travel inside the file (:mod:`generator.renderers.docx.fonts`).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_png
 from generator.paper import Paper
-from generator.renderers.docx_fonts import embed_fonts
-from generator.renderers.ooxml import (
+from generator.renderers.docx.fonts import embed_fonts
+from generator.renderers.docx.ooxml import (
     add_bookmark,
     add_check_box,
     add_field,
@@ -88,7 +88,7 @@ CONTAINERS = {*LIST_STYLES, "blockquote_open"}
 StyledItem = TypeVar("StyledItem", Paragraph, Run)
 
 
-def render(view: DocumentView, layouts: Layouts) -> bytes:
+def render(view: DocumentView, layouts: Layouts, made: object = None) -> bytes:
     """Render a guide or a worksheet to DOCX bytes."""
     return DocxWriter(view, layouts).render()
 
@@ -395,7 +395,7 @@ class DocxWriter:
         """The brand's heading and body fonts inside the file, for machines without them."""
         fonts, folder = self.view.brand.fonts, self.view.brand.folder
         families = {
-            family: family_files(family, self.layouts.font_families, folder)
+            family: family_files(family, self.layouts.project.font_families, folder)
             for family in dict.fromkeys((fonts.heading, fonts.body))
         }
         package = self.document.part.package
@@ -525,7 +525,7 @@ class DocxWriter:
         self.add_text(self.styled(document.add_paragraph(), "Title"), view.guide.title)
         if view.guide.subtitle:
             self.add_text(self.styled(document.add_paragraph(), "Subtitle"), view.guide.subtitle)
-        for index, stage in enumerate(view.framework.stages, start=1):
+        for index, stage in enumerate(view.stages, start=1):
             item = document.add_paragraph()
             item.paragraph_format.space_before = Cm(2.5 if index == 1 else 0)
             item.paragraph_format.space_after = Pt(3)

@@ -1,0 +1,180 @@
+"""Building, in three steps: what is out of date (the manifest), execute (each set of a guide,
+language and brand as a task on an executor, which writes through a sink), and collect (what
+each task wrote, recorded in the manifest as it comes back).
+
+Called by :mod:`generator.api` once the content has loaded without error and the jobs are
+planned; a job that fails to render is reported and the others still build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from generator.document import build_view
+from generator.layouts import Layouts
+from generator.model import Job, Library
+from generator.output import remove_stale_temporaries
+from generator.pipeline.executors import Serial, local_pool
+from generator.pipeline.manifest import InputHasher
+from generator.pipeline.sink import FolderSink, Sink
+from generator.pipeline.tasks import Done, Task, publish, run, withdraw
+
+
+class Listener(Protocol):
+    """What a front end hears of a build's progress (a progress bar, a server's log …)."""
+
+    def planned(self, jobs: list[Job]) -> None:
+        """The jobs the build will go through, before any is looked at."""
+
+    def started(self, job: Job) -> None:
+        """A job's set begins to render (or its file is found up to date)."""
+
+    def finished(self, job: Job) -> None:
+        """A job is done: written, up to date, or failed."""
+
+
+class Silent:
+    """A listener that hears nothing."""
+
+    def planned(self, jobs: list[Job]) -> None:
+        pass
+
+    def started(self, job: Job) -> None:
+        pass
+
+    def finished(self, job: Job) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file the build wrote."""
+
+    job: Job
+    path: Path
+    size: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job whose file could not be made, and why."""
+
+    job: Job
+    reason: str
+
+
+@dataclass
+class Outcomes:
+    """What became of each job of a build."""
+
+    written: list[Written] = field(default_factory=list)
+    current: list[Job] = field(default_factory=list)
+    """Jobs whose file was already up to date, so nothing was rendered."""
+    failed: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+    """Whether Ctrl-C stopped the build (what was finished before is written and recorded)."""
+
+
+def outdated(
+    library: Library, hasher: InputHasher, jobs: list[Job], current: dict[str, str], sink: Sink
+) -> tuple[list[Job], list[list[tuple[Job, str]]]]:
+    """The jobs whose files are up to date, and the others by set with their input digests
+    (``current``: the manifest's entries; empty to rebuild everything)."""
+    manifest = sink.manifest()
+    fresh: list[Job] = []
+    sets: dict[tuple[str, str, str], list[tuple[Job, str]]] = {}
+    for job in jobs:
+        digest = hasher.digest(build_view(library, job))
+        if manifest is not None and manifest.is_current(job.relative_path(), digest, current):
+            fresh.append(job)
+        else:
+            sets.setdefault(job.set_key(), []).append((job, digest))
+    return fresh, list(sets.values())
+
+
+def execute(
+    tasks: list[Task], executor: Executor, sink: Sink, window: int
+) -> Iterator[tuple[Task, Future[list[Done]]]]:
+    """Run the tasks on ``executor``, at most ``window`` at a time, each writing through
+    ``sink``; yield each with its future as it finishes. Stopping early (Ctrl-C, a full disk)
+    submits nothing more and cancels what has not started."""
+    waiting = iter(tasks)
+    running: dict[Future[list[Done]], Task] = {}
+    try:
+        while True:
+            while len(running) < window and (task := next(waiting, None)) is not None:
+                running[executor.submit(run, task, sink)] = task
+            if not running:
+                return
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), future
+    finally:
+        for future in running:
+            future.cancel()
+
+
+def build(
+    library: Library,
+    layouts: Layouts,
+    jobs: list[Job],
+    sink: Sink,
+    listener: Listener | None = None,
+    force: bool = False,
+    workers: int = 1,
+    executor: Executor | None = None,
+) -> Outcomes:
+    """Render and write every job whose inputs changed through ``sink``; failures are collected.
+
+    Jobs of one guide, language and brand are one task. Tasks run on ``executor`` when one is
+    given (it must share this process's memory, as a thread pool does, or know the snapshot);
+    otherwise in this process, or with several ``workers`` in the local process pool. The
+    coordinator alone records what was written.
+    """
+    listener = listener or Silent()
+    listener.planned(jobs)
+    result = Outcomes()
+    if isinstance(sink, FolderSink):
+        remove_stale_temporaries(sink.out)
+    hasher = InputHasher(library, layouts)
+    manifest = sink.manifest()
+    current = {} if force or manifest is None else manifest.entries
+    fresh, sets = outdated(library, hasher, jobs, current, sink)
+    for job in fresh:
+        result.current.append(job)
+        listener.finished(job)
+    snapshot = hasher.snapshot()
+    shared = library.model_copy(update={"brands": {}})  # each task carries its own brand
+    tasks = [Task(snapshot, library.brands[pending[0][0].brand], pending) for pending in sets]
+    own = executor is None
+    if executor is None:
+        many = workers > 1 and len(tasks) > 1
+        executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
+        window = workers
+    else:
+        window = 2 * max(1, getattr(executor, "_max_workers", 1))
+    publish(snapshot, shared, layouts)
+    try:
+        for task, future in execute(tasks, executor, sink, window):
+            listener.started(task.jobs[0][0])
+            for done in future.result():
+                if done.error is not None:
+                    result.failed.append(Failure(done.job, done.error))
+                else:
+                    if manifest is not None:
+                        manifest.record(done.name, done.digest)
+                    result.written.append(Written(done.job, sink.location(done.name), done.size))
+                listener.finished(done.job)
+    except KeyboardInterrupt:  # Ctrl-C: keep what is finished, report it, start nothing more
+        result.interrupted = True
+    finally:
+        withdraw(snapshot)
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if manifest is not None:
+            manifest.close()
+    return result

@@ -1,0 +1,103 @@
+"""Tasks: what a worker receives and does. A task is small and names no path of the
+coordinator's: the id of the content snapshot it renders from, one brand, and its jobs with
+their input digests. The worker renders the set, writes each file through its sink and returns
+what it wrote: (name, digest, size), or why a file failed.
+
+A worker knows the snapshots published to it (:func:`publish`: the local pool hands it each
+worker once at its start); a task whose snapshot it lacks fails rather than render from other
+content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.document import build_view
+from generator.errors import BuildError
+from generator.formats import rendering_order
+from generator.layouts import Layouts
+from generator.model import Brand, Job, Library
+from generator.pipeline.sink import Sink
+from generator.renderers import render_documents
+
+
+@dataclass(frozen=True)
+class Task:
+    """One set to render: a guide's documents for one language and brand."""
+
+    snapshot: str
+    brand: Brand
+    jobs: list[tuple[Job, str]]
+    """Each job and the digest of its inputs (recorded once its file is written)."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of one job of a task: its file's name, digest and size, or its error."""
+
+    job: Job
+    name: str
+    digest: str
+    size: int = 0
+    error: str | None = None
+
+
+_SNAPSHOTS: dict[str, tuple[Library, Layouts]] = {}
+
+
+def publish(snapshot: str, library: Library, layouts: Layouts) -> None:
+    """Make a snapshot of content and layouts known to this process's workers."""
+    _SNAPSHOTS[snapshot] = (library, layouts)
+
+
+def withdraw(snapshot: str) -> None:
+    """Forget a snapshot (its build is over)."""
+    _SNAPSHOTS.pop(snapshot, None)
+
+
+def run(task: Task, sink: Sink) -> list[Done]:
+    """Render a task's set and write its files through ``sink``."""
+    found = _SNAPSHOTS.get(task.snapshot)
+    if found is None:
+        reason = f"this worker has no content snapshot {task.snapshot[:12]}"
+        return [Done(job, str(job.relative_path()), d, error=reason) for job, d in task.jobs]
+    library, layouts = found
+    library = library.model_copy(update={"brands": {**library.brands, task.brand.id: task.brand}})
+    outcomes = render_set(library, layouts, [job for job, _ in task.jobs])
+    done = []
+    for (job, digest), (data, error) in zip(task.jobs, outcomes, strict=True):
+        name = str(job.relative_path())
+        if data is None:
+            done.append(Done(job, name, digest, error=error or "failed"))
+        else:
+            sink.write(name, data)
+            done.append(Done(job, name, digest, len(data)))
+    return done
+
+
+Outcome = tuple[bytes | None, str | None]
+"""A rendered file's bytes, or why it failed."""
+
+
+def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
+    """Render jobs of one guide, language and brand together, so that they can share work (a
+    format another carries comes first: the guide PDF takes the set's own workbooks).
+
+    A failure fails only the jobs of its format, so one brand's broken logo does not stop a
+    batch of hundreds.
+    """
+    outcomes: dict[Job, Outcome] = {}
+    made: dict[Job, bytes] = {}
+    for name in rendering_order(dict.fromkeys(job.format for job in jobs)):
+        of_format = [job for job in jobs if job.format == name]
+        try:
+            views = [build_view(library, job) for job in of_format]
+            data = render_documents(views, layouts, made)
+            made.update(zip(of_format, data, strict=True))
+            outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
+        except BuildError as exc:
+            outcomes.update((job, (None, str(exc))) for job in of_format)
+        except Exception as exc:  # a bug or a broken file: it fails this set, not the batch
+            message = f"unexpected {type(exc).__name__}: {exc}"
+            outcomes.update((job, (None, message)) for job in of_format)
+    return [outcomes[job] for job in jobs]

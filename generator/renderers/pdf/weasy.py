@@ -1,0 +1,130 @@
+"""WeasyPrint, as journeykit uses it: every reach into its internals, and the process-wide
+set-up it needs, in this one module.
+
+:func:`setup` is explicit and idempotent (the PDF renderer calls it before each layout): it
+dates fonts subset by fontTools at a fixed time, gives loanwords their language in the
+structure tree, and routes WeasyPrint's logged errors to the render that caused them.
+:func:`errors_fail_the_build` collects those errors per render in a context variable, so two
+renders in two threads each report their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from copy import copy
+
+import pydyf
+from weasyprint import HTML
+from weasyprint.document import Document, DocumentMetadata, Page
+from weasyprint.formatting_structure.boxes import Box, LineBox
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from generator.errors import BuildError
+from generator.reproducible import fix_font_times
+
+__all__ = [
+    "Box",
+    "Document",
+    "DocumentMetadata",
+    "LineBox",
+    "Page",
+    "errors_fail_the_build",
+    "lay_out",
+    "page_box",
+    "setup",
+    "without_margin_box",
+]
+
+LOGGER = logging.getLogger("weasyprint")
+_errors: ContextVar[list[str] | None] = ContextVar("weasyprint_errors", default=None)
+_setup_lock = threading.Lock()
+_done = False
+
+
+class _ToCurrentRender(logging.Handler):
+    """Hands each error WeasyPrint logs to the render running in this context, if any."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        collected = _errors.get()
+        if collected is not None:
+            collected.append(record.getMessage())
+
+
+def setup() -> None:
+    """Prepare WeasyPrint once per process (later calls do nothing)."""
+    global _done
+    if _done:
+        return
+    with _setup_lock:
+        if _done:
+            return
+        fix_font_times()  # identical bytes where WeasyPrint falls back to fontTools to subset
+        _tag_languages()
+        LOGGER.addHandler(_ToCurrentRender())
+        _done = True
+
+
+@contextmanager
+def errors_fail_the_build(what: str) -> Iterator[None]:
+    """Turn WeasyPrint's logged errors and fatal fetch errors in this render (this context
+    only) into a :class:`BuildError`."""
+    setup()
+    collected: list[str] = []
+    token = _errors.set(collected)
+    try:
+        yield
+    except FatalURLFetchingError as exc:
+        raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
+    finally:
+        _errors.reset(token)
+    if collected:
+        messages = "; ".join(dict.fromkeys(collected))
+        raise BuildError(f"{what}: WeasyPrint reported: {messages}")
+
+
+def lay_out(html: str, base_url: str, fetcher: URLFetcher, what: str) -> Document:
+    """Lay out HTML into pages; HTML's presentational hints are on (WeasyPrint honours a
+    list's ``start`` only then)."""
+    with errors_fail_the_build(what):
+        page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return page.render(presentational_hints=True)
+
+
+def page_box(page: Page) -> Box:
+    """A laid-out page's box (page → html → body): WeasyPrint has no public accessor."""
+    return page._page_box
+
+
+def without_margin_box(page: Page, at_keyword: str) -> Page:
+    """The same page without one of its margin boxes (``@bottom-right-corner``); the page
+    itself is left as it is. WeasyPrint has no public way to drop a margin box."""
+    clone = copy(page)
+    box = page._page_box
+    kept = [child for child in box.children if getattr(child, "at_keyword", "") != at_keyword]
+    clone._page_box = box.copy_with_children(kept)
+    return clone
+
+
+def _tag_languages() -> None:
+    """Give each ``<span lang>`` (a loanword) its language in the PDF's structure tree, as
+    screen readers need it: WeasyPrint (66–70) tags it as a Span without one."""
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+
+    def build_with_languages(box, parent, *rest):  # type: ignore[no-untyped-def]
+        for element in build(box, parent, *rest):
+            source = getattr(box, "element", None)
+            language = source.get("lang") if source is not None else None
+            if language and getattr(box, "element_tag", None) == "span":
+                element["Lang"] = pydyf.String(language)
+            yield element
+
+    tags._build_box_tree = build_with_languages
