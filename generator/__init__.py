@@ -1,3 +1,3 @@
 """journeykit: marketing guides in Markdown and YAML → branded PDF, DOCX and XLSX templates."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

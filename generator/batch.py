@@ -18,6 +18,7 @@ from generator.branding import brand_problems
 from generator.errors import ContentError, ContentErrors
 from generator.fonts import Family
 from generator.model import Brand, field_problems
+from generator.untrusted import read_file
 
 COLUMNS = ("id", "name", "primary", "accent", "logo", "website", "email", "phone", "language")
 REQUIRED = ("id", "name")
@@ -89,9 +90,9 @@ _COLUMNS_HINT = f"the first line names the columns: {','.join(COLUMNS)} (only id
 def _decode(path: Path) -> str:
     """The file's text in the first of :data:`ENCODINGS` it is valid in."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentErrors([ContentError(path, f"cannot be read: {exc.strerror}")]) from None
+        data = read_file(path)
+    except ContentError as exc:
+        raise ContentErrors([exc]) from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

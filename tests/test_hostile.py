@@ -254,6 +254,17 @@ def test_out_naming_a_file_is_one_line_and_exit_1(tmp_path: Path) -> None:
     ]
 
 
+def test_an_oversized_client_list_is_one_line_and_nothing_is_read(tmp_path: Path) -> None:
+    """A client CSV has the size limit of every client file (a sparse file: nothing is read)."""
+    clients = tmp_path / "clients.csv"
+    with clients.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    result = run_cli("batch", str(clients), "--project", str(MINIMAL), "--out", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "clients.csv: is 21.0 MB (at most 20 MB)\n1 problem(s)" in result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["clients.csv"]
+
+
 def test_a_client_list_as_excel_saves_it(tmp_path: Path) -> None:
     """Semicolons, Windows-1252, only some columns, a short row and a row with one value too
     many: the good clients build, the bad row is named by its line (exit 2)."""

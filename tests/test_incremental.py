@@ -136,6 +136,34 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert again.ok and again.brands == ["k0", "k1", "k2"]
     assert (len(again.written), len(again.current)) == (9 - done_before, done_before)
     assert_every_file_is_valid(out, 9)
+    clean = api.batch(clients, MINIMAL, out=tmp_path / "clean", **narrow)
+    for written in clean.written:  # resumed after a kill, as a clean batch makes them
+        assert (out / written.path.relative_to(clean.out)).read_bytes() == written.path.read_bytes()
+    assert len(clean.written) == 9
+
+
+def test_editing_an_example_rebuilds_only_what_shows_it(tmp_path: Path) -> None:
+    """The blank worksheet's PDF and DOCX do not show the example (only the workbook has it
+    beside the blank sheet): editing the example rebuilds its own files, the blank workbook
+    and the guide, nothing else."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    out = tmp_path / "out"
+    narrow = {"guide": ["onboarding"], "jobs": 1}
+    api.build(project, out=out, **narrow)
+    before = mtimes(out)
+    example = project / "content/examples/funnel/sample.en.yaml"
+    example.write_text(example.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    again = api.build(project, out=out, **narrow)
+    changed = {name for name, mtime in mtimes(out).items() if before[name] != mtime}
+    assert changed == {
+        "default/en/onboarding.pdf",
+        "default/en/onboarding.docx",
+        "default/en/onboarding-worksheet-blank.xlsx",
+        "default/en/onboarding-worksheet-sample.pdf",
+        "default/en/onboarding-worksheet-sample.docx",
+        "default/en/onboarding-worksheet-sample.xlsx",
+    }
+    assert len(again.written) == len(changed)
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(serial_build: Path, built: Path) -> None:
