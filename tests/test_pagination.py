@@ -19,6 +19,7 @@ from generator.loading import load_library
 from generator.model import Colors, Contact, Library
 from generator.plan import Filters, plan
 from generator.renderers import pdf
+from generator.renderers.paged import Pages
 from generator.renderers.pdf import pagination
 from generator.renderers.pdf.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
 from tests.conftest import MINIMAL, ROOT, copy_project, squash
@@ -279,7 +280,7 @@ def test_a_view_whose_key_changed_keeps_no_other_keys_decision(
     """When a lead goes back to its own page the prose pages' key changes; a decision made for
     the old key must not carry over, or a brand's guide would depend on the brand before it."""
     monkeypatch.setattr(pagination, "_settled", {"known": pagination.Breaks(frozenset(), {"a"})})
-    view = replace(guide_view(library, "kundresan"), page_breaks={("b", 0)}, flows_on={"c"})
+    view = Pages(guide_view(library, "kundresan"), page_breaks={("b", 0)}, flows_on={"c"})
     fresh = pdf._with_settled(view, "new")
     assert (fresh.page_breaks, fresh.flows_on) == (frozenset(), frozenset())
     assert pdf._with_settled(view, "known").flows_on == {"a"}

@@ -61,6 +61,7 @@ from generator.renderers.docx.ooxml import (
     usable_width,
     word_language,
 )
+from generator.renderers.paged import Pages
 from generator.reproducible import FIXED_TIME, fixed_zip
 from generator.text import parse_markdown, split_languages
 
@@ -204,6 +205,8 @@ class DocxWriter:
 
     def __init__(self, view: DocumentView, layouts: Layouts) -> None:
         self.view, self.layouts = view, layouts
+        self.pages = Pages(view)
+        """Its page decisions: which short section leads into its worksheet's page."""
         self.document = new_document()
         self.styles: dict[str, BaseStyle] = {style.name: style for style in self.document.styles}
         """The document's styles by name, read once (python-docx's lookups by name scan them
@@ -582,7 +585,8 @@ class DocxWriter:
         """Sections as headings and text; each worksheet in its own section (grids landscape),
         after the short section that leads into it where the view gives it one."""
         view = self.view
-        leads = {lead.anchor for lead in view.leads.values()}
+        pages = self.pages
+        leads = {lead.anchor for lead in pages.leads.values()}
         in_sheet = False
         for index, block in enumerate(view.blocks):
             if isinstance(block, SectionBlock):
@@ -591,12 +595,12 @@ class DocxWriter:
                 if in_sheet:
                     orient(self.document.add_section(WD_SECTION.NEW_PAGE), view.paper, False)
                 first = index == 0 and not in_sheet
-                self.write_section(block, new_page=first or view.starts_page(block))
+                self.write_section(block, new_page=first or pages.starts_page(block))
                 in_sheet = False
             else:
                 section = self.document.add_section(WD_SECTION.NEW_PAGE)
                 orient(section, view.paper, landscape=block.kind == "grid")
-                lead = view.leads.get(block.anchor)
+                lead = pages.leads.get(block.anchor)
                 if lead is not None:
                     self.write_section(lead, new_page=False)
                 self.write_sheet(block, lead)
@@ -651,7 +655,7 @@ class DocxWriter:
             self.add_text(note, sheet.example.description)
             note.paragraph_format.keep_with_next = True
         if isinstance(sheet, Grid):
-            table = self.write_grid(sheet, Mm(self.view.lead_height_mm(lead)) if lead else Mm(0))
+            table = self.write_grid(sheet, Mm(self.pages.lead_height_mm(lead)) if lead else Mm(0))
         elif isinstance(sheet, FormSheet):
             table = self.write_form(sheet)
         else:

@@ -26,6 +26,7 @@ from generator.layouts import Layouts
 from generator.logo import logo_path, logo_src
 from generator.paper import BLEED_MM
 from generator.renderers import Made
+from generator.renderers.paged import Pages
 from generator.renderers.pdf import weasy
 from generator.renderers.pdf.fetcher import ProjectFetcher
 from generator.renderers.pdf.fields import FieldBox, add_fields, marked_boxes
@@ -41,15 +42,16 @@ from generator.renderers.pdf.weasy import Document, DocumentMetadata, Page
 from generator.text import css_string, mark_languages, markdown_to_html
 
 
-def render_html(view: DocumentView, layouts: Layouts) -> str:
+def render_html(pages: Pages | DocumentView, layouts: Layouts) -> str:
     """The document as HTML, from ``layouts/pdf/<document>.html.j2``.
 
     A template that reaches for what the sandbox forbids, or breaks, fails the build with its
     file and line.
     """
-    name = f"pdf/{view.job.document}.html.j2"
+    pages = pages if isinstance(pages, Pages) else Pages(pages)
+    name = f"pdf/{pages.view.job.document}.html.j2"
     try:
-        return _render_template(view, layouts, name)
+        return _render_template(pages, layouts, name)
     except SecurityError as exc:
         raise BuildError(f"{_template_place(exc)}refused by the layouts' sandbox: {exc}") from None
     except TemplateError as exc:
@@ -62,10 +64,12 @@ def _template_place(exc: Exception) -> str:
     return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
 
 
-def _render_template(view: DocumentView, layouts: Layouts, name: str) -> str:
+def _render_template(pages: Pages, layouts: Layouts, name: str) -> str:
     template = layouts.jinja.get_template(name)
+    view = pages.view
     return template.render(
         view=view,
+        layout=pages,
         ui=view.ui,
         brand=view.brand,
         guide=view.guide,
@@ -196,68 +200,70 @@ def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
 def render(view: DocumentView, layouts: Layouts, made: Made) -> bytes:
     """Render a guide or a worksheet to PDF bytes (a guide carries its workbooks from ``made``)."""
     what = str(view.job.relative_path())
-    document, view = lay_out_view(view, layouts, what)
+    document, _ = lay_out_view(view, layouts, what)
     return write(document, what, workbooks(view, made))
 
 
-def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, DocumentView]:
-    """The document laid out, and the view as finally laid out: a grid that ran over its page
-    with its lead section gets the lead back on a page of its own, a filled grid that ran over
-    its page is set tighter, and a guide's pages of prose are balanced so none is left nearly
-    empty (``pagination``; decided once a process for every brand with the same prose pages,
-    and remembered only once a layout confirmed it)."""
+def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, Pages]:
+    """The document laid out, and its page decisions as finally laid out: a grid that ran over
+    its page with its lead section gets the lead back on a page of its own, a filled grid that
+    ran over its page is set tighter, and a guide's pages of prose are balanced so none is left
+    nearly empty (``pagination``; decided once a process for every brand with the same prose
+    pages, and remembered only once a layout confirmed it)."""
     html_of = partial(render_html, layouts=layouts)
     balancing = view.job.document == "guide"
-    key = _settled_key(view, html_of) if balancing else None
-    view = _with_settled(view, key)
+    pages = Pages(view)
+    key = _settled_key(pages, html_of) if balancing else None
+    pages = _with_settled(pages, key)
     logo = [path] if (path := logo_path(view.brand)) else []
-    document = lay_out(html_of(view), layouts, what, logo)
+    document = lay_out(html_of(pages), layouts, what, logo)
     for _ in range(MAX_PASSES):
-        fitted = _fitted(view, pages_by_anchor(document.pages))
-        if fitted is not view:
+        fitted = _fitted(pages, pages_by_anchor(document.pages))
+        if fitted is not pages:
             key = _settled_key(fitted, html_of) if balancing else None
-            view = _with_settled(fitted, key)
+            pages = _with_settled(fitted, key)
         elif not balancing or (key is not None and settled(key) is not None):
             break
         else:
-            balanced_view = balanced(view, document.pages)
-            if balanced_view is view:
+            balanced_pages = balanced(pages, document.pages)
+            if balanced_pages is pages:
                 if key is not None:
-                    remember(key, view)
+                    remember(key, pages)
                 break
-            view = balanced_view
-        document = lay_out(html_of(view), layouts, what, logo)
-    return document, view
+            pages = balanced_pages
+        document = lay_out(html_of(pages), layouts, what, logo)
+    return document, pages
 
 
-def _settled_key(view: DocumentView, html_of: Callable[[DocumentView], str]) -> str | None:
+def _settled_key(pages: Pages, html_of: Callable[[Pages], str]) -> str | None:
     """The key of a guide's balancing, or None when a layout override cannot render the guide
     for a neutral brand (it is then balanced for each brand on its own)."""
     try:
-        return settled_key(view, html_of)
+        return settled_key(pages, html_of)
     except (BuildError, OSError):
         return None
 
 
-def _with_settled(view: DocumentView, key: str | None) -> DocumentView:
-    """The view with the balancing already decided for its prose pages, or none yet (a view
-    whose key changed must not keep another key's decision)."""
+def _with_settled(pages: Pages, key: str | None) -> Pages:
+    """The pages with the balancing already decided for their prose, or none yet (pages whose
+    key changed must not keep another key's decision)."""
     if key is None:
-        return view
-    return (settled(key) or Breaks()).apply(view)
+        return pages
+    return (settled(key) or Breaks()).apply(pages)
 
 
-def _fitted(view: DocumentView, spans: dict[str, list[Page]]) -> DocumentView:
-    """The view with what ran over its worksheet page made to fit: a lead goes back to a page
-    of its own, a filled grid is set tighter (the same view when everything fits)."""
-    too_full = frozenset(anchor for anchor in view.leads if len(spans.get(anchor, [])) > 1)
+def _fitted(pages: Pages, spans: dict[str, list[Page]]) -> Pages:
+    """The pages with what ran over its worksheet page made to fit: a lead goes back to a page
+    of its own, a filled grid is set tighter (the same pages when everything fits)."""
+    too_full = frozenset(anchor for anchor in pages.leads if len(spans.get(anchor, [])) > 1)
     if too_full:
-        return replace(view, without_leads=view.without_leads | too_full)
-    grids = {block.anchor for block in view.blocks if isinstance(block, Grid) and block.example}
-    running_over = frozenset(a for a in grids - view.compact if len(spans.get(a, [])) > 1)
+        return replace(pages, without_leads=pages.without_leads | too_full)
+    blocks = pages.view.blocks
+    grids = {block.anchor for block in blocks if isinstance(block, Grid) and block.example}
+    running_over = frozenset(a for a in grids - pages.compact if len(spans.get(a, [])) > 1)
     if running_over:
-        return replace(view, compact=view.compact | running_over)
-    return view
+        return replace(pages, compact=pages.compact | running_over)
+    return pages
 
 
 def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list[bytes]:
@@ -272,17 +278,15 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
         return [render(view, layouts, made) for view in views]
     what = str(guide_view.job.relative_path())
     guide, laid_out = lay_out_view(guide_view, layouts, what)
-    pages = pages_by_anchor(guide.pages)
+    spans = pages_by_anchor(guide.pages)
 
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
         if view is guide_view:
             return write(guide, what, workbooks(view, made))
-        sheet_pages = pages.get(view.worksheet.anchor)
+        sheet_pages = spans.get(view.worksheet.anchor)
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
-            return render(
-                view, layouts, made
-            )  # its page in the guide holds more than the worksheet
+            return render(view, layouts, made)  # its guide page holds more than the worksheet
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from generator.document import DocumentView, SectionBlock
+from generator.document import SectionBlock
 from generator.model import Brand
+from generator.renderers.paged import Pages
 from generator.renderers.pdf.weasy import Box, LineBox, Page, page_box
 
 MIN_FILL = 0.5
@@ -67,21 +68,21 @@ class Breaks:
     page_breaks: frozenset[tuple[str, int]] = frozenset()
     flows_on: frozenset[str] = frozenset()
 
-    def apply(self, view: DocumentView) -> DocumentView:
-        return replace(view, page_breaks=self.page_breaks, flows_on=self.flows_on)
+    def apply(self, pages: Pages) -> Pages:
+        return replace(pages, page_breaks=self.page_breaks, flows_on=self.flows_on)
 
 
 _settled: dict[str, Breaks] = {}
 
 
-def prose_pages(view: DocumentView, pages: Sequence[Page]) -> list[list[Box] | None]:
+def prose_pages(layout: Pages, pages: Sequence[Page]) -> list[list[Box] | None]:
     """Each page's section boxes when it is a page of prose (cover, contents and worksheet
     pages are not; neither is the contact page, which differs from brand to brand)."""
     prose = {
         block.anchor
-        for block in view.blocks
+        for block in layout.view.blocks
         if isinstance(block, SectionBlock) and not block.section.contact
-    } - {lead.anchor for lead in view.leads.values()}
+    } - {lead.anchor for lead in layout.leads.values()}
     found: list[list[Box] | None] = []
     for page in pages:
         boxes = _body_boxes(page)
@@ -100,17 +101,17 @@ def _body_boxes(page: Page) -> list[Box]:
     return list(getattr(box, "children", []))
 
 
-def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
-    """The view with its page breaks placed so that no page of prose is nearly empty.
+def balanced(layout: Pages, pages: Sequence[Page]) -> Pages:
+    """The page decisions with page breaks placed so that no page of prose is nearly empty.
 
     Each run of prose pages between other pages is split again, at sections or between a
     running section's paragraphs, into as many pages or one fewer, so that its emptiest page
-    (the guide's last page aside) is as full as it can be. The same view comes back when no
-    split is clearly better than today's.
+    (the guide's last page aside) is as full as it can be. The same decisions come back when
+    no split is clearly better than today's.
     """
-    found = prose_pages(view, pages)
+    found = prose_pages(layout, pages)
     last = len(pages) - 1
-    page_breaks, flows_on = set(view.page_breaks), set(view.flows_on)
+    page_breaks, flows_on = set(layout.page_breaks), set(layout.flows_on)
     for run in _runs(found):
         boxes = [found[number] or [] for number in run]
         area = [_text_area(pages[n]) for n in run]
@@ -129,7 +130,8 @@ def balanced(view: DocumentView, pages: Sequence[Page]) -> DocumentView:
         # every later section follows on unless it starts a page above
         flows_on = (flows_on - anchors) | {unit.anchor for unit in units[1:] if unit.part == 0}
     breaks = Breaks(frozenset(page_breaks), frozenset(flows_on))
-    return view if breaks == Breaks(view.page_breaks, view.flows_on) else breaks.apply(view)
+    unchanged = breaks == Breaks(layout.page_breaks, layout.flows_on)
+    return layout if unchanged else breaks.apply(layout)
 
 
 def _text_area(page: Page) -> tuple[float, float]:
@@ -269,15 +271,17 @@ def _split(
     return best[count].get(size)
 
 
-def settled_key(view: DocumentView, html_of: Callable[[DocumentView], str]) -> str:
+def settled_key(layout: Pages, html_of: Callable[[Pages], str]) -> str:
     """What a guide's balancing depends on: its HTML for a neutral brand with the real brand's
     fonts, paper and folder, before any balancing."""
+    view = layout.view
     brand = view.brand
     neutral = NEUTRAL.model_copy(
         update={"fonts": brand.fonts, "paper": brand.paper, "folder": brand.folder}
     )
     job = view.job.model_copy(update={"brand": NEUTRAL.id})
-    plain = replace(Breaks().apply(view), brand=neutral, job=job, attachments=[])
+    plain_view = replace(view, brand=neutral, job=job, attachments=[])
+    plain = replace(Breaks().apply(layout), view=plain_view)
     return hashlib.sha256(html_of(plain).encode()).hexdigest()
 
 
@@ -286,8 +290,8 @@ def settled(key: str) -> Breaks | None:
     return _settled.get(key)
 
 
-def remember(key: str, view: DocumentView) -> None:
+def remember(key: str, layout: Pages) -> None:
     """Keep a guide's balancing for the next brand with the same prose pages."""
     if len(_settled) >= SETTLED_LIMIT:
         _settled.clear()
-    _settled[key] = Breaks(view.page_breaks, view.flows_on)
+    _settled[key] = Breaks(layout.page_breaks, layout.flows_on)
