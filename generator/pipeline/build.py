@@ -8,7 +8,7 @@ planned; a job that fails to render is reported and the others still build.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,16 +97,22 @@ def outdated(
 
 
 def execute(
-    tasks: list[Task], executor: Executor, sink: Sink, window: int
+    tasks: list[Task],
+    executor: Executor,
+    sink: Sink,
+    window: int,
+    starting: Callable[[Task], None] = lambda task: None,
 ) -> Iterator[tuple[Task, Future[list[Done]]]]:
     """Run the tasks on ``executor``, at most ``window`` at a time, each writing through
-    ``sink``; yield each with its future as it finishes. Stopping early (Ctrl-C, a full disk)
-    submits nothing more and cancels what has not started."""
+    ``sink`` (``starting`` hears each as it is handed over); yield each with its future as it
+    finishes. Stopping early (Ctrl-C, a full disk) submits nothing more and cancels what has
+    not started."""
     waiting = iter(tasks)
     running: dict[Future[list[Done]], Task] = {}
     try:
         while True:
             while len(running) < window and (task := next(waiting, None)) is not None:
+                starting(task)
                 running[executor.submit(run, task, sink)] = task
             if not running:
                 return
@@ -159,8 +165,8 @@ def build(
         window = 2 * max(1, getattr(executor, "_max_workers", 1))
     publish(snapshot, shared, layouts)
     try:
-        for task, future in execute(tasks, executor, sink, window):
-            listener.started(task.jobs[0][0])
+        started = listener.started
+        for _, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
             for done in future.result():
                 if done.error is not None:
                     result.failed.append(Failure(done.job, done.error))
