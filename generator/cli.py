@@ -364,7 +364,7 @@ def batch(
     if result.rejected:
         summary = f"{len(result.rejected)} problem(s) in {clients.name}: those rows were skipped."
         exit_invalid(result.rejected, summary=summary)
-    remember(result)
+    remember(result, read)
     if result.failed:
         raise typer.Exit(EXIT_BUILD_FAILED)
 

@@ -10,6 +10,7 @@ command line records, and which must answer in a fresh interpreter that imports 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.pipeline.manifest import Manifest
 from generator.quick import Inputs, remember, up_to_date
-from tests.conftest import CSV_HEADER, DANISH, MINIMAL, ROOT, copy_project, run_cli
+from tests.conftest import BRANDED, CSV_HEADER, DANISH, MINIMAL, ROOT, copy_project, run_cli
 
 
 def mtimes(out: Path) -> dict[str, int]:
@@ -241,3 +242,26 @@ def test_a_file_edited_during_a_build_is_not_trusted_next_time(tmp_path: Path) -
     remember(argv, tmp_path, out, Inputs.now([content], []), [written], {"files": 1, "brands": 1})
     assert up_to_date(argv, tmp_path) == {"files": 1, "brands": 1}
     assert up_to_date([*argv, "--force"], tmp_path) is None
+
+
+def test_a_repeated_batch_is_answered_by_the_quick_check_until_a_logo_changes(
+    tmp_path: Path,
+) -> None:
+    """A batch from the command line: exit 0, then the same batch answered at once; a client's
+    logo is among what it read, so a changed logo sends the next run to the full check."""
+    shutil.copy(BRANDED / "content/brands/acme/logo.svg", tmp_path / "acme.svg")
+    clients = tmp_path / "clients.csv"
+    rows = "acme,Acme AB,#7A1F3D,#F4B942,acme.svg,,,,en\nnord,Nord AS,,,,,,,en\n"
+    clients.write_text(CSV_HEADER + rows, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(clients), "--project", str(MINIMAL), "--out", str(out), *QUICK]
+    first = run_cli(*args)
+    assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
+    assert "12 written, 0 up to date" in first.stdout
+    again = run_cli(*args, python_flags=IMPORTTIME)
+    assert again.returncode == 0 and "0 written, 12 up to date" in again.stdout
+    assert "generator.loading" not in imported(again.stderr)  # answered by the quick check
+    logo = tmp_path / "acme.svg"
+    logo.write_text(logo.read_text(encoding="utf-8").replace("</svg>", "<!-- v2 --></svg>"))
+    changed = run_cli(*args, python_flags=IMPORTTIME)
+    assert changed.returncode == 0 and "generator.loading" in imported(changed.stderr)
