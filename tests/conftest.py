@@ -4,15 +4,18 @@ outputs read-back tests share (each made once per run, in the background)."""
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,9 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+from pypdf import PdfReader, PdfWriter
 
 from generator import api
 from generator.document import build_view
@@ -130,29 +136,64 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
+def cli(*args: str, python_flags: tuple[str, ...] = ()) -> list[str]:
+    """The real ``journeykit`` command line, as a subprocess runs it."""
+    return [sys.executable, *python_flags, "-m", "generator", *args]
+
+
+CLI_ENV = {**os.environ, "COLUMNS": "200"}
+"""The command line's environment: wide enough that a message is not wrapped."""
+
+
 def run_cli(
-    *args: str, cwd: Path = ROOT, python_flags: tuple[str, ...] = ()
+    *args: str,
+    cwd: Path = ROOT,
+    python_flags: tuple[str, ...] = (),
+    address_space: int | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real ``journeykit`` command line in a subprocess.
+    """Run the real ``journeykit`` command line in a subprocess (with at most ``address_space``
+    bytes of memory and ``timeout`` seconds, if given).
 
     Only for what needs a process of its own: exit codes, what is printed, what a fresh
     interpreter imports, the quick check, a build killed half way. Behaviour goes through
     :mod:`generator.api` in process.
     """
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
     return subprocess.run(
-        [sys.executable, *python_flags, "-m", "generator", *args],
+        cli(*args, python_flags=python_flags),
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "COLUMNS": "200"},
+        env=CLI_ENV,
         check=False,
+        timeout=timeout,
+        preexec_fn=limit if address_space else None,
     )
+
+
+def start_cli(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    """Start the real ``journeykit`` command line (for a test that signals or kills it); its
+    output piped as text unless ``popen`` says otherwise."""
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
+    return subprocess.Popen(cli(*args), cwd=ROOT, env=CLI_ENV, **options)
 
 
 def copy_project(source: Path, target: Path) -> Path:
     """A copy of a fixture project to change or to build into (its default output folder)."""
     shutil.copytree(source, target)
     return target
+
+
+def add_brand(project: Path, brand_id: str, text: str) -> Path:
+    """A brand file ``text`` in ``project`` (made if need be): its path."""
+    path = project / "content" / "brands" / brand_id / "brand.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 # Shared outputs: made once per run, by one background process started with the first test, on
@@ -440,12 +481,96 @@ def converted(shared_outputs: SharedOutputs, every_output: Path) -> Path:
     return shared_outputs.get("converted")
 
 
-def pdf_text(path: Path, layout: bool = False) -> str:
-    """The text of a PDF as pdftotext reads it: in drawing order, or laid out as on the page."""
-    mode = "-layout" if layout else "-raw"
+def poppler(tool: str, *args: str | Path) -> str:
+    """What a poppler tool (pdftotext, pdfinfo, pdffonts, pdfimages) prints."""
     return subprocess.run(
-        ["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True
+        [tool, *map(str, args)], capture_output=True, text=True, check=True
     ).stdout
+
+
+PDFTOTEXT_MODES = {"raw": ["-raw"], "layout": ["-layout"], "reading": [], "bbox": ["-bbox"]}
+
+
+def pdf_text(
+    path: Path,
+    mode: str = "raw",
+    *,
+    pages: tuple[int, int] | None = None,
+    crop: tuple[float, float, float, float] | None = None,
+) -> str:
+    """The text of a PDF as pdftotext reads it: in drawing order (``raw``), laid out as on the
+    page (``layout``), in pdftotext's own reading order (``reading``), or each word with its box
+    as XHTML (``bbox``, see :func:`pdf_words`); of the pages ``first, last`` only (from 1); of
+    the area ``x, y, width, height`` only (points from the page's top left)."""
+    args = [*PDFTOTEXT_MODES[mode]]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[1])]
+    if crop:
+        x, y, width, height = (str(int(value)) for value in crop)
+        args += ["-r", "72", "-x", x, "-y", y, "-W", width, "-H", height]
+    return poppler("pdftotext", *args, path, "-")
+
+
+@dataclass(frozen=True)
+class PdfWord:
+    """A word as ``pdftotext -bbox`` places it: points from the page's top left."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width: float
+    height: float
+    words: list[PdfWord]
+
+
+def pdf_words(path: Path, pages: tuple[int, int] | None = None) -> list[PdfPage]:
+    """Each page (of ``pages``, as :func:`pdf_text` takes them) with its size and words."""
+    found = []
+    xhtml = pdf_text(path, "bbox", pages=pages)
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xhtml, re.S):
+        words = [
+            PdfWord(html.unescape(text), *map(float, box))
+            for *box, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r"([^<]*)</word>",
+                page[3],
+            )
+        ]
+        found.append(PdfPage(float(page[1]), float(page[2]), words))
+    return found
+
+
+def fill_colours(pdf: Path) -> set[str]:
+    """The RGB fill colours a PDF's first page draws with, as RRGGBB."""
+    data = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
+    return {
+        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
+        for match in re.findall(r"([0-9.]+ [0-9.]+ [0-9.]+) rg", data)
+    }
+
+
+def fill_pdf_form(source: Path, values: dict[str, str], target: Path) -> None:
+    """``source`` with the fields of its first page filled in as a PDF program would (no new
+    appearances), saved as ``target``."""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
+    writer.write(target)
+
+
+def named(workbook: Workbook, name: str) -> Cell:
+    """The cell a workbook name points to."""
+    [(title, coordinate)] = list(workbook.defined_names[name].destinations)
+    return workbook[title][coordinate.replace("$", "")]
 
 
 def read_back(path: Path) -> str:

@@ -3,16 +3,13 @@ one resolver per fact (fonts, footer line, messages, languages as files)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from typer.core import TyperOption
 from typer.main import get_command
 
@@ -26,8 +23,11 @@ from tests.conftest import (
     DANISH,
     MINIMAL,
     ROOT,
+    add_brand,
     copy_project,
+    fill_colours,
     pdf_text,
+    poppler,
     read_back,
     run_cli,
 )
@@ -125,8 +125,7 @@ def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Pa
 def brand_project(tmp_path: Path, brand: str, folder: str = "kund") -> Path:
     """A project with one brand file, its folder named ``folder``."""
     project = tmp_path / "project"
-    (project / "content/brands" / folder).mkdir(parents=True)
-    (project / "content/brands" / folder / "brand.yaml").write_text(brand, encoding="utf-8")
+    add_brand(project, folder, brand)
     return project
 
 
@@ -154,9 +153,7 @@ def test_a_brand_font_that_validates_is_embedded_in_the_pdf(tmp_path: Path) -> N
         project, out=tmp_path / "out", brand="kund", format=["pdf"], variant=["blank"], jobs=1
     )
     assert result.ok and result.written
-    fonts = subprocess.run(
-        ["pdffonts", str(result.written[0].path)], capture_output=True, text=True, check=True
-    ).stdout
+    fonts = poppler("pdffonts", result.written[0].path)
     embedded = [line.split() for line in fonts.splitlines() if "+Brandy " in line]
     assert embedded and embedded[0][-5] == "yes", fonts  # the family's file, embedded
 
@@ -177,15 +174,9 @@ def test_without_a_footer_the_brand_name_is_at_the_foot_of_every_format(
     for written in result.written:
         path = written.path
         if path.suffix == ".pdf":  # the bottom 16 mm of the page, left half
-            size = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+            size = poppler("pdfinfo", path)
             width, height = (float(v) for v in size.split("Page size:")[1].split()[0:3:2])
-            crop = ["-x", "0", "-y", str(int(height - 45)), "-W", str(int(width / 2)), "-H", "45"]
-            foot = subprocess.run(
-                ["pdftotext", *crop, "-r", "72", str(path), "-"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            foot = pdf_text(path, "reading", crop=(0, height - 45, width / 2, 45))
             assert name in foot, path
         elif path.suffix == ".docx":
             for section in Document(str(path)).sections:
@@ -270,14 +261,7 @@ def test_every_format_fills_the_label_cells_from_the_one_palette(
     31 + 224 × 0.9 = 233, 78 + 177 × 0.9 = 237, 121 + 134 × 0.9 = 242)."""
     label_fill = "E9EDF2"
     folder = blank_onboarding.out / "default/en"
-    stream = PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0].get_contents()
-    fills = {
-        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
-        for match in re.findall(
-            r"([0-9.]+ [0-9.]+ [0-9.]+) rg", stream.get_data().decode("latin-1")
-        )
-    }
-    assert label_fill in fills
+    assert label_fill in fill_colours(folder / "onboarding-worksheet-blank.pdf")
     label_cell = Document(str(folder / "onboarding-worksheet-blank.docx")).tables[0].cell(1, 0)
     assert label_cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == label_fill
     sheet = load_workbook(folder / "onboarding-worksheet-blank.xlsx").worksheets[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from zipfile import ZipFile
@@ -15,19 +14,10 @@ from typer.testing import CliRunner
 
 from generator import api
 from generator.cli import app
-from tests.conftest import BRANDED, MINIMAL, pdf_text, run_cli
+from tests.conftest import BRANDED, MINIMAL, add_brand, fill_colours, pdf_text, run_cli
 from tests.test_accessibility import elements
 
 ACME = "7A1F3D"
-
-
-def fill_colours(pdf: Path) -> set[str]:
-    """The RGB fill colours a PDF page draws with, as RRGGBB."""
-    data = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
-    return {
-        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
-        for match in re.findall(r"([0-9.]+ [0-9.]+ [0-9.]+) rg", data)
-    }
 
 
 def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -> None:
@@ -154,9 +144,7 @@ footer: "© Example Agency AB"
 
 
 def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> None:
-    brand = tmp_path / "content/brands/example/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text(ISSUE_BRAND, encoding="utf-8")
+    add_brand(tmp_path, "example", ISSUE_BRAND)
     narrow = {"guide": ["kundresan"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
     result = api.build(tmp_path, brand="example", **narrow)
     assert result.ok and result.written
@@ -167,9 +155,7 @@ def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> 
 
 
 def test_a_brand_with_nothing_in_its_language_is_warned_about(tmp_path: Path) -> None:
-    brand = tmp_path / "content/brands/norsk/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
+    add_brand(tmp_path, "norsk", 'name: "Norsk AS"\nlanguage: nb\n')
     guides = ["kundresan", "customer-journey"]
     narrow = {"guide": guides, "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
     result = api.build(tmp_path, brand="all", **narrow)

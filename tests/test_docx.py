@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -33,6 +32,7 @@ from tests.conftest import (
     loaded,
     office_pdf_name,
     pdf_text,
+    poppler,
     squash,
     worksheet_docx,
     worksheet_docx_pdf_name,
@@ -491,9 +491,7 @@ def test_every_worksheet_is_one_page_in_libreoffice(
     filled in (a dense example is set smaller rather than leave its title alone on a page)."""
     for source, pdf in worksheets_in_libreoffice.items():
         assert len(PdfReader(pdf).pages) == 1, source.name
-        fonts = subprocess.run(
-            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
-        ).stdout
+        fonts = poppler("pdffonts", pdf)
         assert "Inter-Regular" in fonts and "Inter-Bold" in fonts, source.name
 
 

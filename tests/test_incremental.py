@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,16 @@ from pypdf import PdfReader
 from generator import api
 from generator.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
 from generator.quick import Inputs, remember, up_to_date
-from tests.conftest import CSV_HEADER, DANISH, MINIMAL, ROOT, copy_project, run_cli
+from tests.conftest import (
+    CSV_HEADER,
+    DANISH,
+    MINIMAL,
+    ROOT,
+    add_brand,
+    copy_project,
+    run_cli,
+    start_cli,
+)
 
 
 def mtimes(out: Path) -> dict[str, int]:
@@ -73,12 +81,8 @@ def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> 
 def kill_half_way(args: list[str], out: Path) -> int:
     """Start ``journeykit <args>``, SIGKILL it and its workers once two files are done, and
     return how many files were finished by then."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    process = start_cli(
+        *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -188,9 +192,7 @@ def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -
     assert "0 written, 6 up to date" in quick.stdout  # which recorded the run anew
     assert "generator.loading" not in imported(quick.stderr)
 
-    brand = project / "content/brands/nytt/brand.yaml"  # a new content file: the full check
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Nytt AB"\n', encoding="utf-8")
+    add_brand(project, "nytt", 'name: "Nytt AB"\n')  # a new content file: the full check
     added = cli_build(project, out, python_flags=IMPORTTIME)
     assert "0 written, 6 up to date" in added.stdout
     assert "generator.loading" in imported(added.stderr)

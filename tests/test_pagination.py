@@ -3,9 +3,7 @@ way for every brand with the same fonts and paper (issue 12)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from generator.model import Colors, Contact, Library
 from generator.plan import Filters, plan
 from generator.renderers import pagination, pdf
 from generator.renderers.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
-from tests.conftest import MINIMAL, ROOT, copy_project, squash
+from tests.conftest import MINIMAL, ROOT, copy_project, pdf_text, pdf_words, squash
 
 ABOUT_HALF = 0.45
 """The least a page of prose is filled, as pdftotext finds its words between the running head
@@ -30,17 +28,10 @@ and the foot (balancing aims at half; the measure here is independent of it)."""
 def words_by_page(path: Path) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """Per page: its width and height, and each word's top and bottom, as ``pdftotext -bbox``
     reads them."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = re.findall(
-            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page[3]
-        )
-        boxes = [(float(top), float(bottom)) for top, bottom in words]
-        pages.append((float(page[1]), float(page[2]), boxes))
-    return pages
+    return [
+        (page.width, page.height, [(word.top, word.bottom) for word in page.words])
+        for page in pdf_words(path)
+    ]
 
 
 def fill(height: float, words: list[tuple[float, float]]) -> float:
@@ -234,12 +225,7 @@ def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
     out = tmp_path / "guide.pdf"
     out.write_bytes(pdf.write(document, "kundresan"))
     for number in range(1, len(document.pages) + 1):
-        page = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), str(out), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        page = pdf_text(out, "reading", pages=(number, number))
         body = [line for line in page.splitlines() if line.strip()][:-2]  # the foot aside
         assert not body or body[-1] != "Inför arbetet", f"page {number}"
 

@@ -128,7 +128,7 @@ def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) ->
         "2. publish",
     ]
     for pdf in (out / "onboarding.pdf", tmp_path / "word/onboarding.pdf"):
-        text = pdf_text(pdf, layout=True)
+        text = pdf_text(pdf, "layout")
         lines = [" ".join(line.strip("•◦ \uf0b7").split()) for line in text.splitlines()]
         found = [line for line in lines if line in expected]
         assert found == expected, (pdf, lines)

@@ -21,6 +21,7 @@ from tests.conftest import (
     ROOT,
     WRONG_CACHE,
     RenderJob,
+    named,
     office_pdf_name,
     pdf_text,
     squash,
@@ -31,12 +32,6 @@ HEADER_ROW, FIRST_ROW = 2, 3
 
 def open_workbook(data: bytes) -> Workbook:
     return load_workbook(BytesIO(data))
-
-
-def named(workbook: Workbook, name: str):
-    """The cell a workbook name points to."""
-    [(title, coordinate)] = list(workbook.defined_names[name].destinations)
-    return workbook[title][coordinate.replace("$", "")]
 
 
 @pytest.mark.parametrize("variant", ["blank", "generell"])
