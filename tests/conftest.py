@@ -242,10 +242,26 @@ def make_minimal_project(project: Path) -> None:
     assert result.ok and len(result.written) == len(result.jobs) == 20, result.failed
 
 
-def make_every_output(out: Path) -> None:
-    """Everything the shipped content makes."""
-    result = api.build(ROOT, out=out, jobs=2)  # two workers: a waiting test process frees a core
+KEY_GUIDES = ["kundresan", "kundereisen", "engagement-ladder"]
+"""One guide of each language (sv, nb, en), whose PDFs (``key_pdfs``) are made first."""
+
+
+def make_key_pdfs(out: Path) -> None:
+    """The PDFs of :data:`KEY_GUIDES` (with their worksheets, blank and filled in, default
+    brand), built into the folder of ``every_output`` beside ``out`` (which stays unmade), where
+    ``every_output`` builds the rest."""
+    every_output = out.parent / "every_output"
+    result = api.build(ROOT, out=every_output, guide=KEY_GUIDES, format=["pdf"], jobs=2)
     assert result.ok and len(result.written) == len(result.jobs), result.failed
+    assert {job.language for job in result.jobs} == {"sv", "nb", "en"}
+
+
+def make_every_output(out: Path) -> None:
+    """Everything the shipped content makes: beside the ``key_pdfs`` made before it there."""
+    result = api.build(ROOT, out=out, jobs=2)  # two workers: a waiting test process frees a core
+    assert result.ok and len(result.written) + len(result.current) == len(result.jobs)
+    assert result.written and result.current, result.failed
+    assert all(job.format == "pdf" and job.guide in KEY_GUIDES for job in result.current)
 
 
 def make_serial_build(out: Path) -> None:
@@ -344,16 +360,18 @@ def recalculate_workbooks(out: Path) -> None:
 
 
 SHARED: dict[str, Callable[[Path], None]] = {
-    "every_output": make_every_output,
+    "key_pdfs": make_key_pdfs,
     "minimal_project": make_minimal_project,
+    "every_output": make_every_output,
     "acme_and_default": make_acme_and_default,
     "acme_again": make_acme_again,
     "serial_build": make_serial_build,
     "converted": convert_office_files,
     "recalculated": recalculate_workbooks,
 }
-"""How each shared output is made, by its fixture's name, the one most tests read first; all go
-into one folder (``converted`` reads ``every_output`` there)."""
+"""How each shared output is made, by its fixture's name, in this order (the small ones most
+tests read first); all go into one folder (``key_pdfs`` and ``every_output`` share theirs,
+``converted`` and ``recalculated`` read ``every_output``)."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
@@ -454,7 +472,6 @@ def shared_fixture(name: str) -> Callable[..., Path]:
 acme_and_default = shared_fixture("acme_and_default")
 acme_again = shared_fixture("acme_again")
 minimal_project = shared_fixture("minimal_project")
-every_output = shared_fixture("every_output")
 serial_build = shared_fixture("serial_build")
 
 
@@ -464,9 +481,23 @@ def minimal_output(minimal_project: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(every_output: Path) -> Path:
-    """The Swedish documents of the default brand."""
-    return every_output / "default" / "sv"
+def key_pdfs(shared_outputs: SharedOutputs) -> Path:
+    """The folder of ``every_output``, once the PDFs of :data:`KEY_GUIDES` are made there (a
+    test of them need not wait for the rest)."""
+    shared_outputs.get("key_pdfs")
+    return shared_outputs.folder / "every_output"
+
+
+@pytest.fixture(scope="session")
+def every_output(shared_outputs: SharedOutputs, key_pdfs: Path) -> Path:
+    """Everything the shipped content makes (default brand): the ``key_pdfs``, then the rest."""
+    return shared_outputs.get("every_output")
+
+
+@pytest.fixture(scope="session")
+def built(key_pdfs: Path) -> Path:
+    """Kundresan's PDFs (sv, default brand): the guide and its worksheet, blank and filled."""
+    return key_pdfs / "default" / "sv"
 
 
 @pytest.fixture(scope="session")

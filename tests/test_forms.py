@@ -61,10 +61,10 @@ def test_every_blank_worksheet_pdf_is_fillable_and_small(every_output: Path, job
 
 
 def test_a_filled_example_and_a_guide_have_fields_only_for_blank_templates(
-    every_output: Path, library: Library
+    key_pdfs: Path, library: Library
 ) -> None:
-    assert not terminal_fields(every_output / "default/sv/kundresan-worksheet-generell.pdf")
-    guide_fields = terminal_fields(every_output / "default/nb/kundereisen.pdf")
+    assert not terminal_fields(key_pdfs / "default/sv/kundresan-worksheet-generell.pdf")
+    guide_fields = terminal_fields(key_pdfs / "default/nb/kundereisen.pdf")
     guide = library.guides[("kundereisen", "nb")]
     expected: dict[str, str] = {}
     for worksheet_id in (guide.framework, *guide.worksheets):
@@ -73,11 +73,11 @@ def test_a_filled_example_and_a_guide_have_fields_only_for_blank_templates(
 
 
 def test_each_field_lies_in_its_stages_column_and_its_rows_band(
-    every_output: Path, library: Library
+    key_pdfs: Path, library: Library
 ) -> None:
     """The field of (stage, row) spans the x of the stage's heading and the y of the row's
     label: it is inside its cell, under its own heading, beside its own label."""
-    path = every_output / "default/sv/kundresan-worksheet-blank.pdf"
+    path = key_pdfs / "default/sv/kundresan-worksheet-blank.pdf"
     reader = PdfReader(path)
     height = float(reader.pages[0].mediabox.height)
     framework = library.frameworks[("kundresan", "sv")]
@@ -110,16 +110,14 @@ def test_each_field_lies_in_its_stages_column_and_its_rows_band(
     assert not overlaps
 
 
-def test_filled_in_by_a_pdf_program_the_values_read_back(
-    every_output: Path, tmp_path: Path
-) -> None:
+def test_filled_in_by_a_pdf_program_the_values_read_back(key_pdfs: Path, tmp_path: Path) -> None:
     values = {
         "handlingsplan.persona.done": "/Yes",
         "handlingsplan.persona.note": "Ferdig i mars\nmed to personaer",
         "handlingsplan.kundereise.note": "Neste uke",
     }
     filled = tmp_path / "utfylt.pdf"
-    fill_pdf_form(every_output / "default/nb/kundereisen-handlingsplan-blank.pdf", values, filled)
+    fill_pdf_form(key_pdfs / "default/nb/kundereisen-handlingsplan-blank.pdf", values, filled)
     fields = terminal_fields(filled)
     assert {name: str(fields[name].get("/V")) for name in values} == values
     assert str(fields["handlingsplan.kundereise.done"].get("/V")) == "/Off"

@@ -217,7 +217,7 @@ def test_a_filled_form_comes_back_too(
 
 
 def test_a_filled_pdf_comes_back_the_same_way(
-    every_output: Path, library: Library, tmp_path: Path
+    key_pdfs: Path, library: Library, tmp_path: Path
 ) -> None:
     """A prospect fills the fillable worksheet PDF in a PDF reader and sends it back."""
     values = {
@@ -225,7 +225,7 @@ def test_a_filled_pdf_comes_back_the_same_way(
         "kundresan.konvertering.kpi": "Bokningar per vecka",
     }
     filled = tmp_path / "kundresan-ifylld.pdf"
-    fill_pdf_form(every_output / "default/sv/kundresan-worksheet-blank.pdf", values, filled)
+    fill_pdf_form(key_pdfs / "default/sv/kundresan-worksheet-blank.pdf", values, filled)
     result = api.import_workbook(filled, ROOT, name="Frisören", out=tmp_path / "out")
     assert result.build.ok and sorted(result.filled) == sorted(values)
     report = squash(pdf_text(result.build.out / "default/sv/kundresan-frisoren.pdf"))

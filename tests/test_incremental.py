@@ -144,12 +144,14 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert_every_file_is_valid(out, 9)
 
 
-def test_parallel_and_serial_builds_give_the_same_bytes(serial_build: Path, built: Path) -> None:
+def test_parallel_and_serial_builds_give_the_same_bytes(
+    serial_build: Path, every_output: Path
+) -> None:
     """Two guides' sets rendered by one process, and the shared build, made by two workers."""
     files = sorted((serial_build / "default" / "sv").iterdir())
     assert len(files) == 16
     for path in files:
-        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+        assert path.read_bytes() == (every_output / "default/sv" / path.name).read_bytes(), path
 
 
 def imported(stderr: str) -> set[str]:

@@ -136,11 +136,11 @@ def test_balancing_is_decided_once_and_alike_for_every_brand_with_the_same_fonts
     assert pdf.write(document, "other") == fresh["other"][2]
 
 
-def test_a_page_may_start_inside_a_running_section(every_output: Path, library: Library) -> None:
+def test_a_page_may_start_inside_a_running_section(key_pdfs: Path, library: Library) -> None:
     """Kundresan's page before its example takes the end of the section before it; the text
     stays whole and in order."""
     view = guide_view(library, "kundresan")
-    path = every_output / view.job.relative_path()
+    path = key_pdfs / view.job.relative_path()
     text = [squash(page.extract_text()) for page in PdfReader(path).pages]
     after_contents = list(enumerate(text))[2:]
     syfte = next(n for n, page in after_contents if squash("Syftet med kundresan") in page)
