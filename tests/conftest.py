@@ -69,6 +69,23 @@ def pytest_terminal_summary(
         terminalreporter.write_line(line)
 
 
+FULL_BUILD = {"every_output", "serial_build", "converted", "recalculated"}
+"""Shared outputs that wait for the whole library's build (or LibreOffice's reading of it)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test waiting for :data:`FULL_BUILD` must be marked slow, so that ``make test-quick``
+    (``-m "not slow"``) never waits for the whole library."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if FULL_BUILD & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark slow (they wait for the whole build): " + ", ".join(unmarked))
+
+
 @functools.cache
 def loaded(project: Path) -> Library:
     """A project's content, loaded once per run (tests read it; none changes it)."""

@@ -56,6 +56,7 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
         assert any("© Acme Rådgivning AB" in footer for footer in footers)
 
 
+@pytest.mark.slow
 def test_two_brands_differ_and_a_rebuild_is_identical(
     acme_and_default: Path, acme_again: Path
 ) -> None:
@@ -217,6 +218,7 @@ EXTERNAL_LOGO = (
 )
 
 
+@pytest.mark.slow
 def test_one_clients_failure_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
     """A bad row is skipped (exit 2); a logo that fails only when drawn fails its brand alone.
     The command line's summary and exit code: run in a real process."""

@@ -484,6 +484,7 @@ def worksheets_in_libreoffice(every_output: Path, converted: Path) -> dict[Path,
     return {source: converted / worksheet_docx_pdf_name(source) for source in sources}
 
 
+@pytest.mark.slow
 def test_every_worksheet_is_one_page_in_libreoffice(
     worksheets_in_libreoffice: dict[Path, Path],
 ) -> None:
@@ -495,6 +496,7 @@ def test_every_worksheet_is_one_page_in_libreoffice(
         assert "Inter-Regular" in fonts and "Inter-Bold" in fonts, source.name
 
 
+@pytest.mark.slow
 def test_libreoffice_shows_the_contents_with_page_numbers(
     converted: Path, guide: Guide, library: Library
 ) -> None:
@@ -505,6 +507,7 @@ def test_libreoffice_shows_the_contents_with_page_numbers(
     assert "(F9)" not in contents
 
 
+@pytest.mark.slow
 def test_a_short_section_shares_its_worksheets_page_in_libreoffice(converted: Path) -> None:
     """As in the PDF, "Din tur!" leads into the blank template on its landscape page rather than
     standing alone on a portrait page, and the template still fits that page."""

@@ -47,6 +47,7 @@ def terminal_fields(path: Path) -> dict[str, dict]:
     return {name: field for name, field in fields.items() if "/FT" in field}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", BLANK_PDFS, ids=[str(job.relative_path()) for job in BLANK_PDFS])
 def test_every_blank_worksheet_pdf_is_fillable_and_small(every_output: Path, job) -> None:
     guide = LIBRARY.guides[(job.guide, job.language)]
@@ -125,6 +126,7 @@ def test_filled_in_by_a_pdf_program_the_values_read_back(key_pdfs: Path, tmp_pat
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_every_pdf_passes_qpdfs_check(every_output: Path) -> None:
     pdfs = sorted(every_output.rglob("*.pdf"))
     assert pdfs

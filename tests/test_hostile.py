@@ -216,6 +216,7 @@ def no_partial_files(folder: Path) -> None:
         assert PdfReader(pdf).pages
 
 
+@pytest.mark.slow
 def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
     small_disk: Path,
 ) -> None:
@@ -293,6 +294,7 @@ def running(pids: list[int]) -> list[int]:
     return alive
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) -> None:
     """Ctrl-C: exit 130, a summary of what is kept, no traceback, nothing half-written, no
     worker left. SIGKILL of the main process (a CI timeout, the OOM killer): its workers end by
@@ -318,6 +320,7 @@ def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) 
     assert workers and not running(workers), "workers outlived their killed parent"
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_content_loads_exits_130_with_one_line(tmp_path: Path) -> None:
     """Before anything is built (a project of 3 000 frameworks takes seconds to load, so the
     signal lands while it loads even on a busy machine): one line, exit 130, no traceback."""
@@ -379,6 +382,7 @@ def png_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: Path) -> None:
     """Two headers claiming 144 and 400 megapixels are refused by validation (no decoding); a
     3000-pixel logo is accepted and embedded at most 1200 pixels wide in the PDF and DOCX."""

@@ -54,6 +54,7 @@ def resaved_by_libreoffice(path: Path, folder: Path) -> Path:
     return folder / path.name
 
 
+@pytest.mark.slow
 def test_a_filled_workbook_comes_back_as_the_clients_documents(
     render_job: RenderJob, library: Library, tmp_path: Path
 ) -> None:

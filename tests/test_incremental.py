@@ -16,6 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -110,6 +111,7 @@ def assert_every_file_is_valid(out: Path, count: int) -> None:
     assert not (out / JOURNAL_NAME).exists()  # folded into the manifest
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
     """Two guides, one worker: two sets of five files, killed once the first files are done;
     the next run (in process) builds what is missing."""
@@ -126,6 +128,7 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert_every_file_is_valid(out, 10)
 
 
+@pytest.mark.slow
 def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
     """Three clients on two workers (3 sets of 3 PDFs), killed with its workers, then run again
     (in process)."""
@@ -144,6 +147,7 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert_every_file_is_valid(out, 9)
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_builds_give_the_same_bytes(
     serial_build: Path, every_output: Path
 ) -> None:
@@ -173,6 +177,7 @@ def cli_build(
     return result
 
 
+@pytest.mark.slow
 def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -> None:
     """Nothing changed: answered before anything is loaded. A deleted output or a new content
     file: the full check."""

@@ -78,6 +78,7 @@ SHIPPED = [job for name, job in CASES if name == "shipped"]
 MINIMAL_JOBS = [job for name, job in CASES if name == "minimal"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", SHIPPED, ids=[f"shipped:{job.relative_path()}" for job in SHIPPED])
 def test_every_output_holds_its_worksheets_and_entries(every_output: Path, job: Job) -> None:
     assert_holds_its_worksheets_and_entries(every_output, "shipped", job)
@@ -100,6 +101,7 @@ CREDITED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("project", "job"), CREDITED, ids=[str(j.relative_path()) for _, j in CREDITED]
 )
@@ -127,6 +129,7 @@ def test_every_document_of_a_credited_guide_carries_its_credit(
         assert len("".join(part.text or "" for part in parts)) < 255 - 3 * 24  # with font codes
 
 
+@pytest.mark.slow
 def test_english_documents_have_english_file_names(every_output: Path) -> None:
     """No id of a Swedish or Norwegian guide, worksheet or example in an English file's name."""
     library = LIBRARIES["shipped"]

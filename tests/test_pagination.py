@@ -50,6 +50,7 @@ def guide_pdfs(library: Library) -> list[Path]:
     ]
 
 
+@pytest.mark.slow
 def test_no_page_of_prose_is_nearly_empty(every_output: Path, library: Library) -> None:
     """Every portrait page of every shipped guide (A4, the default brand) is at least about
     half full, except the cover, the contents and the guide's last page."""
@@ -204,6 +205,7 @@ def test_a_run_too_long_to_weigh_quickly_is_left_as_laid_out() -> None:
     assert len(starts) in (MAX_RUN_PAGES - 1, MAX_RUN_PAGES) and emptiest > 0.5
 
 
+@pytest.mark.slow
 def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
     tmp_path: Path, layouts: Layouts
 ) -> None:

@@ -64,6 +64,7 @@ def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) ->
     assert "unknown paper 'a5' (valid: a4, letter)" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_a_guide_pdf_carries_its_worksheets_workbooks(every_output: Path) -> None:
     """Each guide's blank worksheets ride inside its PDF as associated files that open as the
     client's workbook: the very file the build wrote beside it."""

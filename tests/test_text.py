@@ -105,6 +105,7 @@ And a plan:
 """
 
 
+@pytest.mark.slow
 def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) -> None:
     """A list starting at 3, nested bullets and numbers, a paragraph continuing an item, and a
     bullet whose text begins with a number (its text, as its author meant, not a list inside
@@ -153,6 +154,7 @@ def test_plain_text_gets_its_languages_quotes_and_apostrophes(
     assert typeset(written, library.ui[language].quotes) == expected
 
 
+@pytest.mark.slow
 def test_no_straight_quote_is_left_in_any_document(every_output: Path) -> None:
     """Grid cells, titles, prose and the words around them: every PDF, DOCX and XLSX reads
     back with typographic quotes and apostrophes only (a workbook's own formula aside)."""
