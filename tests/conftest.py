@@ -240,10 +240,21 @@ def libreoffice(to: str, files: list[Path], out: Path, profile: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def make_acme(out: Path) -> None:
+    """Kundresan (sv) for acme, the branded project's brand, built into the folder of
+    ``acme_and_default`` beside ``out`` (which stays unmade)."""
+    both = out.parent / "acme_and_default"
+    result = api.build(BRANDED, out=both, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
+    assert result.ok and result.brands == ["acme"] and len(result.written) == 8
+
+
 def make_acme_and_default(out: Path) -> None:
-    """Kundresan (sv) for every brand of the branded project."""
+    """Kundresan (sv) for every brand of the branded project: the default brand's beside the
+    ``acme`` made before it there (as a build of all brands renders acme's first)."""
     result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
-    assert result.ok and result.brands == ["acme", "default"] and len(result.written) == 16
+    assert result.ok and result.brands == ["acme", "default"]
+    assert {done.job.brand for done in result.written} == {"default"} and len(result.written) == 8
+    assert {job.brand for job in result.current} == {"acme"} and len(result.current) == 8
 
 
 def make_acme_again(out: Path) -> None:
@@ -379,6 +390,7 @@ def recalculate_workbooks(out: Path) -> None:
 SHARED: dict[str, Callable[[Path], None]] = {
     "key_pdfs": make_key_pdfs,
     "minimal_project": make_minimal_project,
+    "acme": make_acme,
     "every_output": make_every_output,
     "acme_and_default": make_acme_and_default,
     "acme_again": make_acme_again,
@@ -387,8 +399,8 @@ SHARED: dict[str, Callable[[Path], None]] = {
     "recalculated": recalculate_workbooks,
 }
 """How each shared output is made, by its fixture's name, in this order (the small ones most
-tests read first); all go into one folder (``key_pdfs`` and ``every_output`` share theirs,
-``converted`` and ``recalculated`` read ``every_output``)."""
+tests read first); all go into one folder (``key_pdfs`` and ``every_output`` share theirs, as do
+``acme`` and ``acme_and_default``; ``converted`` and ``recalculated`` read ``every_output``)."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
@@ -486,7 +498,6 @@ def shared_fixture(name: str) -> Callable[..., Path]:
     return pytest.fixture(scope="session", name=name)(fixture)
 
 
-acme_and_default = shared_fixture("acme_and_default")
 acme_again = shared_fixture("acme_again")
 minimal_project = shared_fixture("minimal_project")
 serial_build = shared_fixture("serial_build")
@@ -509,6 +520,19 @@ def key_pdfs(shared_outputs: SharedOutputs) -> Path:
 def every_output(shared_outputs: SharedOutputs, key_pdfs: Path) -> Path:
     """Everything the shipped content makes (default brand): the ``key_pdfs``, then the rest."""
     return shared_outputs.get("every_output")
+
+
+@pytest.fixture(scope="session")
+def acme(shared_outputs: SharedOutputs) -> Path:
+    """The folder of ``acme_and_default``, once acme's Kundresan (sv) is made there."""
+    shared_outputs.get("acme")
+    return shared_outputs.folder / "acme_and_default"
+
+
+@pytest.fixture(scope="session")
+def acme_and_default(shared_outputs: SharedOutputs, acme: Path) -> Path:
+    """Kundresan (sv) for acme and the default brand: ``acme``, then the default brand's."""
+    return shared_outputs.get("acme_and_default")
 
 
 @pytest.fixture(scope="session")

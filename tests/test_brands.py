@@ -20,10 +20,10 @@ from tests.test_accessibility import elements
 ACME = "7A1F3D"
 
 
-def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -> None:
-    sheet = acme_and_default / "acme" / "sv" / "kundresan-worksheet-generell.pdf"
+def test_pdf_shows_the_brand_name_colour_font_and_logo(acme: Path) -> None:
+    sheet = acme / "acme" / "sv" / "kundresan-worksheet-generell.pdf"
     assert ACME in fill_colours(sheet)
-    guide = acme_and_default / "acme" / "sv" / "kundresan.pdf"
+    guide = acme / "acme" / "sv" / "kundresan.pdf"
     assert "Acme Rådgivning AB" in pdf_text(guide)
     reader = PdfReader(guide)
     fonts = {f["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
@@ -34,8 +34,8 @@ def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -
         assert any(f.Pg == cover and str(f.Alt) == "Acme Rådgivning AB" for f in figures)
 
 
-def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
-    folder = acme_and_default / "acme" / "sv"
+def test_docx_and_xlsx_carry_the_brand(acme: Path) -> None:
+    folder = acme / "acme" / "sv"
     with ZipFile(folder / "kundresan.docx") as docx:
         styles = docx.read("word/styles.xml").decode()
         assert ACME in styles and "Lato" in styles
