@@ -241,10 +241,9 @@ def libreoffice(to: str, files: list[Path], out: Path, profile: Path) -> None:
 
 
 def make_acme(out: Path) -> None:
-    """Kundresan (sv) for acme, the branded project's brand, built into the folder of
-    ``acme_and_default`` beside ``out`` (which stays unmade)."""
-    both = out.parent / "acme_and_default"
-    result = api.build(BRANDED, out=both, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
+    """Kundresan (sv) for acme, the branded project's brand: the first part of
+    ``acme_and_default``, in its folder."""
+    result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
     assert result.ok and result.brands == ["acme"] and len(result.written) == 8
 
 
@@ -275,11 +274,9 @@ KEY_GUIDES = ["kundresan", "kundereisen", "engagement-ladder"]
 
 
 def make_key_pdfs(out: Path) -> None:
-    """The PDFs of :data:`KEY_GUIDES` (with their worksheets, blank and filled in, default
-    brand), built into the folder of ``every_output`` beside ``out`` (which stays unmade), where
-    ``every_output`` builds the rest."""
-    every_output = out.parent / "every_output"
-    result = api.build(ROOT, out=every_output, guide=KEY_GUIDES, format=["pdf"], jobs=2)
+    """The PDFs of :data:`KEY_GUIDES` (with their worksheets, blank and filled in; default
+    brand): the first part of ``every_output``, in its folder."""
+    result = api.build(ROOT, out=out, guide=KEY_GUIDES, format=["pdf"], jobs=2)
     assert result.ok and len(result.written) == len(result.jobs), result.failed
     assert {job.language for job in result.jobs} == {"sv", "nb", "en"}
 
@@ -399,8 +396,17 @@ SHARED: dict[str, Callable[[Path], None]] = {
     "recalculated": recalculate_workbooks,
 }
 """How each shared output is made, by its fixture's name, in this order (the small ones most
-tests read first); all go into one folder (``key_pdfs`` and ``every_output`` share theirs, as do
-``acme`` and ``acme_and_default``; ``converted`` and ``recalculated`` read ``every_output``)."""
+tests read first); all go into one folder."""
+FOLDERS = {"key_pdfs": "every_output", "acme": "acme_and_default"}
+"""Outputs made as the first part of another, into its folder: a test of that part alone need
+not wait for the rest."""
+NEEDS = {
+    "every_output": "key_pdfs",
+    "acme_and_default": "acme",
+    "converted": "every_output",
+    "recalculated": "every_output",
+}
+"""What each output is made from or after: made too, before it, whenever it is needed."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
@@ -408,7 +414,7 @@ def make_shared(folder: Path, names: list[str]) -> None:
     the reason (the background process)."""
     for name in names:
         try:
-            SHARED[name](folder / name)
+            SHARED[name](folder / FOLDERS.get(name, name))
         except BaseException:
             (folder / f"{name}.failed").write_text(traceback.format_exc())
             raise
@@ -458,7 +464,7 @@ class SharedOutputs:
                 f"the background process did not make {name}:\n{self.log.read_text()}"
             )
             time.sleep(0.05)
-        return self.folder / name
+        return self.folder / FOLDERS.get(name, name)
 
     def stop(self) -> None:
         """At the end of this test process: other test processes may still wait for outputs,
@@ -478,6 +484,8 @@ def shared_outputs(
 ) -> Iterator[SharedOutputs]:
     """Starts making, in the background, the shared outputs the selected tests use."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    while more := {NEEDS[name] for name in needed if name in NEEDS} - needed:
+        needed |= more
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the test processes of one run share the folder
         folder = tmp_path_factory.getbasetemp().parent / "shared"
         folder.mkdir(exist_ok=True)
@@ -498,9 +506,15 @@ def shared_fixture(name: str) -> Callable[..., Path]:
     return pytest.fixture(scope="session", name=name)(fixture)
 
 
-acme_again = shared_fixture("acme_again")
+key_pdfs = shared_fixture("key_pdfs")
+every_output = shared_fixture("every_output")
 minimal_project = shared_fixture("minimal_project")
+acme = shared_fixture("acme")
+acme_and_default = shared_fixture("acme_and_default")
+acme_again = shared_fixture("acme_again")
 serial_build = shared_fixture("serial_build")
+converted = shared_fixture("converted")
+recalculated = shared_fixture("recalculated")
 
 
 @pytest.fixture(scope="session")
@@ -509,48 +523,9 @@ def minimal_output(minimal_project: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def key_pdfs(shared_outputs: SharedOutputs) -> Path:
-    """The folder of ``every_output``, once the PDFs of :data:`KEY_GUIDES` are made there (a
-    test of them need not wait for the rest)."""
-    shared_outputs.get("key_pdfs")
-    return shared_outputs.folder / "every_output"
-
-
-@pytest.fixture(scope="session")
-def every_output(shared_outputs: SharedOutputs, key_pdfs: Path) -> Path:
-    """Everything the shipped content makes (default brand): the ``key_pdfs``, then the rest."""
-    return shared_outputs.get("every_output")
-
-
-@pytest.fixture(scope="session")
-def acme(shared_outputs: SharedOutputs) -> Path:
-    """The folder of ``acme_and_default``, once acme's Kundresan (sv) is made there."""
-    shared_outputs.get("acme")
-    return shared_outputs.folder / "acme_and_default"
-
-
-@pytest.fixture(scope="session")
-def acme_and_default(shared_outputs: SharedOutputs, acme: Path) -> Path:
-    """Kundresan (sv) for acme and the default brand: ``acme``, then the default brand's."""
-    return shared_outputs.get("acme_and_default")
-
-
-@pytest.fixture(scope="session")
 def built(key_pdfs: Path) -> Path:
     """Kundresan's PDFs (sv, default brand): the guide and its worksheet, blank and filled."""
     return key_pdfs / "default" / "sv"
-
-
-@pytest.fixture(scope="session")
-def recalculated(shared_outputs: SharedOutputs, every_output: Path) -> Path:
-    """:data:`RECALCULATED` and :data:`WRONG_CACHE` as LibreOffice recalculated and saved them."""
-    return shared_outputs.get("recalculated")
-
-
-@pytest.fixture(scope="session")
-def converted(shared_outputs: SharedOutputs, every_output: Path) -> Path:
-    """:data:`OFFICE_FILES` of ``every_output`` as LibreOffice converts them to PDF."""
-    return shared_outputs.get("converted")
 
 
 def poppler(tool: str, *args: str | Path) -> str:
