@@ -9,7 +9,7 @@ BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fon
 TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
 TEST_TOOLS := pdftotext pdftoppm qpdf soffice
 
-.PHONY: build test lint bench docs clean references system-build system-test
+.PHONY: build test test-quick lint bench docs clean references system-build system-test
 
 build: $(BIN)/.installed system-build
 	$(BIN)/journeykit build
@@ -18,6 +18,10 @@ test: $(BIN)/.installed-test system-build system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --numprocesses auto
+
+# While working: the tests not marked slow (no whole-library build, no LibreOffice, no fuzzing).
+test-quick: $(BIN)/.installed-test system-build system-test
+	$(BIN)/python -m pytest -m "not slow" --numprocesses auto
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import ROOT, timed_pair
 
 from generator import api
+from generator.entries import defined_name
 from generator.model import Framework
-from generator.renderers.xlsx.style import defined_name
 
 
 def filled_workbook(folder: Path) -> Path:

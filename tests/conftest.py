@@ -4,15 +4,18 @@ outputs read-back tests share (each made once per run, in the background)."""
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,9 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+from pypdf import PdfReader, PdfWriter
 
 from generator import api
 from generator.document import build_view
@@ -61,6 +67,23 @@ def pytest_terminal_summary(
 ) -> None:
     for line in config.stash.get(SUMMARY, []):
         terminalreporter.write_line(line)
+
+
+FULL_BUILD = {"every_output", "serial_build", "converted", "recalculated"}
+"""Shared outputs that wait for the whole library's build (or LibreOffice's reading of it)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test waiting for :data:`FULL_BUILD` must be marked slow, so that ``make test-quick``
+    (``-m "not slow"``) never waits for the whole library."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if FULL_BUILD & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark slow (they wait for the whole build): " + ", ".join(unmarked))
 
 
 @functools.cache
@@ -130,29 +153,64 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
+def cli(*args: str, python_flags: tuple[str, ...] = ()) -> list[str]:
+    """The real ``journeykit`` command line, as a subprocess runs it."""
+    return [sys.executable, *python_flags, "-m", "generator", *args]
+
+
+CLI_ENV = {**os.environ, "COLUMNS": "200"}
+"""The command line's environment: wide enough that a message is not wrapped."""
+
+
 def run_cli(
-    *args: str, cwd: Path = ROOT, python_flags: tuple[str, ...] = ()
+    *args: str,
+    cwd: Path = ROOT,
+    python_flags: tuple[str, ...] = (),
+    address_space: int | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real ``journeykit`` command line in a subprocess.
+    """Run the real ``journeykit`` command line in a subprocess (with at most ``address_space``
+    bytes of memory and ``timeout`` seconds, if given).
 
     Only for what needs a process of its own: exit codes, what is printed, what a fresh
     interpreter imports, the quick check, a build killed half way. Behaviour goes through
     :mod:`generator.api` in process.
     """
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
     return subprocess.run(
-        [sys.executable, *python_flags, "-m", "generator", *args],
+        cli(*args, python_flags=python_flags),
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "COLUMNS": "200"},
+        env=CLI_ENV,
         check=False,
+        timeout=timeout,
+        preexec_fn=limit if address_space else None,
     )
+
+
+def start_cli(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    """Start the real ``journeykit`` command line (for a test that signals or kills it); its
+    output piped as text unless ``popen`` says otherwise."""
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
+    return subprocess.Popen(cli(*args), cwd=ROOT, env=CLI_ENV, **options)
 
 
 def copy_project(source: Path, target: Path) -> Path:
     """A copy of a fixture project to change or to build into (its default output folder)."""
     shutil.copytree(source, target)
     return target
+
+
+def add_brand(project: Path, brand_id: str, text: str) -> Path:
+    """A brand file ``text`` in ``project`` (made if need be): its path."""
+    path = project / "content" / "brands" / brand_id / "brand.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 # Shared outputs: made once per run, by one background process started with the first test, on
@@ -182,10 +240,20 @@ def libreoffice(to: str, files: list[Path], out: Path, profile: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def make_acme(out: Path) -> None:
+    """Kundresan (sv) for acme, the branded project's brand: the first part of
+    ``acme_and_default``, in its folder."""
+    result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="acme", jobs=1)
+    assert result.ok and result.brands == ["acme"] and len(result.written) == 8
+
+
 def make_acme_and_default(out: Path) -> None:
-    """Kundresan (sv) for every brand of the branded project."""
+    """Kundresan (sv) for every brand of the branded project: the default brand's beside the
+    ``acme`` made before it there (as a build of all brands renders acme's first)."""
     result = api.build(BRANDED, out=out, guide=["kundresan"], lang=["sv"], brand="all", jobs=1)
-    assert result.ok and result.brands == ["acme", "default"] and len(result.written) == 16
+    assert result.ok and result.brands == ["acme", "default"]
+    assert {done.job.brand for done in result.written} == {"default"} and len(result.written) == 8
+    assert {job.brand for job in result.current} == {"acme"} and len(result.current) == 8
 
 
 def make_acme_again(out: Path) -> None:
@@ -201,10 +269,24 @@ def make_minimal_project(project: Path) -> None:
     assert result.ok and len(result.written) == len(result.jobs) == 20, result.failed
 
 
-def make_every_output(out: Path) -> None:
-    """Everything the shipped content makes."""
-    result = api.build(ROOT, out=out, jobs=2)  # two workers: a waiting test process frees a core
+KEY_GUIDES = ["kundresan", "kundereisen", "engagement-ladder"]
+"""One guide of each language (sv, nb, en), whose PDFs (``key_pdfs``) are made first."""
+
+
+def make_key_pdfs(out: Path) -> None:
+    """The PDFs of :data:`KEY_GUIDES` (with their worksheets, blank and filled in; default
+    brand): the first part of ``every_output``, in its folder."""
+    result = api.build(ROOT, out=out, guide=KEY_GUIDES, format=["pdf"], jobs=2)
     assert result.ok and len(result.written) == len(result.jobs), result.failed
+    assert {job.language for job in result.jobs} == {"sv", "nb", "en"}
+
+
+def make_every_output(out: Path) -> None:
+    """Everything the shipped content makes: beside the ``key_pdfs`` made before it there."""
+    result = api.build(ROOT, out=out, jobs=2)  # two workers: a waiting test process frees a core
+    assert result.ok and len(result.written) + len(result.current) == len(result.jobs)
+    assert result.written and result.current, result.failed
+    assert all(job.format == "pdf" and job.guide in KEY_GUIDES for job in result.current)
 
 
 def make_serial_build(out: Path) -> None:
@@ -303,16 +385,28 @@ def recalculate_workbooks(out: Path) -> None:
 
 
 SHARED: dict[str, Callable[[Path], None]] = {
-    "every_output": make_every_output,
+    "key_pdfs": make_key_pdfs,
     "minimal_project": make_minimal_project,
+    "acme": make_acme,
+    "every_output": make_every_output,
     "acme_and_default": make_acme_and_default,
     "acme_again": make_acme_again,
     "serial_build": make_serial_build,
     "converted": convert_office_files,
     "recalculated": recalculate_workbooks,
 }
-"""How each shared output is made, by its fixture's name, the one most tests read first; all go
-into one folder (``converted`` reads ``every_output`` there)."""
+"""How each shared output is made, by its fixture's name, in this order (the small ones most
+tests read first); all go into one folder."""
+FOLDERS = {"key_pdfs": "every_output", "acme": "acme_and_default"}
+"""Outputs made as the first part of another, into its folder: a test of that part alone need
+not wait for the rest."""
+NEEDS = {
+    "every_output": "key_pdfs",
+    "acme_and_default": "acme",
+    "converted": "every_output",
+    "recalculated": "every_output",
+}
+"""What each output is made from or after: made too, before it, whenever it is needed."""
 
 
 def make_shared(folder: Path, names: list[str]) -> None:
@@ -320,7 +414,7 @@ def make_shared(folder: Path, names: list[str]) -> None:
     the reason (the background process)."""
     for name in names:
         try:
-            SHARED[name](folder / name)
+            SHARED[name](folder / FOLDERS.get(name, name))
         except BaseException:
             (folder / f"{name}.failed").write_text(traceback.format_exc())
             raise
@@ -370,7 +464,7 @@ class SharedOutputs:
                 f"the background process did not make {name}:\n{self.log.read_text()}"
             )
             time.sleep(0.05)
-        return self.folder / name
+        return self.folder / FOLDERS.get(name, name)
 
     def stop(self) -> None:
         """At the end of this test process: other test processes may still wait for outputs,
@@ -390,6 +484,8 @@ def shared_outputs(
 ) -> Iterator[SharedOutputs]:
     """Starts making, in the background, the shared outputs the selected tests use."""
     needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    while more := {NEEDS[name] for name in needed if name in NEEDS} - needed:
+        needed |= more
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the test processes of one run share the folder
         folder = tmp_path_factory.getbasetemp().parent / "shared"
         folder.mkdir(exist_ok=True)
@@ -410,11 +506,15 @@ def shared_fixture(name: str) -> Callable[..., Path]:
     return pytest.fixture(scope="session", name=name)(fixture)
 
 
+key_pdfs = shared_fixture("key_pdfs")
+every_output = shared_fixture("every_output")
+minimal_project = shared_fixture("minimal_project")
+acme = shared_fixture("acme")
 acme_and_default = shared_fixture("acme_and_default")
 acme_again = shared_fixture("acme_again")
-minimal_project = shared_fixture("minimal_project")
-every_output = shared_fixture("every_output")
 serial_build = shared_fixture("serial_build")
+converted = shared_fixture("converted")
+recalculated = shared_fixture("recalculated")
 
 
 @pytest.fixture(scope="session")
@@ -423,29 +523,101 @@ def minimal_output(minimal_project: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(every_output: Path) -> Path:
-    """The Swedish documents of the default brand."""
-    return every_output / "default" / "sv"
+def built(key_pdfs: Path) -> Path:
+    """Kundresan's PDFs (sv, default brand): the guide and its worksheet, blank and filled."""
+    return key_pdfs / "default" / "sv"
 
 
-@pytest.fixture(scope="session")
-def recalculated(shared_outputs: SharedOutputs, every_output: Path) -> Path:
-    """:data:`RECALCULATED` and :data:`WRONG_CACHE` as LibreOffice recalculated and saved them."""
-    return shared_outputs.get("recalculated")
-
-
-@pytest.fixture(scope="session")
-def converted(shared_outputs: SharedOutputs, every_output: Path) -> Path:
-    """:data:`OFFICE_FILES` of ``every_output`` as LibreOffice converts them to PDF."""
-    return shared_outputs.get("converted")
-
-
-def pdf_text(path: Path, layout: bool = False) -> str:
-    """The text of a PDF as pdftotext reads it: in drawing order, or laid out as on the page."""
-    mode = "-layout" if layout else "-raw"
+def poppler(tool: str, *args: str | Path) -> str:
+    """What a poppler tool (pdftotext, pdfinfo, pdffonts, pdfimages) prints."""
     return subprocess.run(
-        ["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True
+        [tool, *map(str, args)], capture_output=True, text=True, check=True
     ).stdout
+
+
+PDFTOTEXT_MODES = {"raw": ["-raw"], "layout": ["-layout"], "reading": [], "bbox": ["-bbox"]}
+
+
+def pdf_text(
+    path: Path,
+    mode: str = "raw",
+    *,
+    pages: tuple[int, int] | None = None,
+    crop: tuple[float, float, float, float] | None = None,
+) -> str:
+    """The text of a PDF as pdftotext reads it: in drawing order (``raw``), laid out as on the
+    page (``layout``), in pdftotext's own reading order (``reading``), or each word with its box
+    as XHTML (``bbox``, see :func:`pdf_words`); of the pages ``first, last`` only (from 1); of
+    the area ``x, y, width, height`` only (points from the page's top left)."""
+    args = [*PDFTOTEXT_MODES[mode]]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[1])]
+    if crop:
+        x, y, width, height = (str(int(value)) for value in crop)
+        args += ["-r", "72", "-x", x, "-y", y, "-W", width, "-H", height]
+    return poppler("pdftotext", *args, path, "-")
+
+
+@dataclass(frozen=True)
+class PdfWord:
+    """A word as ``pdftotext -bbox`` places it: points from the page's top left."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width: float
+    height: float
+    words: list[PdfWord]
+
+
+def pdf_words(path: Path, pages: tuple[int, int] | None = None) -> list[PdfPage]:
+    """Each page (of ``pages``, as :func:`pdf_text` takes them) with its size and words."""
+    found = []
+    xhtml = pdf_text(path, "bbox", pages=pages)
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xhtml, re.S):
+        words = [
+            PdfWord(html.unescape(text), *map(float, box))
+            for *box, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r"([^<]*)</word>",
+                page[3],
+            )
+        ]
+        found.append(PdfPage(float(page[1]), float(page[2]), words))
+    return found
+
+
+def fill_colours(pdf: Path) -> set[str]:
+    """The RGB fill colours a PDF's first page draws with, as RRGGBB."""
+    data = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
+    return {
+        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
+        for match in re.findall(r"([0-9.]+ [0-9.]+ [0-9.]+) rg", data)
+    }
+
+
+def fill_pdf_form(source: Path, values: dict[str, str], target: Path) -> None:
+    """``source`` with the fields of its first page filled in as a PDF program would (no new
+    appearances), saved as ``target``."""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
+    writer.write(target)
+
+
+def named(workbook: Workbook, name: str) -> Cell:
+    """The cell a workbook name points to."""
+    [(title, coordinate)] = list(workbook.defined_names[name].destinations)
+    return workbook[title][coordinate.replace("$", "")]
 
 
 def read_back(path: Path) -> str:

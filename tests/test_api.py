@@ -3,16 +3,13 @@ one resolver per fact (fonts, footer line, messages, languages as files)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from typer.core import TyperOption
 from typer.main import get_command
 
@@ -26,8 +23,11 @@ from tests.conftest import (
     DANISH,
     MINIMAL,
     ROOT,
+    add_brand,
     copy_project,
+    fill_colours,
     pdf_text,
+    poppler,
     read_back,
     run_cli,
 )
@@ -125,8 +125,7 @@ def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Pa
 def brand_project(tmp_path: Path, brand: str, folder: str = "kund") -> Path:
     """A project with one brand file, its folder named ``folder``."""
     project = tmp_path / "project"
-    (project / "content/brands" / folder).mkdir(parents=True)
-    (project / "content/brands" / folder / "brand.yaml").write_text(brand, encoding="utf-8")
+    add_brand(project, folder, brand)
     return project
 
 
@@ -154,38 +153,24 @@ def test_a_brand_font_that_validates_is_embedded_in_the_pdf(tmp_path: Path) -> N
         project, out=tmp_path / "out", brand="kund", format=["pdf"], variant=["blank"], jobs=1
     )
     assert result.ok and result.written
-    fonts = subprocess.run(
-        ["pdffonts", str(result.written[0].path)], capture_output=True, text=True, check=True
-    ).stdout
+    fonts = poppler("pdffonts", result.written[0].path)
     embedded = [line.split() for line in fonts.splitlines() if "+Brandy " in line]
     assert embedded and embedded[0][-5] == "yes", fonts  # the family's file, embedded
 
 
-@pytest.fixture(scope="module")
-def blank_onboarding(tmp_path_factory: pytest.TempPathFactory) -> api.BuildResult:
-    """The minimal guide's blank worksheets in every format, for the default brand."""
-    out = tmp_path_factory.mktemp("blank")
-    return api.build(MINIMAL, out=out, guide=["onboarding"], variant=["blank"], jobs=1)
-
-
 def test_without_a_footer_the_brand_name_is_at_the_foot_of_every_format(
-    blank_onboarding: api.BuildResult,
+    minimal_output: Path,
 ) -> None:
-    """The shipped default brand has no footer line: its name stands there instead."""
-    result = blank_onboarding
+    """The shipped default brand has no footer line: its name stands there instead (the minimal
+    guide's blank worksheets in every format)."""
     name = "journeykit"
-    for written in result.written:
-        path = written.path
+    blanks = sorted((minimal_output / "default/en").glob("*-blank.*"))
+    assert len(blanks) == 9  # a grid, a form and a checklist
+    for path in blanks:
         if path.suffix == ".pdf":  # the bottom 16 mm of the page, left half
-            size = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+            size = poppler("pdfinfo", path)
             width, height = (float(v) for v in size.split("Page size:")[1].split()[0:3:2])
-            crop = ["-x", "0", "-y", str(int(height - 45)), "-W", str(int(width / 2)), "-H", "45"]
-            foot = subprocess.run(
-                ["pdftotext", *crop, "-r", "72", str(path), "-"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            foot = pdf_text(path, "reading", crop=(0, height - 45, width / 2, 45))
             assert name in foot, path
         elif path.suffix == ".docx":
             for section in Document(str(path)).sections:
@@ -263,33 +248,24 @@ def test_the_quick_check_knows_every_option_that_takes_a_value() -> None:
     assert takes_value - quick.UNRELATED == quick.TAKE_VALUE
 
 
-def test_every_format_fills_the_label_cells_from_the_one_palette(
-    blank_onboarding: api.BuildResult,
-) -> None:
+def test_every_format_fills_the_label_cells_from_the_one_palette(minimal_output: Path) -> None:
     """The default brand's primary #1F4E79 lightened 90 % towards white: #E9EDF2 (by hand:
     31 + 224 × 0.9 = 233, 78 + 177 × 0.9 = 237, 121 + 134 × 0.9 = 242)."""
     label_fill = "E9EDF2"
-    folder = blank_onboarding.out / "default/en"
-    stream = PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0].get_contents()
-    fills = {
-        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
-        for match in re.findall(
-            r"([0-9.]+ [0-9.]+ [0-9.]+) rg", stream.get_data().decode("latin-1")
-        )
-    }
-    assert label_fill in fills
+    folder = minimal_output / "default/en"
+    assert label_fill in fill_colours(folder / "onboarding-worksheet-blank.pdf")
     label_cell = Document(str(folder / "onboarding-worksheet-blank.docx")).tables[0].cell(1, 0)
     assert label_cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == label_fill
     sheet = load_workbook(folder / "onboarding-worksheet-blank.xlsx").worksheets[1]
     assert sheet["A3"].fill.start_color.rgb.endswith(label_fill)
 
 
-def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_path: Path) -> None:
-    """With the guide, worksheet PDFs are copies of its pages; alone, they are laid out on their
-    own (never slower for being asked for alone). Either way the bytes are the same."""
-    with_guide = api.build(
-        MINIMAL, out=tmp_path / "set", guide=["onboarding"], format=["pdf"], jobs=1
-    )
+def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(
+    minimal_output: Path, tmp_path: Path
+) -> None:
+    """With the guide (the shared build), worksheet PDFs are copies of its pages; alone, they
+    are laid out on their own (never slower for being asked for alone). Either way the bytes
+    are the same."""
     alone = api.build(
         MINIMAL,
         out=tmp_path / "alone",
@@ -299,9 +275,9 @@ def test_a_worksheet_pdf_is_the_same_built_alone_or_copied_from_its_guide(tmp_pa
         jobs=1,
     )
     assert len(alone.written) == 3 and all(w.job.document == "worksheet" for w in alone.written)
-    copies = {w.job: w.path.read_bytes() for w in with_guide.written}
     for written in alone.written:
-        assert written.path.read_bytes() == copies[written.job], written.path.name
+        copy = minimal_output / written.job.relative_path()
+        assert written.path.read_bytes() == copy.read_bytes(), written.path.name
 
 
 @pytest.mark.parametrize(
@@ -327,7 +303,8 @@ def test_a_client_csv_without_its_columns_or_rows_is_refused(
 def test_a_short_client_row_gets_the_defaults_of_what_it_leaves_out(tmp_path: Path) -> None:
     clients = tmp_path / "clients.csv"
     clients.write_text(CSV_HEADER + "acme,Acme AB\n", encoding="utf-8")
-    result = api.batch(clients, MINIMAL, out=tmp_path / "out", format=["xlsx"], jobs=1)
+    narrow = {"guide": ["onboarding"], "format": ["xlsx"], "jobs": 1}  # not all 31 workbooks
+    result = api.batch(clients, MINIMAL, out=tmp_path / "out", **narrow)
     assert result.ok and result.brands == ["acme"]
     sheet = load_workbook(result.written[0].path).worksheets[1]
     assert sheet["B2"].fill.start_color.rgb.endswith("1F4E79")  # the default primary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from zipfile import ZipFile
@@ -15,25 +14,16 @@ from typer.testing import CliRunner
 
 from generator import api
 from generator.cli import app
-from tests.conftest import BRANDED, MINIMAL, pdf_text, run_cli
+from tests.conftest import BRANDED, MINIMAL, add_brand, fill_colours, pdf_text, run_cli
 from tests.test_accessibility import elements
 
 ACME = "7A1F3D"
 
 
-def fill_colours(pdf: Path) -> set[str]:
-    """The RGB fill colours a PDF page draws with, as RRGGBB."""
-    data = PdfReader(pdf).pages[0].get_contents().get_data().decode("latin-1")
-    return {
-        "".join(f"{round(float(v) * 255):02X}" for v in match.split())
-        for match in re.findall(r"([0-9.]+ [0-9.]+ [0-9.]+) rg", data)
-    }
-
-
-def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -> None:
-    sheet = acme_and_default / "acme" / "sv" / "kundresan-worksheet-generell.pdf"
+def test_pdf_shows_the_brand_name_colour_font_and_logo(acme: Path) -> None:
+    sheet = acme / "acme" / "sv" / "kundresan-worksheet-generell.pdf"
     assert ACME in fill_colours(sheet)
-    guide = acme_and_default / "acme" / "sv" / "kundresan.pdf"
+    guide = acme / "acme" / "sv" / "kundresan.pdf"
     assert "Acme Rådgivning AB" in pdf_text(guide)
     reader = PdfReader(guide)
     fonts = {f["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
@@ -44,8 +34,8 @@ def test_pdf_shows_the_brand_name_colour_font_and_logo(acme_and_default: Path) -
         assert any(f.Pg == cover and str(f.Alt) == "Acme Rådgivning AB" for f in figures)
 
 
-def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
-    folder = acme_and_default / "acme" / "sv"
+def test_docx_and_xlsx_carry_the_brand(acme: Path) -> None:
+    folder = acme / "acme" / "sv"
     with ZipFile(folder / "kundresan.docx") as docx:
         styles = docx.read("word/styles.xml").decode()
         assert ACME in styles and "Lato" in styles
@@ -66,6 +56,7 @@ def test_docx_and_xlsx_carry_the_brand(acme_and_default: Path) -> None:
         assert any("© Acme Rådgivning AB" in footer for footer in footers)
 
 
+@pytest.mark.slow
 def test_two_brands_differ_and_a_rebuild_is_identical(
     acme_and_default: Path, acme_again: Path
 ) -> None:
@@ -154,9 +145,7 @@ footer: "© Example Agency AB"
 
 
 def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> None:
-    brand = tmp_path / "content/brands/example/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text(ISSUE_BRAND, encoding="utf-8")
+    add_brand(tmp_path, "example", ISSUE_BRAND)
     narrow = {"guide": ["kundresan"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
     result = api.build(tmp_path, brand="example", **narrow)
     assert result.ok and result.written
@@ -167,9 +156,7 @@ def test_a_bundled_variable_font_is_embedded_in_every_weight(tmp_path: Path) -> 
 
 
 def test_a_brand_with_nothing_in_its_language_is_warned_about(tmp_path: Path) -> None:
-    brand = tmp_path / "content/brands/norsk/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
+    add_brand(tmp_path, "norsk", 'name: "Norsk AS"\nlanguage: nb\n')
     guides = ["kundresan", "customer-journey"]
     narrow = {"guide": guides, "format": ["xlsx"], "variant": ["blank"], "jobs": 1}
     result = api.build(tmp_path, brand="all", **narrow)
@@ -231,6 +218,7 @@ EXTERNAL_LOGO = (
 )
 
 
+@pytest.mark.slow
 def test_one_clients_failure_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
     """A bad row is skipped (exit 2); a logo that fails only when drawn fails its brand alone.
     The command line's summary and exit code: run in a real process."""

@@ -4,18 +4,16 @@ cell; filled in and saved by a PDF program, the values read back (issue 12)."""
 
 from __future__ import annotations
 
-import html
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from generator.entries import field_path
 from generator.model import Checklist, Form, Framework, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import ROOT, loaded
+from tests.conftest import ROOT, fill_pdf_form, loaded, pdf_words
 
 LIBRARY = loaded(ROOT)
 BLANK_PDFS = [
@@ -49,6 +47,7 @@ def terminal_fields(path: Path) -> dict[str, dict]:
     return {name: field for name, field in fields.items() if "/FT" in field}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", BLANK_PDFS, ids=[str(job.relative_path()) for job in BLANK_PDFS])
 def test_every_blank_worksheet_pdf_is_fillable_and_small(every_output: Path, job) -> None:
     guide = LIBRARY.guides[(job.guide, job.language)]
@@ -63,10 +62,10 @@ def test_every_blank_worksheet_pdf_is_fillable_and_small(every_output: Path, job
 
 
 def test_a_filled_example_and_a_guide_have_fields_only_for_blank_templates(
-    every_output: Path, library: Library
+    key_pdfs: Path, library: Library
 ) -> None:
-    assert not terminal_fields(every_output / "default/sv/kundresan-worksheet-generell.pdf")
-    guide_fields = terminal_fields(every_output / "default/nb/kundereisen.pdf")
+    assert not terminal_fields(key_pdfs / "default/sv/kundresan-worksheet-generell.pdf")
+    guide_fields = terminal_fields(key_pdfs / "default/nb/kundereisen.pdf")
     guide = library.guides[("kundereisen", "nb")]
     expected: dict[str, str] = {}
     for worksheet_id in (guide.framework, *guide.worksheets):
@@ -74,35 +73,17 @@ def test_a_filled_example_and_a_guide_have_fields_only_for_blank_templates(
     assert set(guide_fields) == set(expected)
 
 
-def words(path: Path) -> list[tuple[str, float, float]]:
-    """Each word on the first page with its centre (points, from the top left)."""
-    found = []
-    layout = subprocess.run(
-        ["pdftotext", "-bbox", "-l", "1", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for x0, y0, x1, y1, word in re.findall(
-        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', layout
-    ):
-        found.append(
-            (html.unescape(word), (float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2)
-        )
-    return found
-
-
 def test_each_field_lies_in_its_stages_column_and_its_rows_band(
-    every_output: Path, library: Library
+    key_pdfs: Path, library: Library
 ) -> None:
     """The field of (stage, row) spans the x of the stage's heading and the y of the row's
     label: it is inside its cell, under its own heading, beside its own label."""
-    path = every_output / "default/sv/kundresan-worksheet-blank.pdf"
+    path = key_pdfs / "default/sv/kundresan-worksheet-blank.pdf"
     reader = PdfReader(path)
     height = float(reader.pages[0].mediabox.height)
     framework = library.frameworks[("kundresan", "sv")]
     assert isinstance(framework, Framework)
-    placed = words(path)
+    placed = [(word.text, *word.centre) for word in pdf_words(path, pages=(1, 1))[0].words]
 
     def first_word(text: str, below: float = 0) -> tuple[float, float]:
         word = text.split()[0]
@@ -130,19 +111,14 @@ def test_each_field_lies_in_its_stages_column_and_its_rows_band(
     assert not overlaps
 
 
-def test_filled_in_by_a_pdf_program_the_values_read_back(
-    every_output: Path, tmp_path: Path
-) -> None:
-    source = PdfReader(every_output / "default/nb/kundereisen-handlingsplan-blank.pdf")
-    writer = PdfWriter(clone_from=source)
+def test_filled_in_by_a_pdf_program_the_values_read_back(key_pdfs: Path, tmp_path: Path) -> None:
     values = {
         "handlingsplan.persona.done": "/Yes",
         "handlingsplan.persona.note": "Ferdig i mars\nmed to personaer",
         "handlingsplan.kundereise.note": "Neste uke",
     }
-    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
     filled = tmp_path / "utfylt.pdf"
-    writer.write(filled)
+    fill_pdf_form(key_pdfs / "default/nb/kundereisen-handlingsplan-blank.pdf", values, filled)
     fields = terminal_fields(filled)
     assert {name: str(fields[name].get("/V")) for name in values} == values
     assert str(fields["handlingsplan.kundereise.done"].get("/V")) == "/Off"
@@ -150,6 +126,7 @@ def test_filled_in_by_a_pdf_program_the_values_read_back(
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_every_pdf_passes_qpdfs_check(every_output: Path) -> None:
     pdfs = sorted(every_output.rglob("*.pdf"))
     assert pdfs

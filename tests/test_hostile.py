@@ -6,13 +6,11 @@ files made are."""
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
 import stat
 import struct
 import subprocess
-import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -29,7 +27,16 @@ from pypdf import PdfReader
 from generator import api
 from generator.pipeline.manifest import Manifest
 from generator.typography import typeset
-from tests.conftest import DANISH, MINIMAL, ROOT, copy_project, run_cli
+from tests.conftest import (
+    DANISH,
+    MINIMAL,
+    ROOT,
+    add_brand,
+    copy_project,
+    poppler,
+    run_cli,
+    start_cli,
+)
 
 ONE_SHEET = ["--guide", "onboarding", "--variant", "blank", "--jobs", "1"]
 
@@ -76,9 +83,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     strings.write_text(
         shipped.replace('progress: "Cells filled in"', 'progress: "Cells \\"done\\""')
     )
-    brand = project / "content/brands/default/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "AT&T R&D"\ncontact: {website: "att.example"}\n', encoding="utf-8")
+    add_brand(project, "default", 'name: "AT&T R&D"\ncontact: {website: "att.example"}\n')
     narrow = {"guide": ["onboarding"], "variant": ["sample"], "format": ["xlsx"], "jobs": 1}
     assert api.build(project, **narrow).ok  # the workbook is the same whoever calls
     path = project / "output/default/en/onboarding-worksheet-sample.xlsx"
@@ -148,9 +153,7 @@ def test_control_characters_and_other_schemes_are_refused_with_their_line(tmp_pa
     framework.write_text(framework.read_text().replace('"Funnel"', '"Fun\\0nel"'))
     example = project / "content/examples/funnel/sample.en.yaml"
     example.write_text(example.read_text().replace("Sales", "Sa\\u0007les"))
-    brand = project / "content/brands/default/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Kund"\ncontact: {website: "file:///etc/passwd"}\n')
+    add_brand(project, "default", 'name: "Kund"\ncontact: {website: "file:///etc/passwd"}\n')
     result = run_cli("validate", "--project", str(project))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = " ".join(result.stderr.split())
@@ -162,19 +165,7 @@ def test_control_characters_and_other_schemes_are_refused_with_their_line(tmp_pa
 def limited_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The real command under 1.5 GiB of address space and 60 s: a bomb cannot take the
     machine down, and a test that hits either limit fails."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
-
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=limit,
-        check=False,
-    )
+    return run_cli(*args, address_space=1536 * 1024 * 1024, timeout=60)
 
 
 def test_bombs_and_oversized_values_get_one_short_line(tmp_path: Path) -> None:
@@ -225,6 +216,7 @@ def no_partial_files(folder: Path) -> None:
         assert PdfReader(pdf).pages
 
 
+@pytest.mark.slow
 def test_a_full_disk_and_a_read_only_folder_get_one_line_and_no_partial_file(
     small_disk: Path,
 ) -> None:
@@ -295,13 +287,7 @@ def start_batch(folder: Path) -> tuple[subprocess.Popen[str], list[int]]:
     (folder / "clients.csv").write_text("id,name\n" + "\n".join(rows) + "\n", encoding="utf-8")
     out = folder / "out"
     args = ["batch", str(folder / "clients.csv"), "--project", str(MINIMAL), "--out", str(out)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args, "--format", "docx", "--jobs", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli(*args, "--format", "docx", "--jobs", "2")
     deadline = time.monotonic() + 60
     while not Manifest(out).entries and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -332,6 +318,7 @@ def running(pids: list[int]) -> list[int]:
     return alive
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) -> None:
     """Ctrl-C: exit 130, a summary of what is kept, no traceback, nothing half-written, no
     worker left. SIGKILL of the main process (a CI timeout, the OOM killer): its workers end by
@@ -357,6 +344,7 @@ def test_ctrl_c_stops_cleanly_and_workers_end_with_their_parent(tmp_path: Path) 
     assert workers and not running(workers), "workers outlived their killed parent"
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_content_loads_exits_130_with_one_line(tmp_path: Path) -> None:
     """Before anything is built (a project of 3 000 frameworks takes seconds to load, so the
     signal lands while it loads even on a busy machine): one line, exit 130, no traceback."""
@@ -364,13 +352,7 @@ def test_ctrl_c_while_the_content_loads_exits_130_with_one_line(tmp_path: Path) 
     funnel = (project / "content/frameworks/funnel.en.yaml").read_text()
     for n in range(3000):  # each text different: a parse is not reused
         (project / f"content/frameworks/f{n}.en.yaml").write_text(f"{funnel}# {n}\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--project", str(project)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli("build", "--project", str(project))
     time.sleep(2.0)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -424,6 +406,7 @@ def png_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: Path) -> None:
     """Two headers claiming 144 and 400 megapixels are refused by validation (no decoding); a
     3000-pixel logo is accepted and embedded at most 1200 pixels wide in the PDF and DOCX."""
@@ -445,12 +428,8 @@ def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: 
         "clients.csv:3: logo: 'bomb.png' cannot be read as an image: it is far too large" in lines
     )
     built = tmp_path / "out/big/da"
-    listing = subprocess.run(
-        ["pdfimages", "-list", str(built / "kunderejsen-worksheet-blank.pdf")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[2:]
+    listing = poppler("pdfimages", "-list", built / "kunderejsen-worksheet-blank.pdf")
+    listing = listing.splitlines()[2:]
     assert listing and all(int(line.split()[3]) <= 1200 for line in listing), listing
     with ZipFile(built / "kunderejsen-worksheet-blank.docx") as docx:
         media = [name for name in docx.namelist() if name.startswith("word/media/")]

@@ -13,10 +13,10 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+import pytest
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -24,7 +24,17 @@ from pypdf import PdfReader
 from generator import api
 from generator.pipeline.manifest import Manifest
 from generator.quick import Inputs, remember, up_to_date
-from tests.conftest import BRANDED, CSV_HEADER, DANISH, MINIMAL, ROOT, copy_project, run_cli
+from tests.conftest import (
+    BRANDED,
+    CSV_HEADER,
+    DANISH,
+    MINIMAL,
+    ROOT,
+    add_brand,
+    copy_project,
+    run_cli,
+    start_cli,
+)
 
 
 def mtimes(out: Path) -> dict[str, int]:
@@ -73,12 +83,8 @@ def test_a_changed_section_rebuilds_only_its_guide_documents(tmp_path: Path) -> 
 def kill_half_way(args: list[str], out: Path) -> int:
     """Start ``journeykit <args>``, SIGKILL it and its workers once two files are done, and
     return how many files were finished by then."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    process = start_cli(
+        *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -105,6 +111,7 @@ def assert_every_file_is_valid(out: Path, count: int) -> None:
     assert len(Manifest(out).entries) == count
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
     """Two guides, one worker: two sets of five files, killed once the first files are done;
     the next run (in process) builds what is missing."""
@@ -121,6 +128,7 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert_every_file_is_valid(out, 10)
 
 
+@pytest.mark.slow
 def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
     """Three clients on two workers (3 sets of 3 PDFs), killed with its workers, then run again
     (in process)."""
@@ -167,12 +175,15 @@ def test_editing_an_example_rebuilds_only_what_shows_it(tmp_path: Path) -> None:
     assert len(again.written) == len(changed)
 
 
-def test_parallel_and_serial_builds_give_the_same_bytes(serial_build: Path, built: Path) -> None:
+@pytest.mark.slow
+def test_parallel_and_serial_builds_give_the_same_bytes(
+    serial_build: Path, every_output: Path
+) -> None:
     """Two guides' sets rendered by one process, and the shared build, made by two workers."""
     files = sorted((serial_build / "default" / "sv").iterdir())
     assert len(files) == 16
     for path in files:
-        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+        assert path.read_bytes() == (every_output / "default/sv" / path.name).read_bytes(), path
 
 
 def imported(stderr: str) -> set[str]:
@@ -194,6 +205,7 @@ def cli_build(
     return result
 
 
+@pytest.mark.slow
 def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -> None:
     """Nothing changed: answered before anything is loaded. A deleted output or a new content
     file: the full check."""
@@ -215,9 +227,7 @@ def test_a_repeated_build_is_answered_without_loading_anything(tmp_path: Path) -
     assert "0 written, 6 up to date" in quick.stdout  # which recorded the run anew
     assert "generator.loading" not in imported(quick.stderr)
 
-    brand = project / "content/brands/nytt/brand.yaml"  # a new content file: the full check
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Nytt AB"\n', encoding="utf-8")
+    add_brand(project, "nytt", 'name: "Nytt AB"\n')  # a new content file: the full check
     added = cli_build(project, out, python_flags=IMPORTTIME)
     assert "0 written, 6 up to date" in added.stdout
     assert "generator.loading" in imported(added.stderr)

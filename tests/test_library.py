@@ -1,7 +1,7 @@
 """Every guide × language × variant × format, read back: the shipped library and the minimal
 fixture project (which has a form and a checklist besides its grid).
 
-One parametrised test over the shared builds (``every_output``, ``minimal_output``): each
+A parametrised test over each shared build (``every_output``, ``minimal_output``): each
 output holds every stage name and row label (grids), field label (forms) or item (checklists) of
 its worksheets, and every entry of the examples it shows, as its format's own reader sees it.
 """
@@ -63,13 +63,7 @@ def example_words(example: Example) -> list[str]:
     )
 
 
-@pytest.mark.parametrize(
-    ("project", "job"), CASES, ids=[f"{name}:{job.relative_path()}" for name, job in CASES]
-)
-def test_every_output_holds_its_worksheets_and_entries(
-    every_output: Path, minimal_output: Path, project: str, job: Job
-) -> None:
-    out = every_output if project == "shipped" else minimal_output
+def assert_holds_its_worksheets_and_entries(out: Path, project: str, job: Job) -> None:
     text = squash(read_back(out / job.relative_path()))
     words = expected_words(LIBRARIES[project], job)
     assert words
@@ -80,6 +74,25 @@ def test_every_output_holds_its_worksheets_and_entries(
         assert len(PdfReader(out / job.relative_path()).pages) == 1
 
 
+SHIPPED = [job for name, job in CASES if name == "shipped"]
+MINIMAL_JOBS = [job for name, job in CASES if name == "minimal"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("job", SHIPPED, ids=[f"shipped:{job.relative_path()}" for job in SHIPPED])
+def test_every_output_holds_its_worksheets_and_entries(every_output: Path, job: Job) -> None:
+    assert_holds_its_worksheets_and_entries(every_output, "shipped", job)
+
+
+@pytest.mark.parametrize(
+    "job", MINIMAL_JOBS, ids=[f"minimal:{job.relative_path()}" for job in MINIMAL_JOBS]
+)
+def test_every_minimal_output_holds_its_worksheets_and_entries(
+    minimal_output: Path, job: Job
+) -> None:
+    assert_holds_its_worksheets_and_entries(minimal_output, "minimal", job)
+
+
 CREDITED = [
     (name, job)
     for name, job in CASES
@@ -88,6 +101,7 @@ CREDITED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("project", "job"), CREDITED, ids=[str(j.relative_path()) for _, j in CREDITED]
 )
@@ -115,6 +129,7 @@ def test_every_document_of_a_credited_guide_carries_its_credit(
         assert len("".join(part.text or "" for part in parts)) < 255 - 3 * 24  # with font codes
 
 
+@pytest.mark.slow
 def test_english_documents_have_english_file_names(every_output: Path) -> None:
     """No id of a Swedish or Norwegian guide, worksheet or example in an English file's name."""
     library = LIBRARIES["shipped"]

@@ -38,6 +38,8 @@ from generator.project import Project
 from generator.renderers import render_document
 from tests.conftest import BRANDED, MINIMAL
 
+pytestmark = pytest.mark.slow  # hundreds of generated cases
+
 CASES = int(os.environ.get("JOURNEYKIT_FUZZ_CASES", "0"))
 SEED = int(os.environ.get("JOURNEYKIT_FUZZ_SEED") or random.SystemRandom().randrange(2**32))
 

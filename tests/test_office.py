@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from generator.model import Library
 from tests.conftest import OFFICE_FILES, office_pdf_name, pdf_text, squash
 
+pytestmark = pytest.mark.slow  # LibreOffice's shared conversion
+
 
 @pytest.mark.parametrize("name", OFFICE_FILES)
 def test_libreoffice_converts_and_shows_every_stage(

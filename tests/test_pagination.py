@@ -3,9 +3,7 @@ way for every brand with the same fonts and paper (issue 12)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from generator.renderers import pdf
 from generator.renderers.paged import Pages
 from generator.renderers.pdf import pagination
 from generator.renderers.pdf.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
-from tests.conftest import MINIMAL, ROOT, copy_project, squash
+from tests.conftest import MINIMAL, ROOT, copy_project, pdf_text, pdf_words, squash
 
 ABOUT_HALF = 0.45
 """The least a page of prose is filled, as pdftotext finds its words between the running head
@@ -32,17 +30,10 @@ and the foot (balancing aims at half; the measure here is independent of it)."""
 def words_by_page(path: Path) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """Per page: its width and height, and each word's top and bottom, as ``pdftotext -bbox``
     reads them."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = re.findall(
-            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page[3]
-        )
-        boxes = [(float(top), float(bottom)) for top, bottom in words]
-        pages.append((float(page[1]), float(page[2]), boxes))
-    return pages
+    return [
+        (page.width, page.height, [(word.top, word.bottom) for word in page.words])
+        for page in pdf_words(path)
+    ]
 
 
 def fill(height: float, words: list[tuple[float, float]]) -> float:
@@ -61,6 +52,7 @@ def guide_pdfs(library: Library) -> list[Path]:
     ]
 
 
+@pytest.mark.slow
 def test_no_page_of_prose_is_nearly_empty(every_output: Path, library: Library) -> None:
     """Every portrait page of every shipped guide (A4, the default brand) is at least about
     half full, except the cover, the contents and the guide's last page."""
@@ -147,11 +139,11 @@ def test_balancing_is_decided_once_and_alike_for_every_brand_with_the_same_fonts
     assert pdf.write(document, "other") == fresh["other"][2]
 
 
-def test_a_page_may_start_inside_a_running_section(every_output: Path, library: Library) -> None:
+def test_a_page_may_start_inside_a_running_section(key_pdfs: Path, library: Library) -> None:
     """Kundresan's page before its example takes the end of the section before it; the text
     stays whole and in order."""
     view = guide_view(library, "kundresan")
-    path = every_output / view.job.relative_path()
+    path = key_pdfs / view.job.relative_path()
     text = [squash(page.extract_text()) for page in PdfReader(path).pages]
     after_contents = list(enumerate(text))[2:]
     syfte = next(n for n, page in after_contents if squash("Syftet med kundresan") in page)
@@ -215,6 +207,7 @@ def test_a_run_too_long_to_weigh_quickly_is_left_as_laid_out() -> None:
     assert len(starts) in (MAX_RUN_PAGES - 1, MAX_RUN_PAGES) and emptiest > 0.5
 
 
+@pytest.mark.slow
 def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
     tmp_path: Path, layouts: Layouts
 ) -> None:
@@ -236,12 +229,7 @@ def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
     out = tmp_path / "guide.pdf"
     out.write_bytes(pdf.write(document, "kundresan"))
     for number in range(1, len(document.pages) + 1):
-        page = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), str(out), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        page = pdf_text(out, "reading", pages=(number, number))
         body = [line for line in page.splitlines() if line.strip()][:-2]  # the foot aside
         assert not body or body[-1] != "Inför arbetet", f"page {number}"
 

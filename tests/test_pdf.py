@@ -67,7 +67,7 @@ def test_contents_page_numbers_and_bookmarks_point_at_the_real_pages(
     built: Path, library: Library
 ) -> None:
     reader = PdfReader(built / "kundresan.pdf")
-    pages = pdf_text(built / "kundresan.pdf", layout=True).split("\f")
+    pages = pdf_text(built / "kundresan.pdf", "layout").split("\f")
     contents = pages[1]
     outline = {
         item.title: reader.get_destination_page_number(item) + 1 for item in _flat(reader.outline)
@@ -111,7 +111,7 @@ def test_guide_metadata_language_tags_and_embedded_subset_fonts(built: Path) -> 
 
 
 def test_running_header_and_page_numbers(built: Path) -> None:
-    pages = pdf_text(built / "kundresan.pdf", layout=True).split("\f")
+    pages = pdf_text(built / "kundresan.pdf", "layout").split("\f")
     assert "Kundresan i sociala medier" in pages[3]
     assert pages[3].rstrip().endswith("4")
 

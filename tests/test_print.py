@@ -3,8 +3,6 @@ and bleed with crop marks on the PDFs for a print shop (issue 12)."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 from io import BytesIO
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator import api
-from tests.conftest import MINIMAL, ROOT, copy_project, loaded
+from tests.conftest import MINIMAL, ROOT, add_brand, copy_project, loaded, pdf_words
 
 POINTS_PER_MM = 72 / 25.4
 SIZES = {"a4": (210, 297), "letter": (215.9, 279.4)}
@@ -40,13 +38,8 @@ def test_the_paper_is_the_same_in_every_format(tmp_path: Path, paper: str) -> No
     sizes = {trim_mm(page) for page in guide.pages}
     assert sizes == {(width, height), (height, width)}  # portrait pages and landscape grids
     assert trim_mm(PdfReader(folder / "onboarding-worksheet-blank.pdf").pages[0]) == (height, width)
-    cover = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(folder / "onboarding.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    lowest = max(float(bottom) for bottom in re.findall(r'yMax="([\d.]+)"', cover))
+    [cover] = pdf_words(folder / "onboarding.pdf", pages=(1, 1))
+    lowest = max(word.bottom for word in cover.words)
     assert height * POINTS_PER_MM - lowest > 15 * POINTS_PER_MM  # the cover's foot, not cut
     sections = Document(str(folder / "onboarding.docx")).sections
     docx_sizes = {(round(s.page_width.mm, 1), round(s.page_height.mm, 1)) for s in sections}
@@ -57,9 +50,7 @@ def test_the_paper_is_the_same_in_every_format(tmp_path: Path, paper: str) -> No
 
 def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) -> None:
     project = copy_project(MINIMAL, tmp_path / "project")
-    brand = project / "content/brands/kund/brand.yaml"
-    brand.parent.mkdir(parents=True)
-    brand.write_text('name: "Kund Inc."\npaper: letter\n', encoding="utf-8")
+    add_brand(project, "kund", 'name: "Kund Inc."\npaper: letter\n')
     narrow = {"guide": ["onboarding"], "variant": ["blank"], "format": ["pdf"], "jobs": 1}
     result = api.build(project, brand="kund", print_marks=True, **narrow)
     assert result.ok
@@ -73,6 +64,7 @@ def test_a_brand_sets_its_own_paper_and_print_marks_add_bleed(tmp_path: Path) ->
     assert "unknown paper 'a5' (valid: a4, letter)" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_a_guide_pdf_carries_its_worksheets_workbooks(every_output: Path) -> None:
     """Each guide's blank worksheets ride inside its PDF as associated files that open as the
     client's workbook: the very file the build wrote beside it."""

@@ -12,8 +12,8 @@ from tests.references import REFERENCES, TOLERANCE, Reference, difference, rende
 
 
 @pytest.mark.parametrize("reference", REFERENCES, ids=[r.name for r in REFERENCES])
-def test_a_key_page_looks_as_its_reference(every_output: Path, reference: Reference) -> None:
-    page = render(every_output / reference.file, reference.page)
+def test_a_key_page_looks_as_its_reference(key_pdfs: Path, reference: Reference) -> None:
+    page = render(key_pdfs / reference.file, reference.page)
     expected = Image.open(reference.path).convert("RGB")
     share = difference(page, expected)
     assert share <= TOLERANCE, (

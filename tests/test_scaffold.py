@@ -10,6 +10,7 @@ from generator import api
 from tests.conftest import read_back, run_cli, squash
 
 
+@pytest.mark.slow
 def test_a_new_guide_validates_strictly_and_builds_in_every_format(tmp_path: Path) -> None:
     created = run_cli("new", "guide", "bakery-journey", "--lang", "sv", "--project", str(tmp_path))
     assert created.returncode == 0, created.stderr

@@ -105,6 +105,7 @@ And a plan:
 """
 
 
+@pytest.mark.slow
 def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) -> None:
     """A list starting at 3, nested bullets and numbers, a paragraph continuing an item, and a
     bullet whose text begins with a number (its text, as its author meant, not a list inside
@@ -128,7 +129,7 @@ def test_lists_keep_their_numbers_and_nesting_in_pdf_and_docx(tmp_path: Path) ->
         "2. publish",
     ]
     for pdf in (out / "onboarding.pdf", tmp_path / "word/onboarding.pdf"):
-        text = pdf_text(pdf, layout=True)
+        text = pdf_text(pdf, "layout")
         lines = [" ".join(line.strip("•◦ \uf0b7").split()) for line in text.splitlines()]
         found = [line for line in lines if line in expected]
         assert found == expected, (pdf, lines)
@@ -153,6 +154,7 @@ def test_plain_text_gets_its_languages_quotes_and_apostrophes(
     assert typeset(written, library.ui[language].quotes) == expected
 
 
+@pytest.mark.slow
 def test_no_straight_quote_is_left_in_any_document(every_output: Path) -> None:
     """Grid cells, titles, prose and the words around them: every PDF, DOCX and XLSX reads
     back with typographic quotes and apostrophes only (a workbook's own formula aside)."""

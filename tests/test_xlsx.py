@@ -21,6 +21,7 @@ from tests.conftest import (
     ROOT,
     WRONG_CACHE,
     RenderJob,
+    named,
     office_pdf_name,
     pdf_text,
     squash,
@@ -31,12 +32,6 @@ HEADER_ROW, FIRST_ROW = 2, 3
 
 def open_workbook(data: bytes) -> Workbook:
     return load_workbook(BytesIO(data))
-
-
-def named(workbook: Workbook, name: str):
-    """The cell a workbook name points to."""
-    [(title, coordinate)] = list(workbook.defined_names[name].destinations)
-    return workbook[title][coordinate.replace("$", "")]
 
 
 @pytest.mark.parametrize("variant", ["blank", "generell"])
@@ -156,6 +151,7 @@ def test_the_tracker_links_the_kpis_and_charts_the_totals(
     assert '<barDir val="bar"/>' in chart and "$P$5:$P$10" in chart
 
 
+@pytest.mark.slow
 def test_every_formula_has_the_value_libreoffice_calculates(
     recalculated: Path, every_output: Path
 ) -> None:
@@ -184,6 +180,7 @@ def test_every_formula_has_the_value_libreoffice_calculates(
     assert wrong["Kundresan"]["A12"].value == "Ifyllda rutor: 0 / 36"
 
 
+@pytest.mark.slow
 def test_every_sheet_is_named_after_its_worksheet_in_full(every_output: Path) -> None:
     """Excel's 31 characters hold every shipped title whole: a name never ends cut off."""
     names = {
@@ -220,6 +217,7 @@ def test_properties_and_identical_bytes_on_rebuild(render_job: RenderJob) -> Non
     assert workbook.properties.language == "sv"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("variant", "filled"), [("blank", 0), ("generell", 36)])
 def test_libreoffice_prints_every_sheet_with_the_count(
     converted: Path, library: Library, variant: str, filled: int
