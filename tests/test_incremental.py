@@ -254,6 +254,7 @@ def test_a_file_edited_during_a_build_is_not_trusted_next_time(tmp_path: Path) -
     assert up_to_date([*argv, "--force"], tmp_path) is None
 
 
+@pytest.mark.slow
 def test_a_repeated_batch_is_answered_by_the_quick_check_until_a_logo_changes(
     tmp_path: Path,
 ) -> None:

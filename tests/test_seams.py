@@ -221,13 +221,18 @@ def test_two_renders_in_two_threads_each_report_their_own_failure(
         assert {f.job.worksheet for f in failed.failures} == {None, "profile", "launch"}
 
 
+@pytest.mark.slow
 def test_a_thread_pool_and_a_memory_sink_make_the_default_builds_bytes(tmp_path: Path) -> None:
     """The executor and the sink are seams: a thread pool writing into memory makes exactly
     the files of the default build (local processes writing into the folder)."""
     sink = api.MemorySink()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        threaded = api.build(MINIMAL, executor=pool, sink=sink)
-    default = api.build(MINIMAL, out=tmp_path / "out", jobs=2)
+        threaded = api.build(
+            MINIMAL, guide=["onboarding", "customer-journey"], executor=pool, sink=sink
+        )
+    default = api.build(
+        MINIMAL, guide=["onboarding", "customer-journey"], out=tmp_path / "out", jobs=2
+    )
     assert threaded.ok and default.ok and len(threaded.written) == len(default.written) > 10
     on_disk = {
         str(path.relative_to(tmp_path / "out")): path.read_bytes()
@@ -237,6 +242,7 @@ def test_a_thread_pool_and_a_memory_sink_make_the_default_builds_bytes(tmp_path:
     assert sink.files == on_disk
 
 
+@pytest.mark.slow
 def test_two_builds_into_one_folder_leave_a_manifest_a_third_accepts(tmp_path: Path) -> None:
     """Two builds (of overlapping files, in two threads of this process, each with its own
     workers) write into one folder at once; a third build finds everything up to date."""
@@ -246,7 +252,7 @@ def test_two_builds_into_one_folder_leave_a_manifest_a_third_accepts(tmp_path: P
 
     def build(variant: list[str]) -> None:
         start.wait()
-        results.append(api.build(MINIMAL, out=out, variant=variant, jobs=2))
+        results.append(api.build(MINIMAL, out=out, guide=["onboarding"], variant=variant, jobs=2))
 
     threads = [
         threading.Thread(target=build, args=(variant,))
@@ -257,6 +263,6 @@ def test_two_builds_into_one_folder_leave_a_manifest_a_third_accepts(tmp_path: P
     for thread in threads:
         thread.join()
     assert len(results) == 2 and all(result.ok for result in results)
-    third = api.build(MINIMAL, out=out, variant=["blank", "sample"], jobs=1)
+    third = api.build(MINIMAL, out=out, guide=["onboarding"], variant=["blank", "sample"], jobs=1)
     assert third.ok and third.written == [] and len(third.current) == len(third.jobs) > 5
     assert not list(out.rglob("*.tmp"))
