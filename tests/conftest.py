@@ -31,7 +31,9 @@ from generator import api
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.loading import load_library
-from generator.model import Job, Library
+from generator.model import Library
+from generator.paper import DEFAULT_PAPER
+from generator.plan import documents_jobs
 from generator.renderers import render_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,15 +122,8 @@ def render_job(library: Library, layouts: Layouts) -> RenderJob:
         brand: str = "default",
         worksheet: str | None = None,
     ) -> bytes:
-        job = Job(
-            guide=guide,
-            language=language,
-            brand=brand,
-            document=document,
-            worksheet=worksheet,
-            variant=variant,
-            format=fmt,
-        )
+        documents = [(document, worksheet, variant)]
+        [job] = documents_jobs(guide, language, brand, documents, [fmt], DEFAULT_PAPER)
         return render_document(build_view(library, job), layouts)
 
     once = functools.cache(render)
