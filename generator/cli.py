@@ -1,4 +1,4 @@
-"""The command line: ``journeykit build | batch | list | validate | brand new``.
+"""The command line: ``journeykit build | batch | import | list | validate | new``.
 
 It parses options, calls :mod:`generator.api` and prints: content errors one line each and exit
 code 2, build failures exit code 1, progress as a bar.

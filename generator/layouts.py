@@ -1,8 +1,8 @@
 """Layouts: the ordered list of ``layouts/`` folders and the Jinja environment over them.
 
 The project's folder comes first, then the shipped one, so a user overrides a template by putting
-a file of the same name in ``<project>/layouts/``; ``{% extends "shipped/guide.html.j2" %}`` reaches
-the shipped template being overridden.
+a file of the same name in ``<project>/layouts/``; ``{% extends "shipped/pdf/guide.html.j2" %}``
+reaches the shipped template being overridden.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Guides get a cover (with the brand's logo), a contents page (a TOC field holding its entries
 and page numbers, see :meth:`DocxWriter.fill_contents`), real Heading styles and each grid as a
-Word table in a landscape section; worksheets are one landscape section holding the grid, kept
-on one page. Brand fonts and colours go into named styles (Normal, Heading 1–3, Tip, Cell …),
+Word table in a landscape section; a worksheet is one section holding its sheet, kept on one
+page: landscape for a grid, portrait for a form or checklist. Brand fonts and colours go into
+named styles (Normal, Heading 1–3, Tip, Cell …),
 so a user restyles the document from Word's style gallery instead of run by run; the brand's
 fonts travel inside the file (:mod:`generator.renderers.docx.fonts`).
 """

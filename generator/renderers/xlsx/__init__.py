@@ -4,8 +4,8 @@ Sheets, in order: **instructions** (what the workbook is for, how to fill it in,
 the brand's contact details, the credit); the **worksheet** (entry cells unlocked and named, the
 rest protected without a password); beside a blank worksheet, its **example**; and for a
 journey grid with a KPI row, the **KPI tracker**. Every formula carries its value, so a viewer
-that does not calculate shows it too. Grids print landscape, forms and checklists portrait;
-always A4, one page wide.
+that does not calculate shows it too. Grids print landscape, forms and checklists portrait,
+one page wide, on the job's paper (A4 or US Letter).
 """
 
 from __future__ import annotations
