@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from generator.processes import alive
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
@@ -59,14 +61,6 @@ def remove_stale_temporaries(out: Path) -> None:
 
 
 def _writer_alive(name: str) -> bool:
-    """Whether the process that is writing a temporary file still runs."""
+    """Whether the process writing a temporary file (``.<name>.<pid>.<random>.tmp``) runs."""
     parts = name.split(".")
-    if len(parts) < 4 or not parts[-3].isdigit():
-        return False
-    try:
-        os.kill(int(parts[-3]), 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+    return len(parts) >= 4 and parts[-3].isdigit() and alive(int(parts[-3]))

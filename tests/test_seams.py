@@ -34,6 +34,7 @@ LAYERS = [
         "reproducible",
         "output",
         "fonts",
+        "processes",
         "__init__",
     ],
 ]

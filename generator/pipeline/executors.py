@@ -18,12 +18,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.layouts import Layouts
 from generator.model import Library
 from generator.pipeline.tasks import publish
+from generator.processes import alive
 
 T = TypeVar("T")
 WORKER_SETS = 20
@@ -42,9 +42,7 @@ class Serial(Executor):
         future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
+        except Exception as exc:  # as a pool would: the caller finds it in the future
             future.set_exception(exc)
         return future
 
@@ -75,20 +73,6 @@ def _end_with(coordinator: int) -> None:
     """End this worker process once the coordinator is gone (or the fork server it started,
     which ends with it)."""
     parent = os.getppid()
-    while os.getppid() == parent and _alive(coordinator):
+    while os.getppid() == parent and alive(coordinator):
         time.sleep(PARENT_POLL)
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (a zombie, ended but not yet reaped by its parent, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
