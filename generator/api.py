@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
@@ -30,7 +31,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
 
 from generator.errors import ContentError, ContentErrors
-from generator.filled import Filled
+from generator.filled import Filled, read_client_bytes, read_client_file, read_form
 from generator.formats import FORMATS
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library, split_name
@@ -247,15 +248,13 @@ def validate(
     """
     from generator.lint import lint, lint_workbook
 
-    root = _project(project)
-    library = load_library(root)
+    opened = _project(project)
+    library = load_library(opened)
     # Advice about the project's own files: shipped files are not the user's to change.
-    warnings = lint(library, within=root.root)
+    warnings = lint(library, within=opened.root)
     for path in worksheet:
-        try:
+        with _one_problem():
             warnings += lint_workbook(Path(path), library)
-        except ContentError as exc:
-            raise ContentErrors([exc]) from None
     if strict and warnings:
         raise ContentErrors(warnings)
     return ValidationResult(library, warnings)
@@ -299,7 +298,8 @@ def import_workbook(
     path = Path(file).resolve()
     root, layouts, library = _open(project)
     _check_choices(library, brand, format)
-    filled = _read_filled(path, library)
+    with _one_problem():
+        filled = read_client_file(path, library)
     target = _output(out, root.output / "imported")
     outcomes, jobs = _client_documents(
         filled, library, layouts, brand, name, format, path, FolderSink(target), listener
@@ -339,14 +339,10 @@ def read_filled(
     library = load(project)
     if isinstance(source, Mapping):
         return _read_form(source, library, lang)
-    if isinstance(source, bytes):
-        from generator.filled import read_client_bytes
-
-        try:
+    with _one_problem():
+        if isinstance(source, bytes):
             return read_client_bytes(source, library, Path(name))
-        except ContentError as exc:
-            raise ContentErrors([exc]) from None
-    return _read_filled(Path(source).resolve(), library)
+        return read_client_file(Path(source).resolve(), library)
 
 
 def documents_for(
@@ -367,7 +363,7 @@ def documents_for(
     )
     if outcomes.failed:
         raise RenderFailed(outcomes.failed)
-    return {Path(name).name: data for name, data in sink.files.items()}
+    return {Path(file).name: data for file, data in sink.files.items()}
 
 
 def render(
@@ -408,22 +404,20 @@ def render(
     result = _build(library, layouts, root, [brand], options)
     if result.failed:
         raise RenderFailed(result.failed)
-    return {str(Path(*Path(name).parts[1:])): data for name, data in sink.files.items()}
+    return {str(Path(*Path(file).parts[1:])): data for file, data in sink.files.items()}
 
 
-def _read_filled(path: Path, library: Library) -> Filled:
-    from generator.filled import read_client_file
-
+@contextmanager
+def _one_problem() -> Iterator[None]:
+    """A :class:`ContentError` (one file's one problem) raised as :class:`ContentErrors`."""
     try:
-        return read_client_file(path, library)
+        yield
     except ContentError as exc:
         raise ContentErrors([exc]) from None
 
 
 def _read_form(values: Mapping[str, str], library: Library, lang: str | None) -> Filled:
     """A web form's fields as a filled worksheet: the worksheet named by the fields' names."""
-    from generator.filled import read_form
-
     ids = {str(key).split(".", 1)[0] for key in values}
     found = [
         (worksheet, language)
@@ -432,9 +426,8 @@ def _read_form(values: Mapping[str, str], library: Library, lang: str | None) ->
     ]
     if len(found) != 1:
         what = "several worksheets" if found else "no worksheet of this project"
-        hint = "name the entries as the worksheet does (kundresan.konvertering.kpi)"
-        if found:
-            hint = "give the language (lang)"
+        named = "name the entries as the worksheet does (kundresan.konvertering.kpi)"
+        hint = "give the language (lang)" if found else named
         raise ContentErrors([ContentError(None, f"the form's fields name {what}", hint=hint)])
     worksheet, language = found[0]
     return read_form(values, worksheet, language)
@@ -568,7 +561,7 @@ def _write(
     try:
         return build_jobs(library, layouts, jobs, sink, listener, force, workers, executor)
     except OSError as exc:
-        where = Path(exc.filename or getattr(sink, "out", "."))
+        where = Path(exc.filename or sink.location(""))
         raise OutputError(where, exc.strerror or str(exc)) from None
 
 
@@ -588,12 +581,8 @@ def _build(
     options: Options,
 ) -> BuildResult:
     """Plan, warn about brands that get nothing, then build."""
-    sink = options.get("sink")
-    if sink is None:
-        out = _output(options.get("out"), project.output)
-        sink = FolderSink(out)
-    else:
-        out = Path(getattr(sink, "out", "."))
+    sink = options.get("sink") or FolderSink(_output(options.get("out"), project.output))
+    out = sink.location("")
     filters = Filters(
         options.get("guide", ()),
         options.get("lang", ()),

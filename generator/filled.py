@@ -87,15 +87,16 @@ def read_client_bytes(data: bytes, library: Library, name: Path) -> Filled:
     return read_filled(name, open_workbook(name, data), library)
 
 
-def read_form(values: Mapping[str, str], worksheet: Worksheet, language: str) -> Filled:
-    """What a web form sent: each entry's text by its name (:func:`~generator.entries.field_path`);
-    a tick is ticked when its value is not empty. Names that are no entry are ignored."""
-    found = {}
+def read_form(values: Mapping[str, Any], worksheet: Worksheet, language: str) -> Filled:
+    """Entries by their names (:func:`~generator.entries.field_path`): a web form's fields, a
+    PDF's form fields. A tick is ticked when its value is set; names that are no entry are
+    ignored."""
+    filled = Filled(worksheet, language)
     for key in keys(worksheet):
-        value = values.get(field_path(worksheet.id, *key))
-        found[key] = _ticked(value) if is_tick(key) else _lines(value)
-    filled = Filled(worksheet, language, found)
-    filled.where = {key: field_path(worksheet.id, *key) for key in found}
+        name = field_path(worksheet.id, *key)
+        value = values.get(name)
+        filled.entries[key] = _ticked(value) if is_tick(key) else _lines(value)
+        filled.where[key] = name
     return filled
 
 
@@ -161,17 +162,8 @@ def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
             hint="use a blank worksheet PDF from journeykit build, filled in",
         )
 
-    def entries(worksheet: Worksheet) -> dict[Key, list[str]]:
-        found = {}
-        for key in keys(worksheet):
-            value = fields.get(field_path(worksheet.id, *key))
-            found[key] = _ticked(value) if is_tick(key) else _lines(value)
-        return found
-
-    worksheet = next((w for w in candidates if any(entries(w).values())), candidates[0])
-    filled = Filled(worksheet, language, entries(worksheet))
-    filled.where = {key: field_path(worksheet.id, *key) for key in filled.entries}
-    return filled
+    read = [read_form(fields, worksheet, language) for worksheet in candidates]
+    return next((filled for filled in read if any(filled.entries.values())), read[0])
 
 
 def _named_cell(workbook: Any, name: str) -> Any:
