@@ -183,7 +183,7 @@ def build(
     """
     arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
-        read = Inputs.now(api.open_project(project).folders, [])
+        read = Inputs.now(api.open_project(project).readable_roots, [])
         result = api.build(project, brand, **options(arguments, bar))
     report(result, per_brand=brand == "all")
     exit_if_interrupted(result)
@@ -353,7 +353,7 @@ def batch(
     """
     arguments = locals()
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=True) as bar:
-        read = Inputs.now(api.open_project(project).folders, [clients.resolve()])
+        read = Inputs.now(api.open_project(project).readable_roots, [clients.resolve()])
         result = api.batch(clients, project, **options(arguments, bar))
     console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
     if result.rejected:

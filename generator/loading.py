@@ -36,8 +36,7 @@ from generator.model import (
     field_problems,
     quoted,
 )
-from generator.paths import collect
-from generator.project import Project, content_path
+from generator.project import Project
 from generator.typography import DEFAULT_QUOTES
 
 M = TypeVar("M", bound=BaseModel)
@@ -283,7 +282,7 @@ class Loader:
     def files(self, kind: str, **names: str) -> dict[Path, Path]:
         """The content files of ``kind``; one that links outside the content folders is
         reported and not read (the fetcher would not serve it either)."""
-        found = collect(self.folders, content_path(kind, **names))
+        found = self.project.files(kind, **names)
         for relative, path in list(found.items()):
             target = path.resolve()
             if not any(target.is_relative_to(folder) for folder in self.folders):

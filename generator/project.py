@@ -32,12 +32,14 @@ _UNNAMED = re.compile(r"\{\w+\}(\.\{\w+\})*")
 def content_path(kind: str, **names: str) -> str:
     """Where a content file of ``kind`` lies, relative to a content folder; the names not given
     become ``*`` (a glob: ``frameworks/*.yaml``, ``guides/kundresan/sections/*.sv.md``)."""
+    return _UNNAMED.sub("*", CONTENT_FILES[kind].format_map(_Known(names)))
 
-    class Known(dict[str, str]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
 
-    return _UNNAMED.sub("*", CONTENT_FILES[kind].format_map(Known(names)))
+class _Known(dict[str, str]):
+    """The names given; one not given stays a ``{placeholder}``."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,3 @@ class Project:
     def readable_roots(self) -> list[Path]:
         """The only folders (and files) a renderer may read from: layouts and content."""
         return [*self.layout_folders, *self.content_folders]
-
-    @property
-    def folders(self) -> list[Path]:
-        """Every folder whose files the build reads (for the quick check)."""
-        return self.readable_roots

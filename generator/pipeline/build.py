@@ -17,10 +17,9 @@ from typing import Protocol
 from generator.document import build_view
 from generator.layouts import Layouts
 from generator.model import Job, Library
-from generator.output import remove_stale_temporaries
 from generator.pipeline.executors import Serial, local_pool
-from generator.pipeline.manifest import InputHasher
-from generator.pipeline.sink import FolderSink, Sink
+from generator.pipeline.manifest import InputHasher, Manifest
+from generator.pipeline.sink import Sink
 from generator.pipeline.tasks import Done, Task, publish, run, withdraw
 
 
@@ -80,16 +79,15 @@ class Outcomes:
 
 
 def outdated(
-    library: Library, hasher: InputHasher, jobs: list[Job], current: dict[str, str], sink: Sink
+    library: Library, hasher: InputHasher, jobs: list[Job], manifest: Manifest | None
 ) -> tuple[list[Job], list[list[tuple[Job, str]]]]:
     """The jobs whose files are up to date, and the others by set with their input digests
-    (``current``: the manifest's entries; empty to rebuild everything)."""
-    manifest = sink.manifest()
+    (``manifest``: None to make every file)."""
     fresh: list[Job] = []
     sets: dict[tuple[str, str, str], list[tuple[Job, str]]] = {}
     for job in jobs:
         digest = hasher.digest(build_view(library, job))
-        if manifest is not None and manifest.is_current(job.relative_path(), digest, current):
+        if manifest is not None and manifest.is_current(job.relative_path(), digest):
             fresh.append(job)
         else:
             sets.setdefault(job.set_key(), []).append((job, digest))
@@ -138,18 +136,17 @@ def build(
 
     Jobs of one guide, language and brand are one task. Tasks run on ``executor`` when one is
     given (it must share this process's memory, as a thread pool does, or know the snapshot);
-    otherwise in this process, or with several ``workers`` in the local process pool. The
-    coordinator alone records what was written.
+    otherwise in this process, or with several ``workers`` in the local process pool (handed
+    one task per free worker, see :mod:`~generator.pipeline.executors`). The coordinator alone
+    records what was written.
     """
     listener = listener or Silent()
     listener.planned(jobs)
     result = Outcomes()
-    if isinstance(sink, FolderSink):
-        remove_stale_temporaries(sink.out)
+    sink.begin()
     hasher = InputHasher(library, layouts)
     manifest = sink.manifest()
-    current = {} if force or manifest is None else manifest.entries
-    fresh, sets = outdated(library, hasher, jobs, current, sink)
+    fresh, sets = outdated(library, hasher, jobs, None if force else manifest)
     for job in fresh:
         result.current.append(job)
         listener.finished(job)
@@ -160,12 +157,10 @@ def build(
     if executor is None:
         many = workers > 1 and len(tasks) > 1
         executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
-        window = workers
-    else:
-        window = 2 * max(1, getattr(executor, "_max_workers", 1))
     publish(snapshot, shared, layouts)
     try:
         started = listener.started
+        window = workers if own else len(tasks)  # a given executor queues what it receives
         for _, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
             for done in future.result():
                 if done.error is not None:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import suppress
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from generator import __version__
@@ -137,10 +137,15 @@ class Manifest:
         except sqlite3.Error:
             return {}
 
-    def is_current(self, relative: Path, digest: str, entries: dict[str, str]) -> bool:
-        """Whether the file exists and was made from exactly these inputs (``entries``: the
-        manifest as read when the build started)."""
-        return entries.get(str(relative)) == digest and (self.out / relative).is_file()
+    @cached_property
+    def recorded(self) -> dict[str, str]:
+        """The entries as they were when this build first asked."""
+        return self.entries
+
+    def is_current(self, relative: Path, digest: str) -> bool:
+        """Whether the file exists and was made from exactly these inputs (as recorded when the
+        build began)."""
+        return self.recorded.get(str(relative)) == digest and (self.out / relative).is_file()
 
     def record(self, relative: Path | str, digest: str) -> None:
         """Note the inputs a file was just written from."""
@@ -156,23 +161,18 @@ class Manifest:
 
     def _adopt_json(self) -> None:
         """Take over the entries of the JSON manifest (and journal) of journeykit 0.1."""
-        entries = {}
-        for legacy in (self.out / LEGACY_NAME, self.out / LEGACY_JOURNAL):
-            try:
-                text = legacy.read_text(encoding="utf-8")
-            except OSError:
-                continue
-            if legacy.name == LEGACY_NAME:
-                with suppress(ValueError):
-                    entries.update(json.loads(text))
-            else:
-                for line in text.splitlines():
-                    with suppress(ValueError):
-                        relative, digest = json.loads(line)
-                        entries[relative] = digest
+        legacy, journal = self.out / LEGACY_NAME, self.out / LEGACY_JOURNAL
+        entries: dict[str, str] = {}
+        with suppress(OSError, ValueError):
+            entries.update(json.loads(legacy.read_text(encoding="utf-8")))
+        with suppress(OSError):
+            for line in journal.read_text(encoding="utf-8").splitlines():
+                with suppress(ValueError):  # a line cut short by a kill
+                    relative, digest = json.loads(line)
+                    entries[relative] = digest
         if entries and self._db is not None:
             self._db.executemany(
                 "INSERT OR IGNORE INTO files (name, digest) VALUES (?, ?)", entries.items()
             )
-        for legacy in (self.out / LEGACY_NAME, self.out / LEGACY_JOURNAL):
-            legacy.unlink(missing_ok=True)
+        legacy.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from generator.output import write_atomic
+from generator.output import remove_stale_temporaries, write_atomic
 from generator.pipeline.manifest import Manifest
 
 
 class Sink(Protocol):
     """Where rendered files are written, by their path relative to the output."""
+
+    def begin(self) -> None:
+        """Get ready for a build (clear what a killed one left)."""
 
     def write(self, name: str, data: bytes) -> None:
         """Store one file whole (never half-written)."""
@@ -35,6 +38,9 @@ class FolderSink:
     def __init__(self, out: Path) -> None:
         self.out = out
 
+    def begin(self) -> None:
+        remove_stale_temporaries(self.out)
+
     def write(self, name: str, data: bytes) -> None:
         write_atomic(self.out / name, data)
 
@@ -50,6 +56,9 @@ class MemorySink:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+
+    def begin(self) -> None:
+        pass
 
     def write(self, name: str, data: bytes) -> None:
         self.files[name] = data
