@@ -4,8 +4,11 @@ way for every brand with the same fonts and paper (issue 12)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
@@ -20,11 +23,14 @@ from generator.renderers import pdf
 from generator.renderers.paged import Pages
 from generator.renderers.pdf import pagination
 from generator.renderers.pdf.pagination import MAX_RUN_PAGES, MAX_RUN_UNITS, Unit, _best_split
-from tests.conftest import MINIMAL, ROOT, copy_project, pdf_text, pdf_words, squash
+from tests.conftest import MINIMAL, ROOT, copy_project, pdf_text, pdf_words
 
 ABOUT_HALF = 0.45
 """The least a page of prose is filled, as pdftotext finds its words between the running head
 and the foot (balancing aims at half; the measure here is independent of it)."""
+FULL = 0.8
+"""How full a page is when the section on it could not fit (widows, orphans and a paragraph
+that moved whole leave some room)."""
 
 
 def words_by_page(path: Path) -> list[tuple[float, float, list[tuple[float, float]]]]:
@@ -52,20 +58,75 @@ def guide_pdfs(library: Library) -> list[Path]:
     ]
 
 
+def body_lines(path: Path) -> list[tuple[bool, list[tuple[float, float, float]]]]:
+    """Per page: whether it is portrait, and each line of text between the running head and
+    the foot as (top, bottom, font size), as ``pdftohtml -xml`` reads them."""
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", str(path)], capture_output=True, check=True
+    ).stdout
+    sizes: dict[str, float] = {}
+    found = []
+    for page in ElementTree.fromstring(xml).iter("page"):
+        sizes |= {spec.get("id"): float(spec.get("size")) for spec in page.iter("fontspec")}
+        height, width = float(page.get("height")), float(page.get("width"))
+        lines = [
+            (top, top + float(text.get("height")), sizes[text.get("font")])
+            for text in page.iter("text")
+            if 0.06 * height < (top := float(text.get("top"))) < 0.93 * height
+        ]
+        found.append((width < height, sorted(lines)))
+    return found
+
+
+def starts_with_heading(lines: list[tuple[float, float, float]]) -> bool:
+    """Whether a page's first line is a heading or a stage's tag rather than body text: its
+    type is larger or smaller than the size most of the page is set in."""
+    body_size = Counter(size for _, _, size in lines).most_common(1)[0][0]
+    return abs(lines[0][2] - body_size) > 1.5
+
+
 @pytest.mark.slow
 def test_no_page_of_prose_is_nearly_empty(every_output: Path, library: Library) -> None:
     """Every portrait page of every shipped guide (A4, the default brand) is at least about
-    half full, except the cover, the contents and the guide's last page."""
+    half full, except the cover, the contents, a page before a landscape (worksheet) page and
+    the guide's last page."""
     checked = 0
     for relative in guide_pdfs(library):
         pages = words_by_page(every_output / relative)
-        for number, (width, height, words) in enumerate(pages[2:-1], start=3):
-            if width > height:
-                continue  # a grid's page: blank rows fill it, an example's entries do not
+        following = pages[3:]
+        for number, ((width, height, words), after) in enumerate(
+            zip(pages[2:-1], following, strict=True), start=3
+        ):
+            if width > height or after[0] > after[1]:
+                continue  # a grid's page, or the page before one: a grid needs a page of its own
             share = fill(height, words)
             assert share >= ABOUT_HALF, f"{relative} page {number}: {share:.0%} full"
             checked += 1
-    assert checked > 30  # the 7 guides' portrait pages between contents and end
+    assert checked > 20  # the 7 guides' portrait pages between contents and end
+
+
+@pytest.mark.slow
+def test_no_page_starts_with_a_paragraph_cut_from_its_heading(
+    every_output: Path, library: Library
+) -> None:
+    """A page of a guide starts with a heading, unless the section before ran over from a page
+    it filled (a page break inside a section only where the section cannot fit): balancing
+    never moves a section's closing paragraph or tip away from its heading to the next page
+    while the page before is left part empty (issue 17: 5 of 7 guides did)."""
+    continued = 0
+    for relative in guide_pdfs(library):
+        path = every_output / relative
+        lines = body_lines(path)
+        pages = words_by_page(path)
+        for number in range(3, len(lines) + 1):
+            portrait, page = lines[number - 1]
+            if not portrait or not page or starts_with_heading(page):
+                continue
+            continued += 1
+            _, height, words = pages[number - 2]
+            before = fill(height, words)
+            assert before >= FULL, f"{relative} page {number} runs on from a page {before:.0%} full"
+    assert continued >= 1  # sections do run over full pages: the measure sees them
 
 
 def guide_view(library: Library, guide: str, **brand: object) -> DocumentView:
@@ -131,29 +192,14 @@ def test_balancing_is_decided_once_and_alike_for_every_brand_with_the_same_fonts
         assert len(laid_out) == 2  # laid out, then balanced
         fresh[name] = (settled.page_breaks, settled.flows_on, pdf.write(document, name))
     assert fresh["default"][:2] == fresh["other"][:2]
-    assert fresh["default"][0] == {("section-long", 6)}  # the short page takes the long's end
+    # the long section runs over a page it fills; the short one follows on its end
+    page_breaks, flows_on = fresh["default"][:2]
+    assert page_breaks == {("section-long", 9)} and "section-short" in flows_on
 
     laid_out.clear()  # the default brand's decision is remembered: the other brand reuses it
     document, settled = pdf.lay_out_view(views["other"], layouts, "other")
     assert len(laid_out) == 1
     assert pdf.write(document, "other") == fresh["other"][2]
-
-
-def test_a_page_may_start_inside_a_running_section(key_pdfs: Path, library: Library) -> None:
-    """Kundresan's page before its example takes the end of the section before it; the text
-    stays whole and in order."""
-    view = guide_view(library, "kundresan")
-    path = key_pdfs / view.job.relative_path()
-    text = [squash(page.extract_text()) for page in PdfReader(path).pages]
-    after_contents = list(enumerate(text))[2:]
-    syfte = next(n for n, page in after_contents if squash("Syftet med kundresan") in page)
-    om = next(n for n, page in after_contents if squash("Ett exempel att inspireras av") in page)
-    assert om == syfte + 1  # the example's introduction no longer stands alone on its page
-    assert squash("Innan du börjar") in text[om]
-    body = library.guides[("kundresan", "sv")].sections["syfte"].body
-    last_paragraph = squash(body.strip().split("\n\n")[-1])
-    assert last_paragraph[:40] in text[om]  # the section ends on the next page
-    assert last_paragraph[:40] not in text[syfte]
 
 
 def units(*heights: float, fixed: tuple[int, ...] = ()) -> list[Unit]:
@@ -176,6 +222,21 @@ def test_a_split_keeps_a_heading_with_its_first_paragraph_and_fits_each_page() -
     assert _best_split(units(0.97), 1, ends_guide=False) is None  # nothing fits: left alone
     # two pages that fit on one become one
     assert _best_split(units(0.3, 0.3), 2, ends_guide=False)[1] == [0]
+
+
+def test_a_section_that_fits_is_never_split_to_balance_pages() -> None:
+    """A section that fits on its page keeps its closing paragraph: a fuller page after it is
+    not bought with a page that starts cut from its heading (issue 17)."""
+    section = [
+        Unit("a", part, height, 0.0, True) for part, height in ((0, 0.35), (2, 0.3), (3, 0.25))
+    ]
+    after = [Unit("b", 0, 0.5, 0.0, True)]
+    # splitting a's closing part off would give 0.65 and 0.75; the section stays whole instead
+    assert _best_split([*section, *after], 2, ends_guide=False) == (pytest.approx(0.5), [0, 3])
+    # a section too long for its page breaks where its next part no longer fits, not earlier
+    long = [Unit("a", part, 0.3, 0.0, True) for part in (0, 2, 3, 4, 5)]
+    emptiest, starts = _best_split(long, 2, ends_guide=True)
+    assert starts == [0, 3]
 
 
 def test_a_filled_grid_that_runs_over_its_page_is_set_tighter_to_fit(tmp_path: Path) -> None:
@@ -213,7 +274,8 @@ def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
 ) -> None:
     """A subheading inside a section keeps the text after it (CSS ``break-after: avoid``): a
     page may not start right after it. Found by a review: a section of two paragraphs, a
-    subheading and a long paragraph had its subheading left alone at the foot of page 3."""
+    subheading and a long paragraph had its subheading left alone at the foot of page 3 (and
+    whatever balancing decides, the PDF never has it there)."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     section = tmp_path / "content/guides/kundresan/sections/innan-du-borjar.sv.md"
     head = section.read_text(encoding="utf-8").split("> **Tänk")[0]
@@ -224,8 +286,7 @@ def test_balancing_never_leaves_a_heading_at_the_foot_of_a_page(
     section.write_text(f"{head}## Inför arbetet\n\n{sentence * 21}\n", encoding="utf-8")
     library = load_library(tmp_path)
     view = guide_view(library, "kundresan")
-    document, settled = pdf.lay_out_view(view, layouts, "kundresan")
-    assert settled.page_breaks  # balanced
+    document, _ = pdf.lay_out_view(view, layouts, "kundresan")
     out = tmp_path / "guide.pdf"
     out.write_bytes(pdf.write(document, "kundresan"))
     for number in range(1, len(document.pages) + 1):

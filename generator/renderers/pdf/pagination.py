@@ -2,9 +2,11 @@
 
 A section that asks for a page of its own (``new_page``), or a worksheet's page that must stand
 alone, can leave the page before it a third full. After a first layout, each run of prose pages
-with such a page is split again (at a section, or between a running section's paragraphs) so
-that its emptiest page is as full as it can be; a section that asked for a page of its own may
-then follow on. The guide's last page is left as it is: it ends the chapter.
+with such a page is split again so that its emptiest page is as full as it can be; a section
+that asked for a page of its own may then follow on. Pages start at a section; a page starts
+inside a section only where the section cannot fit on the page before, and never with its
+closing part alone, so no page starts cut from its heading while the page before has room.
+The guide's last page is left as it is: it ends the chapter.
 
 What the balancing decides depends only on the prose pages, which look the same for every brand
 with the same fonts and paper (colours, names, logos and contact details sit on the cover, on
@@ -104,9 +106,9 @@ def _body_boxes(page: Page) -> list[Box]:
 def balanced(layout: Pages, pages: Sequence[Page]) -> Pages:
     """The page decisions with page breaks placed so that no page of prose is nearly empty.
 
-    Each run of prose pages between other pages is split again, at sections or between a
-    running section's paragraphs, into as many pages or one fewer, so that its emptiest page
-    (the guide's last page aside) is as full as it can be. The same decisions come back when
+    Each run of prose pages between other pages is split again, at sections or (where a
+    section cannot fit, :func:`_may_end`) between its paragraphs, into as many pages or one
+    fewer, so that its emptiest page (the guide's last page aside) is as full as it can be. The same decisions come back when
     no split is clearly better than today's.
     """
     found = prose_pages(layout, pages)
@@ -260,7 +262,7 @@ def _split(
             for start in range(end - 1, -1, -1):  # the page grows as it starts earlier
                 if fill(start, end) > MAX_FILL:
                     break
-                if start not in best[k - 1]:
+                if start not in best[k - 1] or not _may_end(units, start, end, fill):
                     continue
                 emptiest, starts = best[k - 1][start]
                 counted = 1.0 if ends_guide and end == size else fill(start, end)
@@ -269,6 +271,18 @@ def _split(
                     row[end] = candidate
         best.append(row)
     return best[count].get(size)
+
+
+def _may_end(units: list[Unit], start: int, end: int, fill: Callable[[int, int], float]) -> bool:
+    """Whether a page of units ``start`` to ``end`` may end there: at a section's start, or
+    inside a section only where its next part does not fit on the page (the section cannot
+    fit) and more of the section than its closing part follows, so that no page starts with a
+    section's last paragraph cut from its heading and body."""
+    if end == len(units) or units[end].part == 0:
+        return True
+    following = units[end + 1] if end + 1 < len(units) else None
+    closing = following is None or following.anchor != units[end].anchor
+    return not closing and fill(start, end + 1) > MAX_FILL
 
 
 def settled_key(layout: Pages, html_of: Callable[[Pages], str]) -> str:
