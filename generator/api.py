@@ -255,6 +255,8 @@ def validate(
     for path in worksheet:
         with _one_problem():
             warnings += lint_workbook(Path(path), library)
+    if strict:
+        warnings += _layout_problems(opened, library)
     if strict and warnings:
         raise ContentErrors(warnings)
     return ValidationResult(library, warnings)
@@ -621,6 +623,34 @@ def _build(
         outcomes.written,
         outcomes.current,
         outcomes.failed,
-        warnings,
+        warnings + _noticed(outcomes, sink),
         interrupted=outcomes.interrupted,
     )
+
+
+def _layout_problems(project: Project, library: Library) -> list[ContentError]:
+    """What laying out the project's own PDFs shows (a guide or a brand of the project's own
+    files): pages left nearly empty, a worksheet that runs over its page, a file that cannot be
+    made. The PDFs are made in memory and nothing is written."""
+
+    def own(path: Path | None) -> bool:
+        return path is not None and path.is_relative_to(project.root)
+
+    guides = sorted({g.id for g in library.guides.values() if own(g.path)})
+    brands = sorted(b.id for b in library.brands.values() if own(b.folder))
+    options: Options = {"sink": MemorySink(), "format": ["pdf"], "force": True}
+    if not brands:  # the project's own guides, in the default brand
+        brands, options["guide"] = [DEFAULT_BRAND], guides
+    if not guides and brands == [DEFAULT_BRAND]:
+        return []
+    result = _build(library, Layouts(project), project, brands, options)
+    failed = [ContentError(Path(str(f.job.relative_path())), f.reason) for f in result.failed]
+    return failed + result.warnings
+
+
+def _noticed(outcomes: Outcomes, sink: Sink) -> list[ContentError]:
+    """What the renderers saw in the files they wrote, as warnings about those files."""
+    return [
+        ContentError(sink.location(str(seen.job.relative_path())), seen.message)
+        for seen in outcomes.notices
+    ]

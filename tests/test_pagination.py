@@ -3,6 +3,7 @@ way for every brand with the same fonts and paper (issue 12)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -334,3 +335,60 @@ def test_a_view_whose_key_changed_keeps_no_other_keys_decision(
     assert (fresh.page_breaks, fresh.flows_on) == (frozenset(), frozenset())
     assert pdf._with_settled(view, "known").flows_on == {"a"}
     assert pdf._with_settled(view, None) is view  # a worksheet: nothing to balance
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project with a page a reader would object to, and a worksheet that cannot
+    fit its page: a short section before one whose tip box (never split) fills most of a page,
+    and a grid whose rows' help runs to hundreds of words."""
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("awkward") / "project")
+    sections = root / "content/guides/onboarding/sections"
+    sentence = "Map what your customers do before they buy, and what each stage asks of you. "
+    (sections / "short.en.md").write_text(f"---\ntitle: First\n---\n{sentence * 12}\n")
+    (sections / "tip.en.md").write_text(
+        f"---\ntitle: Second\n---\n> **Tip:** {sentence * 40}\n\n{sentence * 2}\n"
+    )
+    (sections / "more.en.md").write_text(f"---\ntitle: Third\n---\n{sentence * 8}\n")
+    guide = root / "content/guides/onboarding/guide.en.yaml"
+    guide.write_text(
+        guide.read_text().replace(
+            "  - section: intro\n",
+            "  - section: intro\n  - section: short\n  - section: tip\n  - section: more\n",
+        )
+    )
+    framework = root / "content/frameworks/funnel.en.yaml"
+    framework.write_text(
+        framework.read_text().replace('"One number that shows it worked."', f'"{sentence * 30}"')
+    )
+    return root
+
+
+@pytest.mark.slow
+def test_build_warns_of_a_nearly_empty_page_and_a_worksheet_that_spills(
+    awkward: Path, tmp_path: Path
+) -> None:
+    """Laid out as well as it can be, what a reader would still object to is said: the page
+    left nearly empty and the worksheet on more than one page, each naming its file (issue 17)."""
+    result = api.build(awkward, out=tmp_path, format=["pdf"], guide=["onboarding"])
+    assert result.ok
+    messages = [(error.path.name, error.message) for error in result.warnings]
+    assert any(
+        name == "onboarding.pdf" and re.match(r"page \d+ is only \d+% full", message)
+        for name, message in messages
+    ), messages
+    spill = [m for n, m in messages if n == "onboarding-worksheet-blank.pdf"]
+    assert spill and re.match(r"the worksheet .* runs over (\d) pages", spill[0]), messages
+    blank = tmp_path / "default/en/onboarding-worksheet-blank.pdf"
+    pages = int(re.search(r"over (\d) pages", spill[0])[1])
+    assert len(PdfReader(blank).pages) == pages > 1  # written all the same
+    with pytest.raises(api.ContentErrors) as strict:
+        api.validate(awkward, strict=True)
+    assert {e.message for e in result.warnings} <= {e.message for e in strict.value.errors}
+
+
+@pytest.mark.slow
+def test_the_shipped_content_lays_out_without_a_warning(tmp_path: Path) -> None:
+    """The shipped guides and worksheets give ``build`` nothing to warn about."""
+    result = api.build(ROOT, out=tmp_path, format=["pdf"], brand=["default"])
+    assert result.ok and result.warnings == []

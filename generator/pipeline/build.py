@@ -66,6 +66,15 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something a renderer saw in a job's file that a reader would catch (a nearly empty
+    page, a worksheet that spills onto a second page): the file is written all the same."""
+
+    job: Job
+    message: str
+
+
 @dataclass
 class Outcomes:
     """What became of each job of a build."""
@@ -74,6 +83,8 @@ class Outcomes:
     current: list[Job] = field(default_factory=list)
     """Jobs whose file was already up to date, so nothing was rendered."""
     failed: list[Failure] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    """What the renderers saw in the files they wrote that a reader would catch."""
     interrupted: bool = False
     """Whether Ctrl-C stopped the build (what was finished before is written and recorded)."""
 
@@ -169,6 +180,7 @@ def build(
                     if manifest is not None:
                         manifest.record(done.name, done.digest)
                     result.written.append(Written(done.job, sink.location(done.name), done.size))
+                    result.notices += [Notice(done.job, message) for message in done.notices]
                 listener.finished(done.job)
     except KeyboardInterrupt:  # Ctrl-C: keep what is finished, report it, start nothing more
         result.interrupted = True

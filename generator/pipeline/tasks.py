@@ -19,6 +19,7 @@ from generator.layouts import Layouts
 from generator.model import Brand, Job, Library
 from generator.pipeline.sink import Sink
 from generator.renderers import render_documents
+from generator.renderers.notices import collected
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Done:
     digest: str
     size: int = 0
     error: str | None = None
+    notices: tuple[str, ...] = ()
+    """What the renderer saw that a reader would catch (a nearly empty page, a spill)."""
 
 
 _SNAPSHOTS: dict[str, tuple[Library, Layouts]] = {}
@@ -65,18 +68,18 @@ def run(task: Task, sink: Sink) -> list[Done]:
     library = library.model_copy(update={"brands": {**library.brands, task.brand.id: task.brand}})
     outcomes = render_set(library, layouts, [job for job, _ in task.jobs])
     done = []
-    for (job, digest), (data, error) in zip(task.jobs, outcomes, strict=True):
+    for (job, digest), (data, error, notices) in zip(task.jobs, outcomes, strict=True):
         name = str(job.relative_path())
         if data is None:
             done.append(Done(job, name, digest, error=error or "failed"))
         else:
             sink.write(name, data)
-            done.append(Done(job, name, digest, len(data)))
+            done.append(Done(job, name, digest, len(data), notices=notices))
     return done
 
 
-Outcome = tuple[bytes | None, str | None]
-"""A rendered file's bytes, or why it failed."""
+Outcome = tuple[bytes | None, str | None, tuple[str, ...]]
+"""A rendered file's bytes, or why it failed; and the renderer's notices about it."""
 
 
 def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:
@@ -92,12 +95,15 @@ def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outc
         of_format = [job for job in jobs if job.format == name]
         try:
             views = [build_view(library, job) for job in of_format]
-            data = render_documents(views, layouts, made)
+            with collected() as notices:
+                data = render_documents(views, layouts, made)
             made.update(zip(of_format, data, strict=True))
-            outcomes.update((job, (blob, None)) for job, blob in zip(of_format, data, strict=True))
+            for job, blob in zip(of_format, data, strict=True):
+                about = str(job.relative_path())
+                outcomes[job] = (blob, None, tuple(m for what, m in notices if what == about))
         except BuildError as exc:
-            outcomes.update((job, (None, str(exc))) for job in of_format)
+            outcomes.update((job, (None, str(exc), ())) for job in of_format)
         except Exception as exc:  # a bug or a broken file: it fails this set, not the batch
             message = f"unexpected {type(exc).__name__}: {exc}"
-            outcomes.update((job, (None, message)) for job in of_format)
+            outcomes.update((job, (None, message, ())) for job in of_format)
     return [outcomes[job] for job in jobs]

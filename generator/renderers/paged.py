@@ -28,6 +28,9 @@ LABEL_LINE_CHARACTERS, HELP_LINE_CHARACTERS = 26, 36
 """Characters a grid's label column holds on a line, of a row's label and of its help."""
 GRID_FRAME_MM = 64
 """A landscape worksheet page's margins, title, header row and sign-off line."""
+COMPACT_SLACK_MM = 12
+"""How much less a blank grid's rows share once the grid ran over its page (a brand's wide
+body font wraps its labels and help onto more lines than estimated)."""
 LEAD_SLACK_MM = 20
 """Both estimates above are cautious: by this much together (measured on the shipped guides).
 A grid that runs over all the same is laid out again without its lead (``without_leads``)."""
@@ -41,7 +44,7 @@ class Pages:
     without_leads: frozenset[str] = frozenset()
     """Worksheets (by anchor) whose page turned out too full for their lead: it stands alone."""
     compact: frozenset[str] = frozenset()
-    """Filled grids (by anchor) that ran over their page: set tighter to fit it."""
+    """Grids (by anchor) that ran over their page: set tighter to fit it."""
     page_breaks: frozenset[tuple[str, int]] = frozenset()
     """Where pages start so that none is left nearly empty (decided by the PDF's pagination):
     a section's anchor and 0 for the section, or the place of the part among its children
@@ -88,6 +91,12 @@ class Pages:
     def part_breaks(self) -> list[tuple[str, int]]:
         """Pages that start inside a section: its anchor and the part's place."""
         return sorted(start for start in self.page_breaks if start[1] > 0)
+
+    def rows_height_mm(self, grid: Grid, lead: SectionBlock | None) -> float:
+        """What a blank grid's rows share: the page under its title, header and sign-off line
+        and its lead, less ``COMPACT_SLACK_MM`` once it ran over its page."""
+        height = self.grid_height_mm - (self.lead_height_mm(lead) if lead else 0)
+        return height - (COMPACT_SLACK_MM if grid.anchor in self.compact else 0)
 
     @property
     def grid_height_mm(self) -> float:

@@ -26,6 +26,7 @@ from generator.layouts import Layouts
 from generator.logo import logo_path, logo_src
 from generator.paper import BLEED_MM
 from generator.renderers import Made
+from generator.renderers.notices import notice
 from generator.renderers.paged import Pages
 from generator.renderers.pdf import weasy
 from generator.renderers.pdf.fetcher import ProjectFetcher
@@ -34,6 +35,7 @@ from generator.renderers.pdf.pagination import (
     MAX_PASSES,
     Breaks,
     balanced,
+    nearly_empty,
     remember,
     settled,
     settled_key,
@@ -201,7 +203,18 @@ def render(view: DocumentView, layouts: Layouts, made: Made) -> bytes:
     """Render a guide or a worksheet to PDF bytes (a guide carries its workbooks from ``made``)."""
     what = str(view.job.relative_path())
     document, _ = lay_out_view(view, layouts, what)
+    if view.job.document != "guide" and len(document.pages) > 1:
+        _spilled(what, view.worksheet.title, len(document.pages))
     return write(document, what, workbooks(view, made))
+
+
+def _spilled(what: str, title: str, pages: int) -> None:
+    """Tell that a one-page worksheet needs more than its page even set tighter."""
+    notice(
+        what,
+        f"the worksheet {title!r} runs over {pages} pages although set in smaller type: "
+        "shorten its rows' help or choose a narrower body font",
+    )
 
 
 def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Document, Pages]:
@@ -232,6 +245,13 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
                 break
             pages = balanced_pages
         document = lay_out(html_of(pages), layouts, what, logo)
+    if balancing:
+        for number, share in nearly_empty(pages, document.pages):
+            notice(
+                what,
+                f"page {number} is only {share:.0%} full: a section too long to follow on "
+                "the page before starts the next one (split it, or shorten the one before)",
+            )
     return document, pages
 
 
@@ -254,12 +274,11 @@ def _with_settled(pages: Pages, key: str | None) -> Pages:
 
 def _fitted(pages: Pages, spans: dict[str, list[Page]]) -> Pages:
     """The pages with what ran over its worksheet page made to fit: a lead goes back to a page
-    of its own, a filled grid is set tighter (the same pages when everything fits)."""
+    of its own, a grid is set tighter (the same pages when everything fits)."""
     too_full = frozenset(anchor for anchor in pages.leads if len(spans.get(anchor, [])) > 1)
     if too_full:
         return replace(pages, without_leads=pages.without_leads | too_full)
-    blocks = pages.view.blocks
-    grids = {block.anchor for block in blocks if isinstance(block, Grid) and block.example}
+    grids = {block.anchor for block in pages.view.blocks if isinstance(block, Grid)}
     running_over = frozenset(a for a in grids - pages.compact if len(spans.get(a, [])) > 1)
     if running_over:
         return replace(pages, compact=pages.compact | running_over)
@@ -287,6 +306,8 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
         sheet_pages = spans.get(view.worksheet.anchor)
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
             return render(view, layouts, made)  # its guide page holds more than the worksheet
+        if len(sheet_pages) > 1:
+            _spilled(what, view.worksheet.title, len(sheet_pages))
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return write(sheet, what)

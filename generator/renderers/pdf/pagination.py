@@ -136,6 +136,22 @@ def balanced(layout: Pages, pages: Sequence[Page]) -> Pages:
     return layout if unchanged else breaks.apply(layout)
 
 
+def nearly_empty(layout: Pages, pages: Sequence[Page]) -> list[tuple[int, float]]:
+    """The pages of prose (numbered from 1) less than ``MIN_FILL`` full, and how full, as a
+    reader would object to them: not the guide's last page, nor a page before a worksheet's or
+    the contact page (a page that must start anew)."""
+    found = prose_pages(layout, pages)
+    short = []
+    for number, boxes in enumerate(found[:-1]):
+        if boxes is None or found[number + 1] is None:
+            continue
+        top, height = _text_area(pages[number])
+        share = _fill(boxes, top, height)
+        if share < MIN_FILL:
+            short.append((number + 1, share))
+    return short
+
+
 def _text_area(page: Page) -> tuple[float, float]:
     """Where the page's text area starts and how tall it is (bleed and margins aside)."""
     box = page_box(page)
