@@ -87,7 +87,7 @@ def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> 
 
 def test_validate_returns_warnings_and_strict_raises_them(tmp_path: Path) -> None:
     result = api.validate(ROOT)
-    assert len(result.library.guides) == 7
+    assert len(result.library.guides) == 10
     assert result.warnings and all(isinstance(w, ContentError) for w in result.warnings)
     with pytest.raises(api.ContentErrors) as raised:
         api.validate(ROOT, strict=True)
@@ -117,8 +117,9 @@ def test_an_unknown_filter_value_is_a_problem_naming_the_valid_ones(tmp_path: Pa
     lines = sorted(str(error) for error in raised.value.errors)
     assert lines == [
         "format: unknown format 'pptx' (valid: docx, pdf, xlsx)",
-        "guide: unknown guide 'nope' (valid: b2b-kundresan, customer-journey, engagement-ladder, "
-        "intressetrappan, kpi-per-fas, kundereisen, kundresan, onboarding)",
+        "guide: unknown guide 'nope' (valid: b2b-journey, b2b-kundresan, buyer-journey, "
+        "customer-journey, engagement-ladder, intressetrappan, kpi-per-fas, kpi-per-stage, "
+        "kundereisen, kundresan, onboarding)",
     ]
 
 

@@ -16,6 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from generator.lint import lint
 from generator.model import BLANK, Checklist, Example, Form, Job, Library, Worksheet
 from generator.plan import plan
 from tests.conftest import MINIMAL, ROOT, loaded, pdf_text, read_back, squash
@@ -147,3 +148,108 @@ def test_english_documents_have_english_file_names(every_output: Path) -> None:
         if re.search(rf"(^|-){re.escape(identifier)}(-|\.)", name)
     ]
     assert not swedish
+
+
+ENGLISH_EDITIONS = {
+    "customer-journey": "kundresan",
+    "engagement-ladder": "intressetrappan",
+    "kpi-per-stage": "kpi-per-fas",
+    "b2b-journey": "b2b-kundresan",
+    "buyer-journey": "kundereisen",
+}
+"""Each English guide and the Swedish or Norwegian guide it is the English edition of."""
+
+
+def worksheet_shape(worksheet: Worksheet) -> tuple[object, ...]:
+    """A worksheet's structure without its words: its kind, and its stages, rows, prompts and
+    KPI rows, or its fields and their lines, or its number of items."""
+    if isinstance(worksheet, Form):
+        return ("form", [field.lines for field in worksheet.fields])
+    if isinstance(worksheet, Checklist):
+        return ("checklist", len(worksheet.items))
+    stages = [stage.id for stage in worksheet.stages]
+    rows = [(row.kpi, sorted(stages.index(s) for s in row.prompts)) for row in worksheet.rows]
+    return ("grid", len(stages), rows)
+
+
+def example_shape(example: Example, worksheet: Worksheet) -> tuple[object, ...]:
+    """How many entries an example puts where, by position rather than by id."""
+    if isinstance(worksheet, Form):
+        return tuple(len(example.values.get(field.id, [])) for field in worksheet.fields)
+    if isinstance(worksheet, Checklist):
+        return (len(example.checked), len(example.notes))
+    return tuple(
+        len(example.entries(stage.id, row.id))
+        for stage in worksheet.stages
+        for row in worksheet.rows
+    )
+
+
+def guide_shape(library: Library, guide_id: str, language: str) -> list[tuple[object, ...]]:
+    """A guide's contents in order, each entry by kind and structure rather than by its words:
+    a section's stage (by position), contact card and page break; a template's worksheet; an
+    example's worksheet and where its entries are."""
+    guide = library.guides[(guide_id, language)]
+    worksheet_ids = [guide.framework, *guide.worksheets]
+    main = library.frameworks[(guide.framework, language)]
+    stages = [stage.id for stage in main.stages] if not isinstance(main, Form | Checklist) else []
+    shape: list[tuple[object, ...]] = []
+    for item in guide.contents:
+        if item.section:
+            section = guide.sections[item.section]
+            stage = stages.index(section.stage) if section.stage else None
+            shape.append(("section", stage, section.contact, section.new_page))
+        elif item.example:
+            example = library.example(guide, item.example)
+            worksheet = library.frameworks[(example.framework, language)]
+            where = worksheet_ids.index(example.framework)
+            shape.append(("example", where, example_shape(example, worksheet)))
+        else:
+            template = guide.framework if item.template is True else item.template
+            shape.append(("template", worksheet_ids.index(template)))
+    worksheets = [worksheet_shape(library.frameworks[(w, language)]) for w in worksheet_ids]
+    return [*shape, ("worksheets", worksheets)]
+
+
+def test_five_guides_have_an_english_edition_of_the_same_shape() -> None:
+    """Every seed guide has an English edition (issue 17): its own English id, the same
+    sections in the same order (stages, contact cards, page breaks), the same worksheets
+    (stages, rows, a stage's own questions, form fields, checklist items) and examples with as
+    many entries in each cell as the original's."""
+    library = LIBRARIES["shipped"]
+    english = {guide_id for guide_id, language in library.guides if language == "en"}
+    others = {guide_id: language for guide_id, language in library.guides if language != "en"}
+    assert english == set(ENGLISH_EDITIONS) and len(english) == 5
+    assert set(ENGLISH_EDITIONS.values()) == set(others)  # every seed guide, once
+    for english_id, original_id in ENGLISH_EDITIONS.items():
+        assert guide_shape(library, english_id, "en") == guide_shape(
+            library, original_id, others[original_id]
+        ), english_id
+
+
+def test_the_english_examples_get_the_same_advice_as_their_originals() -> None:
+    """An English example is linted as its original is (the shipped Kundresan and
+    Intressetrappan keep the source's three KPIs under customer satisfaction): the English
+    editions add no warning of their own, so ``validate --strict`` finds nothing new in them."""
+    library = LIBRARIES["shipped"]
+    warned: dict[Path, int] = {}
+    for warning in lint(library):
+        assert warning.path is not None
+        warned[warning.path] = warned.get(warning.path, 0) + 1
+    others = {guide_id: language for guide_id, language in library.guides if language != "en"}
+    for english_id, original_id in ENGLISH_EDITIONS.items():
+        pairs = zip(
+            [i.example for i in library.guides[(english_id, "en")].contents if i.example],
+            [
+                i.example
+                for i in library.guides[(original_id, others[original_id])].contents
+                if i.example
+            ],
+            strict=True,
+        )
+        for english_example, original_example in pairs:
+            english_path = library.example(library.guides[(english_id, "en")], english_example).path
+            original = library.example(
+                library.guides[(original_id, others[original_id])], original_example
+            ).path
+            assert warned.get(english_path, 0) == warned.get(original, 0), english_path
