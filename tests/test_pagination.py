@@ -236,8 +236,7 @@ def test_a_section_that_fits_is_never_split_to_balance_pages() -> None:
     assert _best_split([*section, *after], 2, ends_guide=False) == (pytest.approx(0.5), [0, 3])
     # a section too long for its page breaks where its next part no longer fits, not earlier
     long = [Unit("a", part, 0.3, 0.0, True) for part in (0, 2, 3, 4, 5)]
-    emptiest, starts = _best_split(long, 2, ends_guide=True)
-    assert starts == [0, 3]
+    assert _best_split(long, 2, ends_guide=True)[1] == [0, 3]
 
 
 def test_a_filled_grid_that_runs_over_its_page_is_set_tighter_to_fit(tmp_path: Path) -> None:

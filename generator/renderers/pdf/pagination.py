@@ -108,8 +108,8 @@ def balanced(layout: Pages, pages: Sequence[Page]) -> Pages:
 
     Each run of prose pages between other pages is split again, at sections or (where a
     section cannot fit, :func:`_may_end`) between its paragraphs, into as many pages or one
-    fewer, so that its emptiest page (the guide's last page aside) is as full as it can be. The same decisions come back when
-    no split is clearly better than today's.
+    fewer, so that its emptiest page (the guide's last page aside) is as full as it can be.
+    The same decisions come back when no split is clearly better than today's.
     """
     found = prose_pages(layout, pages)
     last = len(pages) - 1
