@@ -371,11 +371,11 @@ def documents_for(
 def render(
     project: PathLike = ".",
     brand: str | Brand = DEFAULT_BRAND,
-    guide: Sequence[str] = (),
-    lang: Sequence[str] = (),
-    variant: Sequence[str] = (),
-    format: Sequence[str] = (),
-    document: Sequence[str] = (),
+    guide: str | Sequence[str] = (),
+    lang: str | Sequence[str] = (),
+    variant: str | Sequence[str] = (),
+    format: str | Sequence[str] = (),
+    document: str | Sequence[str] = (),
     paper: str | None = None,
     print_marks: bool = False,
     executor: Executor | None = None,
@@ -586,14 +586,14 @@ def _build(
     sink = options.get("sink") or FolderSink(_output(options.get("out"), project.output))
     out = sink.location("")
     filters = Filters(
-        options.get("guide", ()),
-        options.get("lang", ()),
-        options.get("variant", ()),
-        options.get("format", ()),
+        _listed(options.get("guide", ())),
+        _listed(options.get("lang", ())),
+        _listed(options.get("variant", ())),
+        _listed(options.get("format", ())),
         brands,
         options.get("paper"),
         options.get("print_marks", False),
-        options.get("document", ()),  # type: ignore[arg-type]
+        _listed(options.get("document", ())),  # type: ignore[arg-type]
     )
     planned = plan(library, filters)
     busy = {job.brand for job in planned}
@@ -646,6 +646,11 @@ def _layout_problems(project: Project, library: Library) -> list[ContentError]:
     result = _build(library, Layouts(project), project, brands, options)
     failed = [ContentError(Path(str(f.job.relative_path())), f.reason) for f in result.failed]
     return failed + result.warnings
+
+
+def _listed(values: str | Sequence[str]) -> list[str]:
+    """A filter's values: one given as a plain string is one value, not its letters."""
+    return [values] if isinstance(values, str) else list(values)
 
 
 def _noticed(outcomes: Outcomes, sink: Sink) -> list[ContentError]:

@@ -51,6 +51,11 @@ class SheetBlock(Generic[W]):
     example: Example | None = None
     anchor: str = "template"
 
+    def sign_off_field(self, part: str) -> str:
+        """The name its sign-off's ``signed_by`` or ``signed_on`` is filled in and read back
+        by, e.g. ``kundresan.signed_by``."""
+        return field_path(self.definition.id, part)
+
 
 @dataclass(frozen=True)
 class Grid(SheetBlock[Framework]):
@@ -79,6 +84,13 @@ class Grid(SheetBlock[Framework]):
     def field(self, stage: Stage, row: Row) -> str:
         """The name a cell's entry is filled in and read back by."""
         return field_path(self.definition.id, stage.id, row.id)
+
+    def tip(self, stage: Stage, row: Row) -> str:
+        """What a cell's field says it is for: stage and row, then the question (``Convert –
+        KPI: one number that shows it worked``)."""
+        question = row.prompts.get(stage.id) or row.help
+        where = f"{stage.name} – {row.label}"
+        return f"{where}: {question}" if question else where
 
 
 @dataclass(frozen=True)

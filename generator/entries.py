@@ -18,6 +18,10 @@ TICK = "✓"
 """The mark of a ticked checklist item, written and read back."""
 DONE, NOTE = "done", "note"
 """The two parts of a checklist item."""
+SIGNED_BY, SIGNED_ON = "signed_by", "signed_on"
+SIGN_OFF: tuple[Key, ...] = ((SIGNED_BY,), (SIGNED_ON,))
+"""A worksheet's sign-off: who filled it in, and the date (``kundresan.signed_by``). No id
+holds ``_``, so these never clash with an entry of the worksheet."""
 FRAMEWORK_PROPERTY, LANGUAGE_PROPERTY = "journeykit.framework", "journeykit.language"
 """A workbook's custom properties naming the worksheet it was made for, and its language."""
 

@@ -20,6 +20,9 @@ from generator.entries import (
     FRAMEWORK_PROPERTY,
     LANGUAGE_PROPERTY,
     NOTE,
+    SIGN_OFF,
+    SIGNED_BY,
+    SIGNED_ON,
     TICK,
     Key,
     defined_name,
@@ -41,7 +44,8 @@ class Filled:
     worksheet: Worksheet
     language: str
     entries: dict[Key, list[str]] = field(default_factory=dict)
-    """Each entry's lines, empty ones included as ``[]``."""
+    """Each entry's lines, empty ones included as ``[]``; the sign-off's too
+    (:data:`~generator.entries.SIGN_OFF`)."""
     where: dict[Key, str] = field(default_factory=dict, compare=False)
     """Where each was read, e.g. ``Kundresan!C8`` (or its name, from a form)."""
     by_labels: bool = field(default=False, compare=False)
@@ -51,7 +55,12 @@ class Filled:
         return self.entries.get(key, [])
 
     def example_data(self) -> dict[str, Any]:
-        """The entries as an example's fields: ``cells``, ``values`` or ``checked``/``notes``."""
+        """The entries as an example's fields: ``cells``, ``values`` or ``checked``/``notes``,
+        and the sign-off."""
+        signed = {part: " ".join(self.lines(part)) for part in (SIGNED_BY, SIGNED_ON)}
+        return {**self._entries_data(), **{k: v for k, v in signed.items() if v}}
+
+    def _entries_data(self) -> dict[str, Any]:
         worksheet = self.worksheet
         if isinstance(worksheet, Framework):
             return {
@@ -92,7 +101,7 @@ def read_form(values: Mapping[str, Any], worksheet: Worksheet, language: str) ->
     PDF's form fields. A tick is ticked when its value is set; names that are no entry are
     ignored."""
     filled = Filled(worksheet, language)
-    for key in keys(worksheet):
+    for key in [*keys(worksheet), *SIGN_OFF]:
         name = field_path(worksheet.id, *key)
         value = values.get(name)
         filled.entries[key] = _ticked(value) if is_tick(key) else _lines(value)
@@ -132,9 +141,12 @@ def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
     if any(cell is None for cell in cells.values()):
         cells = _cells_by_labels(path, workbook, worksheet)
         filled.by_labels = True
+    for key in SIGN_OFF:  # a workbook whose names were lost has no sign-off to find
+        cells[key] = _named_cell(workbook, defined_name(worksheet.id, *key))
     for key, cell in cells.items():
-        filled.entries[key] = _lines(cell.value)
-        filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
+        filled.entries[key] = _lines(cell.value) if cell is not None else []
+        if cell is not None:
+            filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
     return filled
 
 

@@ -300,8 +300,19 @@ class Example(Strict):
     """Checklists: the ids of the ticked items."""
     notes: dict[Id, Text] = Field(default_factory=dict)
     """Checklists: a note per item id."""
+    signed_by: OptionalText = ""
+    """Who filled it in (a client's, read back by import; shipped examples leave it out)."""
+    signed_on: OptionalText = ""
+    """The date it was filled in, as the client wrote it."""
+    client: OptionalText = ""
+    """Whose filled-in worksheet this is (set by import): it is theirs, not an example."""
     path: Path | None = None
     """The file it was loaded from (set by loading)."""
+
+    @property
+    def signed(self) -> bool:
+        """Whether its sign-off is filled in."""
+        return bool(self.signed_by or self.signed_on)
 
     def entries(self, stage_id: str, row_id: str) -> list[str]:
         """The entries of one grid cell (empty when the example leaves it blank)."""

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
+from generator import api
 from generator.entries import field_path
 from generator.model import Checklist, Form, Framework, Library, Worksheet
 from generator.plan import plan
-from tests.conftest import ROOT, fill_pdf_form, loaded, pdf_words
+from tests.conftest import ROOT, fill_pdf_form, loaded, pdf_text, pdf_words
 
 LIBRARY = loaded(ROOT)
 BLANK_PDFS = [
@@ -25,21 +27,39 @@ MAX_FILLABLE_BYTES = 100 * 1024
 
 
 def expected_fields(worksheet: Worksheet) -> dict[str, str]:
-    """Every entry's name and its question (the tooltip)."""
+    """Every entry's name and its tooltip (a grid cell's names its stage and row, then the
+    question), and the sign-off's."""
+    ui = LIBRARY.ui[worksheet.language]
+    sign_off = {
+        field_path(worksheet.id, "signed_by"): ui.filled_in_by,
+        field_path(worksheet.id, "signed_on"): ui.date,
+    }
     if isinstance(worksheet, Framework):
-        return {
-            field_path(worksheet.id, stage.id, row.id): row.prompts.get(stage.id) or row.help
+        return sign_off | {
+            field_path(worksheet.id, stage.id, row.id): (
+                f"{stage.name} – {row.label}: {row.prompts.get(stage.id) or row.help}"
+            )
             for row in worksheet.rows
             for stage in worksheet.stages
         }
     if isinstance(worksheet, Form):
-        return {field_path(worksheet.id, f.id): f.help or f.label for f in worksheet.fields}
+        fields = {field_path(worksheet.id, f.id): f.help or f.label for f in worksheet.fields}
+        return sign_off | fields
     assert isinstance(worksheet, Checklist)
-    return {
+    return sign_off | {
         field_path(worksheet.id, item.id, part): item.text
         for item in worksheet.items
         for part in ("done", "note")
     }
+
+
+def full_name(widget: Any) -> str:
+    """A widget's field name, its parents' names first (``kundresan.malgrupp.vill``)."""
+    parts = []
+    while widget is not None:
+        parts.append(str(widget["/T"]))
+        widget = widget.get("/Parent")
+    return ".".join(reversed(parts))
 
 
 def terminal_fields(path: Path) -> dict[str, dict]:
@@ -92,7 +112,7 @@ def test_each_field_lies_in_its_stages_column_and_its_rows_band(
     rects = {}
     for annotation in reader.pages[0]["/Annots"]:
         widget = annotation.get_object()
-        name = f"{widget['/Parent']['/Parent']['/T']}.{widget['/Parent']['/T']}.{widget['/T']}"
+        name = full_name(widget)
         x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
         rects[name] = (x0, height - y1, x1, height - y0)  # from the top, like pdftotext
     header_y = first_word(framework.stages[0].name)[1]
@@ -133,3 +153,39 @@ def test_every_pdf_passes_qpdfs_check(every_output: Path) -> None:
     for pdf in pdfs:
         result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
         assert result.returncode == 0, (pdf, result.stdout[-500:])
+
+
+def test_a_long_answer_prints_whole_and_the_sign_off_reads_back(tmp_path: Path) -> None:
+    """A cell's field sets its type to fit what was typed: 600 characters in one cell all
+    print (pypdf draws the appearances as a PDF program does, then flattens them); the
+    sign-off is two fields, read back by import (issue 17)."""
+    files = api.render(ROOT, "default", "kundresan", "sv", "blank", "pdf", document="worksheet")
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(files["sv/kundresan-worksheet-blank.pdf"])
+    words = [f"ord{number:03d}" for number in range(100)]  # 600 characters with the spaces
+    answer = " ".join(words)
+    assert len(answer) >= 599
+    values = {
+        "kundresan.konvertering.kpi": answer,
+        "kundresan.signed_by": "Anna Berg",
+        "kundresan.signed_on": "2026-12-01",
+    }
+    writer = PdfWriter(clone_from=PdfReader(blank))
+    writer.update_page_form_field_values(writer.pages[0], values, flatten=True)
+    writer.remove_annotations(subtypes="/Widget")
+    flat = tmp_path / "flat.pdf"
+    writer.write(flat)
+    printed = pdf_text(flat).split()
+    assert [word for word in words if word not in printed] == []
+    assert "Anna" in printed
+    # where it was typed: in the Convert column, on the KPI row (a page must not leave its
+    # axes flipped for what a program draws on it)
+    placed = {word.text: word.centre for word in pdf_words(flat)[0].words}
+    (column, _), (_, row), (x, y) = placed["Konvertering"], placed["KPI:er"], placed["ord000"]
+    assert abs(x - column) < 40 and abs(y - row) < 40, (x, y, column, row)
+
+    filled = tmp_path / "ifylld.pdf"
+    fill_pdf_form(blank, values, filled)
+    read = api.read_filled(filled, ROOT)
+    assert read.lines("signed_by") == ["Anna Berg"] and read.lines("signed_on") == ["2026-12-01"]
+    assert read.lines("konvertering", "kpi") == [answer]

@@ -499,15 +499,21 @@ class DocxWriter:
             self.fill_contents(contents_end)
 
     def write_worksheet(self) -> None:
-        """One page: the worksheet, then a line to sign and date."""
+        """One page: the worksheet, then a line to sign and date (what a client wrote on
+        theirs; none on a finished example)."""
         view = self.view
         sheet = view.worksheet
         orient(self.document.sections[0], self.view.paper, landscape=sheet.kind == "grid")
         self.write_sheet(sheet)
+        example = sheet.example
+        if example is not None and not example.signed:
+            return
+        signed_by = example.signed_by if example else "_" * 32
+        signed_on = example.signed_on if example else "_" * 18
         line = self.document.add_paragraph()
         line.paragraph_format.space_before = Pt(8)
         line.paragraph_format.tab_stops.add_tab_stop(Cm(11), WD_TAB_ALIGNMENT.LEFT)
-        line.add_run(f"{view.ui.filled_in_by}: {'_' * 32}\t{view.ui.date}: {'_' * 18}")
+        self.add_text(line, f"{view.ui.filled_in_by}: {signed_by}\t{view.ui.date}: {signed_on}")
 
     def write_cover(self) -> None:
         """The cover: brand, the framework as a kicker, title, subtitle, stages, contact, date."""

@@ -142,9 +142,13 @@ def workbooks(view: DocumentView, made: Made) -> Attachments:
 
 
 def finish(pdf: bytes, boxes: list[FieldBox], attachments: Attachments = ()) -> bytes:
-    """What WeasyPrint leaves to do: the fillable fields, the workbooks inside as associated
-    files, and the bookmarks pane open on opening when there are bookmarks."""
+    """What WeasyPrint leaves to do: each page's drawing in its own graphics state, the
+    fillable fields, the workbooks inside as associated files, and the bookmarks pane open on
+    opening when there are bookmarks."""
     with pikepdf.open(BytesIO(pdf)) as document:
+        for page in document.pages:  # WeasyPrint leaves its flipped y axis set at the end:
+            page.contents_add(b"q\n", prepend=True)  # what a program appends (a flattened
+            page.contents_add(b"\nQ")  # field's text) must start from PDF's own axes
         add_fields(document, boxes)
         lift_headings(document)
         attach(document, attachments)

@@ -1,12 +1,13 @@
 """Fillable PDF fields over a laid-out document's entry cells.
 
 The layouts mark each entry cell of a blank worksheet with ``data-field`` (its name, e.g.
-``kundresan.konvertering.kpi``), ``data-tip`` (its question) and ``data-kind`` (``text`` or
-``check``). After WeasyPrint has written the PDF, each marked box gets a form field of the
-same size: a multi-line text field, or a check box. Names are hierarchical as PDF wants them
-(``kundresan`` › ``konvertering`` › ``kpi``), so a reader shows the full name. Text is set in
-the viewer's Helvetica, which no PDF embeds: a filled-in worksheet stays small, and an empty
-field prints nothing, so the page prints exactly as without fields.
+``kundresan.konvertering.kpi``), ``data-tip`` (its question) and ``data-kind`` (``text``,
+``line`` or ``check``). After WeasyPrint has written the PDF, each marked box gets a form
+field of the same size: a multi-line text field whose type shrinks to fit what is typed, a
+one-line text field (``line``: the sign-off), or a check box. Names are hierarchical as PDF
+wants them (``kundresan`` › ``konvertering`` › ``kpi``), so a reader shows the full name.
+Text is set in the viewer's Helvetica, which no PDF embeds: a filled-in worksheet stays
+small, and an empty field prints nothing, so the page prints exactly as without fields.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from generator.renderers.pdf.weasy import page_box
 PX_TO_PT = 0.75
 """WeasyPrint lays out in CSS pixels; PDF user space is in points."""
 TEXT_SIZE = 9
-INSET = 1.0
+"""The type size of a one-line field (the sign-off's)."""
+AUTO_SIZE = 0
+"""A multi-line field's type size: chosen by the viewer to fit what was typed (PDF readers
+and pypdf's appearances shrink it down to about 4 pt), so a long answer is never cut off."""
+INSET = 2.0
 """Points between a cell's border and its field."""
 MULTILINE = 1 << 12
 PRINT = 4
@@ -32,7 +37,8 @@ CHECK_MARK = "4"
 
 @dataclass(frozen=True)
 class FieldBox:
-    """One marked cell on one page: where, its name and question, text or check box."""
+    """One marked cell on one page: where, its name and question, and its kind (``text``,
+    ``line`` or ``check``)."""
 
     page: int
     rect: tuple[float, float, float, float]
@@ -203,7 +209,8 @@ def _widget(box: FieldBox, page: Any, fonts: Any, document: Any) -> Any:
         widget.AP = Dictionary(N=Dictionary(Yes=on, Off=off))
     else:
         widget.FT = Name.Tx
-        widget.Ff = MULTILINE
-        widget.DA = String(f"/Helv {TEXT_SIZE} Tf 0 g")
+        one_line = box.kind == "line"
+        widget.Ff = 0 if one_line else MULTILINE
+        widget.DA = String(f"/Helv {TEXT_SIZE if one_line else AUTO_SIZE} Tf 0 g")
         widget.V = String("")
     return widget

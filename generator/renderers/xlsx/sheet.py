@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, Sheet
-from generator.entries import TICK
+from generator.entries import SIGNED_BY, SIGNED_ON, TICK, defined_name
 from generator.logo import logo_png
 from generator.renderers.xlsx.cached import Formulas
 from generator.renderers.xlsx.style import (
@@ -67,7 +67,7 @@ def write_worksheet(
     write_title(sheet, view, table.title, last_column)
     _write_header(sheet, view, table.header)
     cells, last_row = _write_rows(sheet, view, table, inputs)
-    _write_sign_line(sheet, view, last_row + 2, last_column, inputs)
+    signed = _write_sign_line(sheet, view, block, last_row + 2, last_column, inputs)
     _write_progress(sheet, view, table, formulas, cells, last_row)
     write_credit(sheet, view, last_row + 5)
     for column, width in enumerate(table.widths, start=1):
@@ -78,7 +78,7 @@ def write_worksheet(
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 2).coordinate
     protect(sheet)
     if inputs:
-        for name, coordinate in cells.items():
+        for name, coordinate in {**cells, **signed}.items():
             reference = f"{quoted_sheet(sheet.title)}!{absolute_coordinate(coordinate)}"
             sheet.parent.defined_names[name] = DefinedName(name, attr_text=reference)
     return cells
@@ -214,26 +214,44 @@ def _row_height(row: TableRow, table: SheetTable) -> float:
 
 
 def _write_sign_line(
-    sheet: Worksheet, view: DocumentView, number: int, last_column: int, inputs: bool
-) -> None:
-    """``Ifyllt av:`` and ``Datum:``, each with a bordered empty cell to write in."""
-    name, date = view.ui.filled_in_by, view.ui.date
+    sheet: Worksheet,
+    view: DocumentView,
+    block: Sheet,
+    number: int,
+    last_column: int,
+    inputs: bool,
+) -> dict[str, str]:
+    """``Ifyllt av:`` and ``Datum:``, each with a bordered cell to write in: empty on the
+    client's sheet (named, like the entries: returned with their coordinates), with what a
+    client wrote on theirs, and left out of a finished example."""
+    example = block.example
+    if example is not None and not example.signed:
+        return {}
+    parts = [
+        (SIGNED_BY, view.ui.filled_in_by, example.signed_by if example else ""),
+        (SIGNED_ON, view.ui.date, example.signed_on if example else ""),
+    ]
     if last_column >= 4:  # both on one line
-        places = [(number, 1, name, 2, last_column - 2)]
-        places.append((number, last_column - 1, date, last_column, last_column))
+        places = [
+            (number, 1, 2, last_column - 2),
+            (number, last_column - 1, last_column, last_column),
+        ]
     else:
-        places = [(number, 1, name, 2, last_column), (number + 1, 1, date, 2, last_column)]
-    for row, label_column, text, start, end in places:
+        places = [(number, 1, 2, last_column), (number + 1, 1, 2, last_column)]
+    names = {}
+    for (part, text, value), (row, label_column, start, end) in zip(parts, places, strict=True):
         cell = text_cell(sheet, row, label_column, f"{text}:")
         cell.font = font(view, bold=True)
         cell.alignment = MIDDLE_RIGHT
-        field = sheet.cell(row, start)
+        field = text_cell(sheet, row, start, value) if value else sheet.cell(row, start)
         style(field, view, font(view), MIDDLE_LEFT)
         if inputs:
             field.protection = UNLOCKED
+            names[defined_name(block.definition.id, part)] = field.coordinate
         if end > start:
             sheet.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
         sheet.row_dimensions[row].height = SIGN_HEIGHT
+    return names
 
 
 def _write_progress(
