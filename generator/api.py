@@ -286,11 +286,13 @@ def import_workbook(
     format: Sequence[str] = (),
     out: PathLike | None = None,
     listener: Listener | None = None,
+    clients: PathLike | None = None,
 ) -> ImportResult:
     """Turn a client's filled-in workbook (or fillable PDF) into their documents: the
     worksheet as PDF, DOCX and XLSX, and a short guide (cover with ``name``, the filled
     worksheet, what to review) as PDF and DOCX, under ``<out>/<brand>/<language>/``
-    (default ``<project>/output/imported``).
+    (default ``<project>/output/imported``). ``brand`` may be a client of a batch's CSV
+    (``clients``); their name is then the default ``name``.
 
     The file is read as untrusted (see :mod:`generator.untrusted`); raises
     :class:`ContentErrors` when it cannot be used, before anything is written.
@@ -299,6 +301,9 @@ def import_workbook(
 
     path = Path(file).resolve()
     root, layouts, library = _open(project)
+    if clients is not None:
+        library = _with_client(library, root, Path(clients), brand)
+        name = name or library.brands[brand].name
     _check_choices(library, brand, format)
     with _one_problem():
         filled = read_client_file(path, library)
@@ -433,6 +438,21 @@ def _read_form(values: Mapping[str, str], library: Library, lang: str | None) ->
         raise ContentErrors([ContentError(None, f"the form's fields name {what}", hint=hint)])
     worksheet, language = found[0]
     return read_form(values, worksheet, language)
+
+
+def _with_client(library: Library, project: Project, clients: Path, brand: str) -> Library:
+    """The library with a batch CSV's client ``brand`` among its brands. When there is no
+    such brand, the ids there are and the CSV's rows that could not be read (its row may be
+    among them) are the problems."""
+    from generator.batch import load_brands_csv
+
+    client_brands, rejected = load_brands_csv(
+        clients, project.font_families, language_names(library.ui)
+    )
+    brands = {**library.brands, **client_brands}
+    if brand not in brands:
+        raise ContentErrors(unknown_values([brand], list(brands), "brand", "brand") + rejected)
+    return library.model_copy(update={"brands": brands})
 
 
 def _check_choices(library: Library, brand: str, format: Sequence[str]) -> None:

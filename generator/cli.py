@@ -391,16 +391,27 @@ def import_(
         Path | None,
         typer.Option(metavar="DIR", help="Output folder (default: `<project>/output/imported`)."),
     ] = None,
+    clients: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="CSV",
+            dir_okay=False,
+            help="A batch's client CSV: --brand may then be a client's id, whose name is the "
+            "default --name.",
+        ),
+    ] = None,
 ) -> None:
     """Turn a client's filled-in workbook or PDF into their branded documents.
 
     Reads every entry by its name (a workbook's cell, or, if another program dropped the names,
     by its labels; a PDF's form field), never running a formula; writes the worksheet as PDF,
     DOCX and XLSX and a short guide (cover, the filled worksheet, what to review) as PDF and
-    DOCX. E.g. 'journeykit import kundens-kundresa.xlsx --name "Acme AB" --brand acme'.
+    DOCX. E.g. 'journeykit import kundens-kundresa.xlsx --name "Acme AB" --brand acme', or
+    for a client of a batch, 'journeykit import filled.xlsx --clients clients.csv --brand
+    harbour-cafe'.
     """
     with invalid_exits(project, "{count} problem(s); nothing written."):
-        result = api.import_workbook(file, project, brand, name, format, out)
+        result = api.import_workbook(file, project, brand, name, format, out, clients=clients)
     how = "by their labels (the workbook's names were lost)" if result.by_labels else "by name"
     console.print(
         f"read {len(result.filled)} filled and {len(result.empty)} empty cell(s) {how}",

@@ -61,6 +61,7 @@ def import_filled(filled: Filled, library: Library, name: str, path: Path) -> Im
                 "framework": worksheet.id,
                 "language": filled.language,
                 "title": title,
+                "own": True,
                 "path": path,
                 **filled.example_data(),
             }

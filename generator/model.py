@@ -304,8 +304,9 @@ class Example(Strict):
     """Who filled it in (a client's, read back by import; shipped examples leave it out)."""
     signed_on: OptionalText = ""
     """The date it was filled in, as the client wrote it."""
-    client: OptionalText = ""
-    """Whose filled-in worksheet this is (set by import): it is theirs, not an example."""
+    own: StrictBool = False
+    """Whether it is a client's own filled-in worksheet (set by import), not an example: it is
+    labelled as theirs."""
     path: Path | None = None
     """The file it was loaded from (set by loading)."""
 

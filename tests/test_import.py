@@ -17,8 +17,10 @@ from generator import api
 from generator.entries import defined_name
 from generator.model import Framework, Library
 from tests.conftest import (
+    CSV_HEADER,
     ROOT,
     RenderJob,
+    fill_colours,
     fill_pdf_form,
     libreoffice,
     named,
@@ -28,6 +30,8 @@ from tests.conftest import (
 )
 
 TYPED_FORMULA = '=HYPERLINK("http://evil.example","click")'
+SIGNED = {"signed_by": "Maja Åkesson", "signed_on": "2026-11-30"}
+"""The sign-off as a client fills it in."""
 
 
 def fill(data: bytes, framework: Framework, path: Path) -> dict[tuple[str, str], list[str]]:
@@ -43,6 +47,8 @@ def fill(data: bytes, framework: Framework, path: Path) -> dict[tuple[str, str],
     for (stage_id, row_id), lines in typed.items():
         cell = named(workbook, defined_name(framework.id, stage_id, row_id))
         cell.value = "\n".join(lines) or None
+    for part, value in SIGNED.items():
+        named(workbook, defined_name(framework.id, part)).value = value
     workbook.save(path)
     return typed
 
@@ -66,7 +72,7 @@ def test_a_filled_workbook_comes_back_as_the_clients_documents(
         out = tmp_path / f"out-{source.parent.name}"
         result = api.import_workbook(source, ROOT, name="Åkesson & Söner AB", out=out)
         assert result.build.ok and not result.by_labels
-        assert (len(result.filled), len(result.empty)) == (35, 1)
+        assert (len(result.filled), len(result.empty)) == (37, 1)  # the sign-off's two too
         assert result.empty == ["Kundresan!E8"]
         folder = out / "default" / "sv"
         names = sorted(path.name for path in folder.iterdir())
@@ -102,6 +108,12 @@ def test_a_filled_workbook_comes_back_as_the_clients_documents(
         workbook = load_workbook(folder / "kundresan-akesson-soner-ab-worksheet-filled.xlsx")
         formula_cell = workbook.worksheets[1]["B3"]
         assert (formula_cell.value, formula_cell.data_type) == (TYPED_FORMULA, "s")  # text
+        assert workbook.sheetnames[1] == "Kundresan"  # the client's own sheet, no "Exempel"
+        for part, value in SIGNED.items():  # the sign-off kept, still theirs to change
+            cell = named(workbook, defined_name("kundresan", part))
+            assert cell.value == value and not cell.protection.locked
+        worksheet_pdf = pdf_text(folder / "kundresan-akesson-soner-ab-worksheet-filled.pdf")
+        assert all(value in worksheet_pdf for value in SIGNED.values())
 
 
 def fake_encrypted(path: Path) -> None:
@@ -233,3 +245,45 @@ def test_a_filled_pdf_comes_back_the_same_way(
     for text in values.values():
         assert all(squash(line) in report for line in text.split("\n"))
     assert squash("Tomma rutor") in report
+
+
+def test_a_client_of_a_batch_is_imported_under_their_own_brand(
+    render_job: RenderJob, library: Library, tmp_path: Path
+) -> None:
+    """``import --clients clients.csv --brand harbour-cafe``: the client's brand and name come
+    from the batch's CSV; an id that is in neither the CSV nor the project is refused with the
+    ids there are."""
+    framework = library.frameworks[("kundresan", "sv")]
+    assert isinstance(framework, Framework)
+    filled = tmp_path / "ifylld.xlsx"
+    fill(render_job("xlsx", "worksheet", "blank"), framework, filled)
+    clients = tmp_path / "clients.csv"
+    clients.write_text(
+        CSV_HEADER
+        + "harbour-cafe,Harbour Café,#0B5563,#F2C14E,,harbour.example,hej@harbour.example,,sv\n"
+        + "bad-row,Bad,not-a-colour,#F2C14E,,,,,sv\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["--clients", str(clients), "--brand", "harbour-cafe", "--format", "pdf"]
+    result = run_cli("import", str(filled), "--project", str(ROOT), "--out", str(out), *args)
+    assert result.returncode == 0, result.stderr
+    guide = out / "harbour-cafe/sv/kundresan-harbour-cafe.pdf"
+    cover = pdf_text(guide, pages=(1, 1))
+    assert "Harbour Café" in cover
+    assert "0b5563" in {colour.lower() for colour in fill_colours(guide)}
+    unknown = run_cli(
+        "import",
+        str(filled),
+        "--project",
+        str(ROOT),
+        "--out",
+        str(out),
+        "--clients",
+        str(clients),
+        "--brand",
+        "harbour",
+    )
+    assert unknown.returncode == 2
+    assert "unknown brand 'harbour'" in unknown.stderr and "harbour-cafe" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -52,10 +52,14 @@ def render(view: DocumentView, layouts: Layouts, made: object = None) -> bytes:
 
 
 def tab_name(view: DocumentView, block: Sheet) -> str:
-    """A worksheet's tab: its name when blank; an example's own title when it fits, else
-    "Example – <worksheet>", else the worksheet's name (the title row says the rest)."""
+    """A worksheet's tab: its name when blank or a client's own; an example's own title when
+    it fits, else "Example – <worksheet>", else the worksheet's name (the title row says the
+    rest)."""
     name = block.definition.title
-    candidates = [block.example.title, f"{view.ui.example}: {name}"] if block.example else []
+    example = block.example
+    candidates = (
+        [example.title, f"{view.ui.example}: {name}"] if example and not example.own else []
+    )
     fitting = [title for title in map(sheet_name, candidates) if not title.endswith("…")]
     return fitting[0] if fitting else sheet_name(name)
 
