@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ SUPPORTED = (
 SUBHEADINGS = (2, 3)
 """The heading levels a section's body may use: its title is the level above them."""
 LINK_PREFIXES = ("http://", "https://", "mailto:", "tel:")
+REFUSED_TARGET = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+"""A link or image the parser refuses to read as one (and would print as written)."""
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 """Pillow's name of each image format a section may show (PDF and Word show both)."""
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -81,8 +84,10 @@ def check_section(body: str, path: Path, content_folders: list[Path]) -> Checked
             line = token.map[0]
         if token.nesting == 1 and token.type in ("bullet_list_open", "ordered_list_open"):
             inside.append("list")
-        elif token.nesting == 1 and token.type in ("blockquote_open", "table_open"):
-            inside.append(token.type.removesuffix("_open"))
+        elif token.nesting == 1 and token.type == "blockquote_open":
+            inside.append("> tip box")
+        elif token.nesting == 1 and token.type == "table_open":
+            inside.append("table")
         elif token.nesting == -1 and token.type in CLOSES:
             inside.pop()
         problem = _block_problem(token, inside, heading_levels)
@@ -146,10 +151,22 @@ def _check_inline(
 ) -> None:
     """Raw HTML, links and images of an inline token (``line``: its first line in the body)."""
     image = lone_image(token)
+    html = False
     for child, offset in _children_with_lines(token):
         where = line + offset + 1
         if child.type == "html_inline":
-            checked.problems.append(MarkdownProblem(where, *_html_problem(child.content)))
+            if not html:  # the first tag of a paragraph, not its closing one too
+                checked.problems.append(MarkdownProblem(where, *_html_problem(child.content)))
+            html = True
+        elif child.type == "text" and (refused := REFUSED_TARGET.search(child.content)):
+            # the parser leaves such a link or image as its text
+            checked.problems.append(
+                MarkdownProblem(
+                    where,
+                    f"a link or image to {refused[1]}: is not allowed",
+                    f"link to a web address, mailto:… or tel:…; {IMAGE_HINT}",
+                )
+            )
         elif child.type == "link_open":
             href = str(child.attrs.get("href", ""))
             if not href.lower().startswith(LINK_PREFIXES):
@@ -232,24 +249,33 @@ def find_image(
     candidates = [Path(os.path.normpath(base / written)) for base in bases]
     if not any(candidate.is_relative_to(home) for candidate in candidates):
         return f"the image {src!r} is outside the project's content folder", IMAGE_HINT
-    existing = [c for c in candidates if c.is_relative_to(home) and c.is_file()]
+    inside = [candidate for candidate in candidates if candidate.is_relative_to(home)]
+    existing = [candidate for candidate in inside if _is_file(candidate)]
     if not existing:
+        looked = " and ".join(str(Path(home.name) / c.relative_to(home)) for c in inside)
         return (
             f"no image {src!r} beside the section or in the guide's folder",
-            f"looked for {' and '.join(_shown(c, home) for c in candidates)}; {IMAGE_HINT}",
+            f"looked for {looked}; {IMAGE_HINT}",
         )
-    target = existing[0].resolve()
+    try:
+        target = existing[0].resolve(strict=True)
+        stat = target.stat()
+    except (OSError, RuntimeError) as exc:  # a loop of links, a file gone meanwhile
+        return f"the image {src!r} cannot be read: {exc}", IMAGE_HINT
     if not any(target.is_relative_to(folder.resolve()) for folder in content_folders):
         return (
             f"the image {src!r} links to a file outside the content folders",
             "copy the image into the project instead of linking to it",
         )
-    stat = target.stat()
     return _opened(target, stat.st_mtime_ns, stat.st_size, src)
 
 
-def _shown(path: Path, home: Path) -> str:
-    return str(Path(home.name) / path.relative_to(home))
+def _is_file(path: Path) -> bool:
+    """Whether a file is there (a name too long for the file system is not)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 @lru_cache(maxsize=256)
