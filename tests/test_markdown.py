@@ -120,7 +120,8 @@ def test_images_are_in_the_docx_at_the_text_width_with_their_captions(tables: Pa
 
 @pytest.mark.slow
 def test_libreoffice_shows_the_table_and_the_images(tables: Path, tmp_path: Path) -> None:
-    """A real office suite opens the DOCX with the table's cells in order and both pictures."""
+    """A real office suite opens the DOCX with the table's cells in order and both pictures,
+    and the contents' page numbers (estimated when writing) count the table and the pictures."""
     libreoffice("pdf", [tables / "tables.docx"], tmp_path, tmp_path / "profile")
     converted = tmp_path / "tables.pdf"
     lines = [" ".join(line.split()) for line in pdf_text(converted).splitlines()]
@@ -128,6 +129,9 @@ def test_libreoffice_shows_the_table_and_the_images(tables: Path, tmp_path: Path
     assert [line for line in lines if line in rows] == rows
     sizes = sorted(size for _, size in drawn_images(converted) if size in ((600, 400), (900, 450)))
     assert sizes == [(600, 400), (900, 450)]
+    pages = pdf_text(converted).split("\f")
+    shown_on = next(n for n, text in enumerate(pages, 1) if n > 2 and "Leads by month\n" in text)
+    assert re.search(rf"Leads by month\s*\.{{5,}}\s*{shown_on}\n", pages[1]), pages[1]
 
 
 # --- what validation refuses ----------------------------------------------------------------

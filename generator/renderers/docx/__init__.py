@@ -11,7 +11,7 @@ fonts travel inside the file (:mod:`generator.renderers.docx.fonts`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -144,19 +144,24 @@ def list_style(context: list[str], opening: str) -> str:
 
 
 LINE_HEIGHT, CHARACTER_WIDTH, PARAGRAPH_SPACE = 1.3, 0.5, 6.0
+EMU_PER_POINT, CELL_SIZE = 12_700, 9.0
+"""A picture's extent per point; the size of a table's text (the Cell style's)."""
 """A line's height and an average character's width in ems of the text's size, and the room
 between paragraphs in points, for :func:`estimate_pages`."""
 
 
 def estimate_pages(
-    document: DocxDocument, contents: BaseOxmlElement, entries: int
+    document: DocxDocument,
+    contents: BaseOxmlElement,
+    entries: int,
+    prose_tables: Collection[BaseOxmlElement] = (),
 ) -> dict[BaseOxmlElement, int]:
     """The page each paragraph of the body is likely on, before Word or LibreOffice lays it out.
 
     Exact where pages break by rule: the cover, the contents (``entries`` lines, ending with
     the paragraph ``contents``), a paragraph that starts a page and a new section. Between
-    those, text is assumed to fill the page line by line at its style's size: a guess within a
-    page or so.
+    those, text is assumed to fill the page line by line at its style's size, a picture by its
+    height and a table of a section (``prose_tables``) row by row: a guess within a page or so.
     """
     styles = {style.style_id: style for style in document.styles}
     normal = document.styles["Normal"]
@@ -173,6 +178,11 @@ def estimate_pages(
     pages: dict[BaseOxmlElement, int] = {}
     page, used = 1, 0.0
     for block in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if block.tag == qn("w:tbl") and block in prose_tables:
+            used += _table_height(block, width, CELL_SIZE)
+            while used > height:
+                page, used = page + 1, used - height
+            continue
         if block.tag == qn("w:tbl"):
             used = height  # a grid fills its (landscape) page
             continue
@@ -183,15 +193,32 @@ def estimate_pages(
         text = "".join(t.text or "" for t in block.iter(qn("w:t")))
         lines = entries if block is contents else -(-len(text) * points * CHARACTER_WIDTH // width)
         needed = max(1, lines) * points * LINE_HEIGHT + PARAGRAPH_SPACE
-        if text and used and used + needed > height:
+        pictures = [int(extent.get("cy")) for extent in block.iter(qn("wp:extent"))]
+        if pictures:
+            needed = max(needed, sum(pictures) / EMU_PER_POINT + PARAGRAPH_SPACE)
+        shown = bool(text or pictures)
+        if shown and used and used + needed > height:
             page, used = page + 1, 0.0
         pages[block] = page
-        used += needed if text else 0.0
+        used += needed if shown else 0.0
         while used > height:
             page, used = page + 1, used - height
         if properties is not None and properties.sectPr is not None:
             page, used = page + 1, 0.0  # the next section starts a page
     return pages
+
+
+def _table_height(table: BaseOxmlElement, width: float, points: float) -> float:
+    """About how tall a section's table sets: each row as tall as its fullest cell's lines."""
+    columns = [int(column) / 20 for column in table.xpath("w:tblGrid/w:gridCol/@w:w")] or [width]
+    total = 0.0
+    for row in table.iterchildren(qn("w:tr")):
+        lines = [
+            -(-len("".join(cell.itertext())) * points * CHARACTER_WIDTH // max(column - 8, 1))
+            for cell, column in zip(row.iterchildren(qn("w:tc")), columns, strict=False)
+        ]
+        total += max(1, *lines) * points * LINE_HEIGHT + 6
+    return total + PARAGRAPH_SPACE
 
 
 @dataclass
@@ -224,6 +251,8 @@ class DocxWriter:
         self.pages = Pages(view)
         """Its page decisions: which short section leads into its worksheet's page."""
         self.document = new_document()
+        self.prose_tables: list[BaseOxmlElement] = []
+        """The tables of sections' Markdown (for :func:`estimate_pages`)."""
         self.styles: dict[str, BaseStyle] = {style.name: style for style in self.document.styles}
         """The document's styles by name, read once (python-docx's lookups by name scan them
         all); :meth:`style` adds the styles it creates."""
@@ -359,7 +388,7 @@ class DocxWriter:
         """Table text: entries, row labels and help, stage names and subtitles on the header."""
         step = 1 if self.crowded else 0
         palette = self.view.palette
-        cell = self.style("Cell", size=Pt(9 - step))
+        cell = self.style("Cell", size=Pt(CELL_SIZE - step))
         cell.paragraph_format.space_before = Pt(0)
         cell.paragraph_format.space_after = Pt(2)
         cell.paragraph_format.line_spacing = 1.0
@@ -573,6 +602,7 @@ class DocxWriter:
         width = usable_width(self.document.sections[-1])
         widths = [Length(int(width * weight / sum(weights))) for weight in weights]
         table = self.new_table(len(rows), widths)
+        self.prose_tables.append(table._tbl)
         put(table.rows[0]._tr.get_or_add_trPr(), element("w:tblHeader"))
         for index, (cells, table_row) in enumerate(zip(rows, table.rows, strict=True)):
             put(table_row._tr.get_or_add_trPr(), element("w:cantSplit"))
@@ -668,7 +698,7 @@ class DocxWriter:
             for paragraph in self.document.paragraphs
             if (level := levels.get(paragraph._p.style or ""))
         ]
-        pages = estimate_pages(self.document, contents_end._p, len(entries))
+        pages = estimate_pages(self.document, contents_end._p, len(entries), self.prose_tables)
         right = usable_width(self.document.sections[0])
         for level in ("1", "2"):
             tabs = self.styles[f"toc {level}"].paragraph_format.tab_stops
