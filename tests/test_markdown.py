@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -87,6 +88,13 @@ def test_images_are_in_the_pdf_at_the_text_width_with_their_captions(tables: Pat
     widths = [width for page in PdfReader(pdf).pages for width in _image_widths(page)]
     text_width = 210 - 20 - 22  # the PDF's A4 page less its margins, in mm
     assert len(widths) == 2 and all(abs(width - text_width) < 1 for width in widths), widths
+    with pikepdf.open(pdf) as document:
+        tagged = {
+            str(obj.get("/Alt"))
+            for obj in document.objects
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
+        }
+    assert set(CAPTIONS) <= tagged  # alternative text for a screen reader (PDF/UA)
 
 
 def drawn_images(pdf: Path) -> list[tuple[int, tuple[int, int]]]:

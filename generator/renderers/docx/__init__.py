@@ -91,8 +91,9 @@ GRID_FRAME = Cm(2.2)
 """A filled grid's page besides its rows: its title, header row and the space between."""
 TABLE_SPACE = Pt(10)
 """The space between a section's table and the paragraph after it."""
-MIN_COLUMN_WEIGHT, MAX_COLUMN_WEIGHT = 6, 40
-"""A Markdown table's column is as wide as its longest text asks, counted within these."""
+TABLE_CHARACTER, TABLE_PADDING, TABLE_WORD, TABLE_LINE = Mm(1.7), Mm(3.2), 16, 40
+"""A character of a table's text, what a cell adds around it, the longest word a column is
+kept wide enough for, and the characters of a line it asks room for at most."""
 ALIGNMENTS = {
     "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
     "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
@@ -206,6 +207,35 @@ def estimate_pages(
         if properties is not None and properties.sectPr is not None:
             page, used = page + 1, 0.0  # the next section starts a page
     return pages
+
+
+def column_widths(rows: list[list[str]], width: Length) -> list[Length]:
+    """A section's table's columns within ``width``, as a browser sets them: each at least as
+    wide as its longest word (a very long one breaks), and what is left shared as their longer
+    texts ask."""
+    columns = list(zip(*rows, strict=True))
+
+    def room(characters: int) -> int:
+        return int(characters * TABLE_CHARACTER + TABLE_PADDING)
+
+    floors = [
+        room(min(TABLE_WORD, max(len(word) for text in column for word in [*text.split(), ""])))
+        for column in columns
+    ]
+    wishes = [
+        max(floor, room(min(TABLE_LINE, max(map(len, column)))))
+        for floor, column in zip(floors, columns, strict=True)
+    ]
+    if sum(floors) >= width:
+        return [Length(int(width * floor / sum(floors))) for floor in floors]
+    if sum(wishes) <= width:
+        return [Length(int(width * wish / sum(wishes))) for wish in wishes]
+    extra = [wish - floor for wish, floor in zip(wishes, floors, strict=True)]
+    left = width - sum(floors)
+    return [
+        Length(floor + int(left * more / sum(extra)))
+        for floor, more in zip(floors, extra, strict=True)
+    ]
 
 
 def _table_height(table: BaseOxmlElement, width: float, points: float) -> float:
@@ -593,14 +623,8 @@ class DocxWriter:
                 align = str(token.attrs.get("style", "")).removeprefix("text-align:")
             elif token.type == "inline":
                 rows[-1].append((token, align))
-        weights = [
-            max(
-                MIN_COLUMN_WEIGHT, *(min(len(row[n][0].content), MAX_COLUMN_WEIGHT) for row in rows)
-            )
-            for n in range(len(rows[0]))
-        ]
-        width = usable_width(self.document.sections[-1])
-        widths = [Length(int(width * weight / sum(weights))) for weight in weights]
+        texts = [[inline.content for inline, _ in row] for row in rows]
+        widths = column_widths(texts, usable_width(self.document.sections[-1]))
         table = self.new_table(len(rows), widths)
         self.prose_tables.append(table._tbl)
         put(table.rows[0]._tr.get_or_add_trPr(), element("w:tblHeader"))
