@@ -273,7 +273,8 @@ class DocumentView:
         return f"{tag} · {stage.subtitle}" if stage.subtitle else tag
 
     def inputs(self) -> list[Path]:
-        """The content files this document is made from, as loading read them."""
+        """The content files this document is made from, as loading read them (a section's
+        images too)."""
         models: list[object] = [self.ui, self.guide, self.framework]
         for block in self.blocks:
             if isinstance(block, SectionBlock):
@@ -283,6 +284,7 @@ class DocumentView:
         if self.companion is not None:
             models.append(self.companion.example)
         paths = {getattr(model, "path", None) for model in models}
+        paths |= {path for model in models for path in getattr(model, "images", {}).values()}
         paths |= {path for attached in self.attachments for path in attached.inputs()}
         return sorted(path for path in paths if path is not None)
 

@@ -22,6 +22,7 @@ from ruamel.yaml.reader import ReaderError
 
 from generator.branding import brand_problems, describe_languages
 from generator.errors import ContentError, ContentErrors
+from generator.markdown import check_section
 from generator.model import (
     WORKSHEET_KINDS,
     Brand,
@@ -237,9 +238,14 @@ def _from_name(
 
 
 def load_section(
-    path: Path, language: str, errors: Collector, quotes: str | None = None
+    path: Path,
+    language: str,
+    errors: Collector,
+    quotes: str | None = None,
+    content_folders: list[Path] | None = None,
 ) -> Section | None:
-    """A Markdown file with YAML front matter between ``---`` lines."""
+    """A Markdown file with YAML front matter between ``---`` lines; its Markdown may use only
+    what every format shows, and its images lie in ``content_folders``."""
     text = read_text(path, errors)
     if text is None:
         return None
@@ -253,9 +259,24 @@ def load_section(
         return None
     data = read_yaml(path, "".join(lines[1:end]), errors, line_offset=1)
     body = "".join(lines[end + 1 :])
+    checked = check_section(body, path, content_folders or [])
+    for problem in checked.problems:
+        errors.add(path, problem.message, line=end + 1 + problem.line, hint=problem.hint)
+    for image in checked.images.values():
+        errors.digests[image.path] = image.digest
+    images = {src: image.path for src, image in checked.images.items()}
     extra = _from_name(path, data, errors, line_offset=1, id=split_name(path)[0])
     return validate(
-        Section, data, path, errors, line_offset=1, quotes=quotes, body=body, path=path, **extra
+        Section,
+        data,
+        path,
+        errors,
+        line_offset=1,
+        quotes=quotes,
+        body=body,
+        path=path,
+        images=images,
+        **extra,
     )
 
 
@@ -466,7 +487,7 @@ class Loader:
     def _load_sections(self, guide_id: str, language: str) -> dict[str, Section]:
         sections: dict[str, Section] = {}
         for path in self.files("section", guide=guide_id, language=language).values():
-            section = load_section(path, language, self.errors, self.quotes(language))
+            section = load_section(path, language, self.errors, self.quotes(language), self.folders)
             if section is not None:  # its id is its file name's, unique in the folder
                 sections[section.id] = section
         return sections

@@ -334,6 +334,9 @@ class Section(Strict):
     where a page would otherwise be left nearly empty)."""
     body: Annotated[str, Writable]
     path: Path
+    images: dict[str, Path] = Field(default_factory=dict)
+    """The files of the images the body shows, by the path written in it (found and checked
+    by loading, see :mod:`generator.markdown`)."""
 
 
 class ContentItem(Strict):

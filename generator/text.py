@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from babel.dates import format_date
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from generator.markdown import alt_text, lone_image
 from generator.model import UiStrings
 from generator.typography import DEFAULT_QUOTES, markdown_parser
 
@@ -137,10 +140,14 @@ def hyphenate(text: str, words: tuple[str, ...]) -> str:
     return pattern.sub(marked, text)
 
 
-def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Markup:
-    """Markdown → HTML (raw HTML off), loanwords marked, ``##`` shifted down by the offset."""
+def markdown_to_html(
+    source: str, ui: UiStrings, heading_offset: int = 1, images: Mapping[str, Path] | None = None
+) -> Markup:
+    """Markdown → HTML (raw HTML off), loanwords marked, ``##`` shifted down by the offset; an
+    image alone in its paragraph becomes a figure showing its file from ``images`` (by the
+    path written), captioned with its alt text."""
     parser = markdown_parser(ui.quotes)
-    tokens = parse_markdown(source, ui.quotes)
+    tokens = _figures(parse_markdown(source, ui.quotes), ui, images or {})
     heading = False
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -151,6 +158,30 @@ def markdown_to_html(source: str, ui: UiStrings, heading_offset: int = 1) -> Mar
                 child.type = "html_inline"  # emit our own escaped markup verbatim
                 child.content = str(mark_languages(child.content, ui, breakable=not heading))
     return Markup(parser.renderer.render(tokens, parser.options, {}))
+
+
+def _figures(tokens: list[Token], ui: UiStrings, images: Mapping[str, Path]) -> list[Token]:
+    """The tokens with each paragraph that is one image replaced by a ``<figure>``."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        image = lone_image(tokens[index + 1]) if tokens[index].type == "paragraph_open" else None
+        if image is None:
+            result.append(tokens[index])
+            index += 1
+            continue
+        src = str(image.attrs.get("src", ""))
+        path = images.get(src)
+        alt = alt_text(image)
+        caption = (
+            Markup("<figcaption>{}</figcaption>").format(mark_languages(alt, ui)) if alt else ""
+        )
+        figure = Markup('<figure class="image"><img src="{}" alt="{}">{}</figure>\n').format(
+            path.as_uri() if path is not None else src, alt, caption
+        )
+        result.append(Token("html_block", "", 0, content=str(figure)))
+        index += 3  # the paragraph's open, its image and its close
+    return result
 
 
 def css_string(text: str) -> Markup:

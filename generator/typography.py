@@ -20,10 +20,11 @@ nothing else."""
 
 
 @lru_cache(maxsize=8)
-def markdown_parser(quotes: str = DEFAULT_QUOTES) -> MarkdownIt:
-    """CommonMark with raw HTML off and typographic quotes (``quotes``) and apostrophes."""
-    options = {"html": False, "typographer": True, "quotes": quotes}
-    return MarkdownIt("commonmark", options).enable("smartquotes")
+def markdown_parser(quotes: str = DEFAULT_QUOTES, html: bool = False) -> MarkdownIt:
+    """CommonMark with GitHub's pipe tables, typographic quotes (``quotes``) and apostrophes,
+    and raw HTML off (``html`` on only to find it: see :mod:`generator.markdown`)."""
+    options = {"html": html, "typographer": True, "quotes": quotes}
+    return MarkdownIt("commonmark", options).enable(["smartquotes", "table"])
 
 
 def typeset(text: str, quotes: str = DEFAULT_QUOTES) -> str:

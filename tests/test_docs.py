@@ -75,6 +75,7 @@ EXCLUDED: dict[tuple[str, str], str] = {
     },
     ("Guide", "sections"): "filled from the files in sections/: documented as the Section file",
     ("Section", "body"): "the Markdown after the front matter, not a key: described in prose",
+    ("Section", "images"): "the files of the body's images, found by the loader",
     ("Brand", "folder"): "the brand's folder (its logo and fonts), set by the loader",
 }
 """Model fields the tables leave out on purpose, each with the reason."""

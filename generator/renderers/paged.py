@@ -143,6 +143,7 @@ def _row_floor_mm(row: Row) -> float:
 
 
 def _plain(markdown: str) -> bool:
-    """Whether Markdown is paragraphs only: no heading, list, quote or table to make room for."""
-    starts = tuple("#->|*+") + tuple(f"{n}." for n in range(10))
+    """Whether Markdown is paragraphs only: no heading, list, quote, table or image to make
+    room for."""
+    starts = (*"#->|*+", "![", *(f"{n}." for n in range(10)))
     return not any(line.lstrip().startswith(starts) for line in markdown.splitlines())

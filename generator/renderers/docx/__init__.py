@@ -11,8 +11,10 @@ fonts travel inside the file (:mod:`generator.renderers.docx.fonts`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from typing import TypeVar
 
 from docx import Document as new_document
@@ -20,7 +22,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.image import Image
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
@@ -34,9 +36,12 @@ from docx.text.run import Run
 from markdown_it.token import Token
 
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
+from generator.errors import BuildError
 from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_png
+from generator.markdown import IMAGE_HEIGHT_MM, alt_text, lone_image
+from generator.model import Section
 from generator.paper import Paper
 from generator.renderers.docx.fonts import embed_fonts
 from generator.renderers.docx.ooxml import (
@@ -84,6 +89,17 @@ holds, the height of a line, the space after an entry, and what a cell adds arou
 (questions set a size smaller hold a fifth more a line)."""
 GRID_FRAME = Cm(2.2)
 """A filled grid's page besides its rows: its title, header row and the space between."""
+TABLE_SPACE = Pt(10)
+"""The space between a section's table and the paragraph after it."""
+TABLE_CHARACTER, TABLE_PADDING, TABLE_WORD, TABLE_LINE = Mm(1.7), Mm(3.2), 16, 40
+"""A character of a table's text, what a cell adds around it, the longest word a column is
+kept wide enough for, and the characters of a line it asks room for at most."""
+ALIGNMENTS = {
+    "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
+    "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
+    "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
+}
+"""A Markdown table column's alignment (``:--:``) as Word's."""
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 LIST_STYLES = {"bullet_list_open": "List Bullet", "ordered_list_open": "List Number"}
 CONTAINERS = {*LIST_STYLES, "blockquote_open"}
@@ -129,19 +145,24 @@ def list_style(context: list[str], opening: str) -> str:
 
 
 LINE_HEIGHT, CHARACTER_WIDTH, PARAGRAPH_SPACE = 1.3, 0.5, 6.0
+EMU_PER_POINT, CELL_SIZE = 12_700, 9.0
+"""A picture's extent per point; the size of a table's text (the Cell style's)."""
 """A line's height and an average character's width in ems of the text's size, and the room
 between paragraphs in points, for :func:`estimate_pages`."""
 
 
 def estimate_pages(
-    document: DocxDocument, contents: BaseOxmlElement, entries: int
+    document: DocxDocument,
+    contents: BaseOxmlElement,
+    entries: int,
+    prose_tables: Collection[BaseOxmlElement] = (),
 ) -> dict[BaseOxmlElement, int]:
     """The page each paragraph of the body is likely on, before Word or LibreOffice lays it out.
 
     Exact where pages break by rule: the cover, the contents (``entries`` lines, ending with
     the paragraph ``contents``), a paragraph that starts a page and a new section. Between
-    those, text is assumed to fill the page line by line at its style's size: a guess within a
-    page or so.
+    those, text is assumed to fill the page line by line at its style's size, a picture by its
+    height and a table of a section (``prose_tables``) row by row: a guess within a page or so.
     """
     styles = {style.style_id: style for style in document.styles}
     normal = document.styles["Normal"]
@@ -158,6 +179,11 @@ def estimate_pages(
     pages: dict[BaseOxmlElement, int] = {}
     page, used = 1, 0.0
     for block in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if block.tag == qn("w:tbl") and block in prose_tables:
+            used += _table_height(block, width, CELL_SIZE)
+            while used > height:
+                page, used = page + 1, used - height
+            continue
         if block.tag == qn("w:tbl"):
             used = height  # a grid fills its (landscape) page
             continue
@@ -168,15 +194,61 @@ def estimate_pages(
         text = "".join(t.text or "" for t in block.iter(qn("w:t")))
         lines = entries if block is contents else -(-len(text) * points * CHARACTER_WIDTH // width)
         needed = max(1, lines) * points * LINE_HEIGHT + PARAGRAPH_SPACE
-        if text and used and used + needed > height:
+        pictures = [int(extent.get("cy")) for extent in block.iter(qn("wp:extent"))]
+        if pictures:
+            needed = max(needed, sum(pictures) / EMU_PER_POINT + PARAGRAPH_SPACE)
+        shown = bool(text or pictures)
+        if shown and used and used + needed > height:
             page, used = page + 1, 0.0
         pages[block] = page
-        used += needed if text else 0.0
+        used += needed if shown else 0.0
         while used > height:
             page, used = page + 1, used - height
         if properties is not None and properties.sectPr is not None:
             page, used = page + 1, 0.0  # the next section starts a page
     return pages
+
+
+def column_widths(rows: list[list[str]], width: Length) -> list[Length]:
+    """A section's table's columns within ``width``, as a browser sets them: each at least as
+    wide as its longest word (a very long one breaks), and what is left shared as their longer
+    texts ask."""
+    columns = list(zip(*rows, strict=True))
+
+    def room(characters: int) -> int:
+        return int(characters * TABLE_CHARACTER + TABLE_PADDING)
+
+    floors = [
+        room(min(TABLE_WORD, max(len(word) for text in column for word in [*text.split(), ""])))
+        for column in columns
+    ]
+    wishes = [
+        max(floor, room(min(TABLE_LINE, max(map(len, column)))))
+        for floor, column in zip(floors, columns, strict=True)
+    ]
+    if sum(floors) >= width:
+        return [Length(int(width * floor / sum(floors))) for floor in floors]
+    if sum(wishes) <= width:
+        return [Length(int(width * wish / sum(wishes))) for wish in wishes]
+    extra = [wish - floor for wish, floor in zip(wishes, floors, strict=True)]
+    left = width - sum(floors)
+    return [
+        Length(floor + int(left * more / sum(extra)))
+        for floor, more in zip(floors, extra, strict=True)
+    ]
+
+
+def _table_height(table: BaseOxmlElement, width: float, points: float) -> float:
+    """About how tall a section's table sets: each row as tall as its fullest cell's lines."""
+    columns = [int(column) / 20 for column in table.xpath("w:tblGrid/w:gridCol/@w:w")] or [width]
+    total = 0.0
+    for row in table.iterchildren(qn("w:tr")):
+        lines = [
+            -(-len("".join(cell.itertext())) * points * CHARACTER_WIDTH // max(column - 8, 1))
+            for cell, column in zip(row.iterchildren(qn("w:tc")), columns, strict=False)
+        ]
+        total += max(1, *lines) * points * LINE_HEIGHT + 6
+    return total + PARAGRAPH_SPACE
 
 
 @dataclass
@@ -209,6 +281,8 @@ class DocxWriter:
         self.pages = Pages(view)
         """Its page decisions: which short section leads into its worksheet's page."""
         self.document = new_document()
+        self.prose_tables: list[BaseOxmlElement] = []
+        """The tables of sections' Markdown (for :func:`estimate_pages`)."""
         self.styles: dict[str, BaseStyle] = {style.name: style for style in self.document.styles}
         """The document's styles by name, read once (python-docx's lookups by name scan them
         all); :meth:`style` adds the styles it creates."""
@@ -312,6 +386,14 @@ class DocxWriter:
         put(tip_properties, border("w:pBdr", ["left"], self.view.palette.accent, 24))
         put(tip_properties, shading(palette.tip_fill))
         self.style("Note", size=Pt(8.5), italic=True, color=rgb(palette.muted))
+        figure = self.style("Figure").paragraph_format
+        figure.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        figure.space_before, figure.space_after = Pt(6), Pt(4)
+        caption = self.style(
+            "Caption", size=Pt(9), bold=False, italic=True, color=rgb(palette.muted)
+        )
+        caption.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        caption.paragraph_format.space_after = Pt(10)
         kicker = self.style("Kicker", size=Pt(9), bold=True, color=rgb(self.view.palette.accent))
         kicker.paragraph_format.space_after = Pt(2)
         kicker.paragraph_format.keep_with_next = True
@@ -336,7 +418,7 @@ class DocxWriter:
         """Table text: entries, row labels and help, stage names and subtitles on the header."""
         step = 1 if self.crowded else 0
         palette = self.view.palette
-        cell = self.style("Cell", size=Pt(9 - step))
+        cell = self.style("Cell", size=Pt(CELL_SIZE - step))
         cell.paragraph_format.space_before = Pt(0)
         cell.paragraph_format.space_after = Pt(2)
         cell.paragraph_format.line_spacing = 1.0
@@ -434,10 +516,16 @@ class DocxWriter:
         return paragraph
 
     def add_inline(self, paragraph: Paragraph, token: Token) -> None:
-        """Add a Markdown inline token's children: text, bold, italic, line breaks."""
+        """Add a Markdown inline token's children: text, bold, italic, line breaks, links."""
         bold = italic = False
+        link_start, href = 0, ""
         for child in token.children or []:
-            if child.type in ("strong_open", "strong_close"):
+            if child.type == "link_open":
+                link_start, href = len(paragraph.runs), str(child.attrs.get("href", ""))
+            elif child.type == "link_close":
+                for run in paragraph.runs[link_start:]:
+                    add_link(paragraph, self.styled(run, "Hyperlink"), href)
+            elif child.type in ("strong_open", "strong_close"):
                 bold = child.type == "strong_open"
             elif child.type in ("em_open", "em_close"):
                 italic = child.type == "em_open"
@@ -448,13 +536,39 @@ class DocxWriter:
             elif child.type in ("text", "code_inline"):
                 self.add_text(paragraph, child.content, bold, italic)
 
-    def write_markdown(self, source: str, level: int) -> None:
-        """Markdown → paragraphs under a heading of ``level``: subheadings, lists (nested, each
-        numbered list from its own start), tip boxes."""
+    def write_markdown(self, section: Section, level: int) -> None:
+        """A section's Markdown → paragraphs under a heading of ``level``: subheadings, lists
+        (nested, each numbered list from its own start), tip boxes, rules, tables, images."""
         context: list[Container] = []
         paragraph_style = "Normal"
-        for token in parse_markdown(source, self.view.ui.quotes):
-            if token.type in CONTAINERS:
+        table: list[Token] | None = None
+        previous: Paragraph | None = None
+        """The paragraph just written, kept with a table or image that follows it."""
+        after_table = False
+        for token in parse_markdown(section.body, self.view.ui.quotes):
+            if table is not None:
+                table.append(token)
+                if token.type == "table_close":
+                    self.write_markdown_table(table)
+                    table, previous, after_table = None, None, True
+            elif token.type == "table_open" or (
+                token.type == "inline" and (image := lone_image(token)) is not None
+            ):
+                if previous is not None:
+                    previous.paragraph_format.keep_with_next = True
+                if token.type == "table_open":
+                    table = [token]
+                else:
+                    self.write_image(image, section.images)
+                    previous = None
+            elif token.type == "hr":
+                rule = self.document.add_paragraph()
+                put(
+                    rule._p.get_or_add_pPr(),
+                    border("w:pBdr", ["bottom"], self.view.palette.rule, 6),
+                )
+                previous = None
+            elif token.type in CONTAINERS:
                 numbered = token.type == "ordered_list_open"
                 style_name = list_style([c.style for c in context], token.type)
                 start = int(token.attrs.get("start", 1)) if numbered else 1
@@ -472,10 +586,56 @@ class DocxWriter:
             elif token.type == "paragraph_open":
                 paragraph_style = context[-1].style if context else "Normal"
             elif token.type == "inline":
-                paragraph = self.styled(self.document.add_paragraph(), paragraph_style)
+                paragraph = previous = self.styled(self.document.add_paragraph(), paragraph_style)
+                if after_table:  # a table has no space below it of its own
+                    paragraph.paragraph_format.space_before, after_table = TABLE_SPACE, False
                 self.add_inline(paragraph, token)
                 if context:
                     context[-1].mark(paragraph)
+
+    def write_image(self, image: Token, images: Mapping[str, Path]) -> None:
+        """An image as wide as the text (as tall as :data:`IMAGE_HEIGHT_MM` at
+        most), its alt text as its description and as its caption, kept with it."""
+        src = str(image.attrs.get("src", ""))
+        path = images.get(src)
+        if path is None:  # loading finds every image of a section's file
+            raise BuildError(f"the image {src!r} was not found when the content was loaded")
+        data = path.read_bytes()
+        room = usable_width(self.document.sections[-1]), Mm(IMAGE_HEIGHT_MM)
+        holder = self.styled(self.document.add_paragraph(), "Figure")
+        picture = holder.add_run().add_picture(BytesIO(data), *picture_size(data, *room))
+        caption = alt_text(image)
+        picture._inline.docPr.set("descr", caption)
+        if caption:
+            holder.paragraph_format.keep_with_next = True
+            self.add_text(self.styled(self.document.add_paragraph(), "Caption"), caption)
+
+    def write_markdown_table(self, tokens: list[Token]) -> None:
+        """A Markdown table as a Word table styled as the worksheets' are: its header row on
+        the brand colour (repeated on each page), rows that never split, columns as wide as
+        their text asks within the text's width."""
+        rows: list[list[tuple[Token, str]]] = []
+        align = ""
+        for token in tokens:
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type in ("th_open", "td_open"):
+                align = str(token.attrs.get("style", "")).removeprefix("text-align:")
+            elif token.type == "inline":
+                rows[-1].append((token, align))
+        texts = [[inline.content for inline, _ in row] for row in rows]
+        widths = column_widths(texts, usable_width(self.document.sections[-1]))
+        table = self.new_table(len(rows), widths)
+        self.prose_tables.append(table._tbl)
+        put(table.rows[0]._tr.get_or_add_trPr(), element("w:tblHeader"))
+        for index, (cells, table_row) in enumerate(zip(rows, table.rows, strict=True)):
+            put(table_row._tr.get_or_add_trPr(), element("w:cantSplit"))
+            for (inline, alignment), cell in zip(cells, table_row.cells, strict=True):
+                paragraph = self.styled(cell.paragraphs[0], "Cell Head" if index == 0 else "Cell")
+                if index == 0:
+                    put(cell._tc.get_or_add_tcPr(), shading(self.view.palette.primary))
+                paragraph.alignment = ALIGNMENTS.get(alignment)
+                self.add_inline(paragraph, inline)
 
     def restart_numbering(self, style_name: str, start: int) -> int:
         """A new numbering instance of a list style, so that each numbered list counts from
@@ -568,7 +728,7 @@ class DocxWriter:
             for paragraph in self.document.paragraphs
             if (level := levels.get(paragraph._p.style or ""))
         ]
-        pages = estimate_pages(self.document, contents_end._p, len(entries))
+        pages = estimate_pages(self.document, contents_end._p, len(entries), self.prose_tables)
         right = usable_width(self.document.sections[0])
         for level in ("1", "2"):
             tabs = self.styles[f"toc {level}"].paragraph_format.tab_stops
@@ -626,7 +786,7 @@ class DocxWriter:
             first.paragraph_format.space_before = Pt(14)
             heading.paragraph_format.space_before = Pt(0)
         first.paragraph_format.page_break_before = new_page
-        self.write_markdown(section.body, level)
+        self.write_markdown(section, level)
         if section.contact:
             self.write_contact(level + 1)
 

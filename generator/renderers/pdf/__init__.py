@@ -24,6 +24,8 @@ from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_path, logo_src
+from generator.markdown import IMAGE_HEIGHT_MM
+from generator.model import Section
 from generator.paper import BLEED_MM
 from generator.renderers import Made
 from generator.renderers.notices import notice
@@ -80,14 +82,26 @@ def _render_template(pages: Pages, layouts: Layouts, name: str) -> str:
         framework=view.framework,
         t=lambda text: mark_languages(text, view.ui),
         breakable=lambda text: mark_languages(text, view.ui, breakable=True),
-        markdown=lambda source, offset=1: markdown_to_html(source, view.ui, offset),
+        markdown=partial(section_html, view),
         asset=lambda name: layouts.find(name).as_uri(),
         css=css_string,
         font_stack=font_stack,
         zip=zip,
         font_faces=font_faces(view, layouts),
         logo=logo_src(view.brand),
+        image_height_mm=IMAGE_HEIGHT_MM,
     )
+
+
+def section_html(view: DocumentView, section: Section | str, offset: int = 1) -> Markup:
+    """A section's Markdown as HTML, its headings ``offset`` levels down, showing its images
+    (a layout may pass the section or its body; a body is matched with its section)."""
+    if isinstance(section, str):
+        found = [s for s in view.guide.sections.values() if s.body == section]
+        if not found:
+            return markdown_to_html(section, view.ui, offset)
+        section = found[0]
+    return markdown_to_html(section.body, view.ui, offset, section.images)
 
 
 def font_stack(family: str) -> Markup:
