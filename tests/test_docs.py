@@ -77,6 +77,7 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("Section", "body"): "the Markdown after the front matter, not a key: described in prose",
     ("Section", "images"): "the files of the body's images, found by the loader",
     ("Brand", "folder"): "the brand's folder (its logo and fonts), set by the loader",
+    ("Example", "own"): "set by import for a client's own worksheet, never in a file",
 }
 """Model fields the tables leave out on purpose, each with the reason."""
 
