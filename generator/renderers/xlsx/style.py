@@ -89,12 +89,15 @@ def sheet_name(title: str) -> str:
 
 
 def shortened(text: str, limit: int) -> str:
-    """``text`` if it has at most ``limit`` characters, else cut after a whole word, with ``…``
-    (a word longer than the limit is cut where it must be)."""
+    """``text`` if it has at most ``limit`` characters, else cut after a whole word, before a
+    bracket it would leave open, with ``…`` (a word longer than the limit is cut where it
+    must be)."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    if words.count("(") > words.count(")") and words.rfind("(") > 0:
+        words = words[: words.rfind("(")]
     return words.rstrip(" –-,;:(") + "…"
 
 

@@ -64,7 +64,7 @@ TOTAL_COLUMN = FIRST_MONTH + MONTHS
 SHARE_COLUMN, CONVERSION_COLUMN = TOTAL_COLUMN + 1, TOTAL_COLUMN + 2
 FULL_COLUMN = CONVERSION_COLUMN + 2
 """A hidden column of 100 %: the length of the chart's outlines."""
-WIDTHS = [22, 30, 13, 10] + [8] * MONTHS + [10, 10, 12]
+WIDTHS = [22, 30, 13, 11] + [9] * MONTHS + [11, 10, 12]
 SUMMED = ("count", "currency")
 """The kinds whose months are added up; the others are averaged."""
 SHARE, CONVERSION = "0%", "0.0%"
