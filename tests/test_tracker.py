@@ -21,7 +21,7 @@ from generator.filled import read_filled
 from generator.lint import several_figures
 from generator.model import KPI_KINDS, Library
 from generator.renderers.xlsx.sheet import column_pixels
-from tests.conftest import BRANDED, ROOT, RenderJob, libreoffice, named, pdf_text
+from tests.conftest import BRANDED, RECALC_ALWAYS, ROOT, RenderJob, libreoffice, named, pdf_text
 
 TRACKER = "KPI-uppföljning"
 FIRST_ROW, TOTAL, SHARE, CONVERSION = 5, "Q", "R", "S"
@@ -43,6 +43,15 @@ EXPECTED = {
     9: (2.75, None, None),  # an average of 2.5 and 3, not their sum
     10: (12, 0.3, None),
 }
+
+
+def recalculating(tmp_path: Path) -> Path:
+    """A LibreOffice profile set to recalculate every formula on load (not to trust the values
+    written with them)."""
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    return profile
 
 
 def fill_tracker(workbook: Workbook, library: Library, typed: dict = TYPED) -> None:
@@ -164,8 +173,9 @@ def test_libreoffice_sums_by_kind_and_shows_figures_as_typed(
     path = tmp_path / "tracker.xlsx"
     workbook.save(path)
     recalculated, printed = tmp_path / "recalculated", tmp_path / "printed"
-    libreoffice("xlsx", [path], recalculated, tmp_path / "profile")
-    libreoffice("pdf", [path], printed, tmp_path / "profile")
+    profile = recalculating(tmp_path)
+    libreoffice("xlsx", [path], recalculated, profile)
+    libreoffice("pdf", [path], printed, profile)
 
     values = load_workbook(recalculated / path.name, data_only=True)[TRACKER]
     for row, (total, share, conversion) in EXPECTED.items():
@@ -200,7 +210,7 @@ def test_the_values_written_with_an_imported_tracker_are_libreoffices(
     workbook.save(path)
     api.import_workbook(path, ROOT, format=["xlsx"], out=tmp_path / "out")
     [made] = (tmp_path / "out").rglob("*.xlsx")
-    libreoffice("xlsx", [made], tmp_path / "lo", tmp_path / "profile")
+    libreoffice("xlsx", [made], tmp_path / "lo", recalculating(tmp_path))
     ours = load_workbook(made, data_only=True)[TRACKER]
     theirs = load_workbook(tmp_path / "lo" / made.name, data_only=True)[TRACKER]
     compared = 0
