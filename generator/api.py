@@ -320,7 +320,7 @@ def import_workbook(
         [],
         interrupted=outcomes.interrupted,
     )
-    keys = list(filled.where)
+    keys = list(filled.entries)  # the worksheet's entries (where also holds the tracker's)
     return ImportResult(
         result,
         [filled.where[key] for key in keys if filled.entries[key]],

@@ -57,3 +57,20 @@ def item_label(number: int, item: ChecklistItem) -> str:
 def is_tick(key: Key) -> bool:
     """Whether an entry is a checklist item's tick (ticked or not, no text)."""
     return key[-1] == DONE and len(key) == 2
+
+
+# --- the KPI tracker's inputs ----------------------------------------------------------------
+
+TRACKER = "tracker"
+"""The part of a grid's entry names under which its KPI tracker's inputs are named."""
+KIND, TARGET = "kind", "target"
+MONTH_PARTS = tuple(f"month{number}" for number in range(1, 13))
+"""A tracked KPI's twelve months, ``month1`` … ``month12``."""
+TRACKER_PARTS = (KIND, TARGET, *MONTH_PARTS)
+"""What a client fills in on a stage's row of the KPI tracker, in its columns' order."""
+
+
+def tracker_name(framework_id: str, stage_id: str, part: str) -> str:
+    """The workbook name of an input of the KPI tracker (:data:`TRACKER_PARTS`), e.g.
+    ``kundresan.tracker.malgrupp.target``; four parts, so never a grid cell's name."""
+    return defined_name(framework_id, TRACKER, stage_id, part)

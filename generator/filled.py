@@ -18,21 +18,27 @@ from typing import Any
 from generator.entries import (
     DONE,
     FRAMEWORK_PROPERTY,
+    KIND,
     LANGUAGE_PROPERTY,
+    MONTH_PARTS,
     NOTE,
     SIGN_OFF,
     SIGNED_BY,
     SIGNED_ON,
+    TARGET,
     TICK,
+    TRACKER,
+    TRACKER_PARTS,
     Key,
     defined_name,
     field_path,
     is_tick,
     item_label,
     keys,
+    tracker_name,
 )
 from generator.errors import ContentError
-from generator.model import Checklist, Form, Framework, Library, Worksheet
+from generator.model import Checklist, Form, Framework, KpiKindWords, Library, Worksheet
 from generator.untrusted import check_size, is_pdf, open_pdf, open_workbook, read_file
 
 
@@ -50,6 +56,9 @@ class Filled:
     """Where each was read, e.g. ``Kundresan!C8`` (or its name, from a form)."""
     by_labels: bool = field(default=False, compare=False)
     """Whether the cells were found by their labels (the workbook names were lost)."""
+    tracker: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """A workbook's KPI tracker, per stage id: ``kind``, ``target`` and ``months`` as read (an
+    example's ``tracker``); empty when the file has none."""
 
     def lines(self, *key: str) -> list[str]:
         return self.entries.get(key, [])
@@ -63,12 +72,11 @@ class Filled:
     def _entries_data(self) -> dict[str, Any]:
         worksheet = self.worksheet
         if isinstance(worksheet, Framework):
-            return {
-                "cells": {
-                    stage.id: {row.id: self.lines(stage.id, row.id) for row in worksheet.rows}
-                    for stage in worksheet.stages
-                }
+            cells = {
+                stage.id: {row.id: self.lines(stage.id, row.id) for row in worksheet.rows}
+                for stage in worksheet.stages
             }
+            return {"cells": cells, "tracker": self.tracker} if self.tracker else {"cells": cells}
         if isinstance(worksheet, Form):
             return {"values": {f.id: self.lines(f.id) for f in worksheet.fields}}
         assert isinstance(worksheet, Checklist)
@@ -147,6 +155,7 @@ def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
         filled.entries[key] = _lines(cell.value) if cell is not None else []
         if cell is not None:
             filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
+    _read_tracker(filled, workbook, library.ui[language].workbook.kinds)
     return filled
 
 
@@ -293,3 +302,48 @@ def _lines(value: object) -> list[str]:
     if value is None:
         return []
     return [line.strip() for line in str(value).splitlines() if line.strip()]
+
+
+# --- the KPI tracker -------------------------------------------------------------------------
+
+
+def _read_tracker(filled: Filled, workbook: Any, kinds: KpiKindWords) -> None:
+    """The KPI tracker's inputs by their names (:func:`~generator.entries.tracker_name`): each
+    stage's kind (its word in the workbook's language), target and months, into ``filled``.
+    Where a kind or figure is not one, it is kept as written, for the example to refuse by
+    its cell."""
+    worksheet = filled.worksheet
+    if not isinstance(worksheet, Framework):
+        return
+    for stage in worksheet.stages:
+        cells = {
+            part: _named_cell(workbook, tracker_name(worksheet.id, stage.id, part))
+            for part in TRACKER_PARTS
+        }
+        if any(cell is None for cell in cells.values()):
+            continue  # no tracker, or its names are gone
+        written = cells[KIND].value
+        months = [_figure(cells[part].value) for part in MONTH_PARTS]
+        while months and months[-1] is None:
+            months.pop()
+        filled.tracker[stage.id] = {
+            "kind": kinds.kind_of(written) or (str(written).strip() if written else "count"),
+            "target": _figure(cells[TARGET].value),
+            "months": months,
+        }
+        for part, key in ((KIND, KIND), (TARGET, TARGET), (MONTH_PARTS[0], "months")):
+            cell = cells[part]
+            filled.where[(TRACKER, stage.id, key)] = f"{cell.parent.title}!{cell.coordinate}"
+
+
+def _figure(value: object) -> object:
+    """A tracker's figure: a number as it is, empty as None, text that reads as a number as that
+    number, anything else as written."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return value

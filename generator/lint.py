@@ -7,7 +7,8 @@ grid leaves no cell empty. ``journeykit validate`` prints these; ``--strict`` ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,21 +33,54 @@ def lint(library: Library, within: Path | None = None) -> list[ContentError]:
         if not isinstance(framework, Framework) or path is None:
             continue
         if within is None or path.is_relative_to(within):
-            warnings += lint_grid_example(example, framework, path)
+            conjunctions = library.ui[language].conjunctions if language in library.ui else []
+            warnings += lint_grid_example(example, framework, path, conjunctions)
     return warnings
 
 
-def lint_grid_example(example: Example, framework: Framework, path: Path) -> list[ContentError]:
-    """Too many KPIs in a stage, and empty cells, of one example."""
+def lint_grid_example(
+    example: Example,
+    framework: Framework,
+    path: Path,
+    conjunctions: list[str] = (),  # type: ignore[assignment]
+) -> list[ContentError]:
+    """Too many KPIs in a stage, empty cells and KPI lines naming several figures, of one
+    example (``conjunctions``: the words of its language that join two things)."""
     data = load_yaml_file(path, Collector())  # as loading read it (a cached parse)
 
-    def where(stage_id: str, row_id: str) -> dict[str, Any]:
-        return {
-            "line": line_of(data, ("cells", stage_id, row_id)),
-            "field": f"cells.{stage_id}.{row_id}",
-        }
+    def where(stage_id: str, row_id: str, index: int | None = None) -> dict[str, Any]:
+        loc = ("cells", stage_id, row_id) + (() if index is None else (index,))
+        return {"line": line_of(data, loc), "field": ".".join(map(str, loc))}
 
-    return lint_grid(framework, path, example.entries, where)
+    warnings = lint_grid(framework, path, example.entries, where)
+    for stage in framework.stages:
+        for row in framework.rows:
+            if not row.kpi:
+                continue
+            for index, line in enumerate(example.entries(stage.id, row.id)):
+                if several_figures(line, conjunctions):
+                    warnings.append(
+                        ContentError(
+                            path,
+                            f"several figures in one KPI line of stage {stage.name!r}: {line!r}",
+                            hint="write each figure as an entry of its own (the count and the "
+                            "amount as two), so that the KPI tracker can track it by its kind",
+                            **where(stage.id, row.id, index),
+                        )
+                    )
+    return warnings
+
+
+LIST = re.compile(r"\w[^,;]*[,;]\s*\w|\w\s*(/|\+|&)\s*\w")
+"""A list in a line: words between commas or semicolons, or joined by ``/``, ``+`` or ``&``."""
+
+
+def several_figures(line: str, conjunctions: Sequence[str]) -> bool:
+    """Whether a KPI line names more than one figure: a list, or two things joined by one of
+    the language's ``conjunctions`` (``Försäljning (antal och/eller kr)``)."""
+    words = {word.casefold() for word in re.findall(r"\w+", line)}
+    joined = any(word.casefold() in words for word in conjunctions)
+    return joined or LIST.search(re.sub(r"\d[\d\s.,]*\d", "0", line)) is not None
 
 
 @dataclass(frozen=True)

@@ -608,7 +608,7 @@ class ExampleChecker:
     """Checks that an example fills in only what its worksheet has, with the right keys."""
 
     KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "grid": ("cells",),
+        "grid": ("cells", "tracker"),
         "form": ("values",),
         "checklist": ("checked", "notes"),
     }
@@ -645,6 +645,16 @@ class ExampleChecker:
         for stage_id, rows in example.cells.items():
             if stage_id in stage_ids:
                 self._known("row", rows, [r.id for r in framework.rows], ("cells", stage_id))
+        if example.tracker and not any(row.kpi for row in framework.rows):
+            self.errors.add(
+                self.path,
+                f"tracker: {framework.id!r} has no KPI row, so its workbook has no KPI tracker",
+                line=line_of(self.data, ("tracker",)),
+                field="tracker",
+                hint="leave tracker out, or mark the worksheet's KPI row with kpi: true",
+            )
+        else:
+            self._known("stage", example.tracker, stage_ids, ("tracker",))
 
     def _known(
         self,

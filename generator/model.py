@@ -284,6 +284,32 @@ WORKSHEET_KINDS: dict[str, type[Framework] | type[Form] | type[Checklist]] = {
 }
 
 
+KPI_KINDS = ("count", "rate", "average", "currency")
+"""How a KPI's monthly figures add up: a count and a currency (money) are summed, a rate (in
+per cent, 2.5 meaning 2.5 %) and an average are averaged."""
+KPI_KIND_HINT = (
+    "one of count (summed), rate (a percentage, averaged), average (averaged) or currency "
+    "(an amount of money, summed)"
+)
+KpiKind = Annotated[
+    str,
+    StrictString,
+    _matching("kpi_kind", "|".join(KPI_KINDS), "{value} is not a kind of KPI", KPI_KIND_HINT),
+]
+MONTHS = 12
+Figure = Annotated[float, Field(strict=True)]
+"""A number a client tracks (a whole number is a number too; text and true/false are not)."""
+
+
+class TrackedKpi(Strict):
+    """One stage's row of the KPI tracker: how its KPI adds up, and the figures, if any."""
+
+    kind: KpiKind = "count"
+    target: Figure | None = None
+    months: list[Figure | None] = Field(default_factory=list, max_length=MONTHS)
+    """The results from the first month on; ``null`` (or fewer than twelve) where empty."""
+
+
 class Example(Strict):
     """A worksheet filled in: entries per grid cell, values per form field, or ticked items."""
 
@@ -304,6 +330,9 @@ class Example(Strict):
     """Who filled it in (a client's, read back by import; shipped examples leave it out)."""
     signed_on: OptionalText = ""
     """The date it was filled in, as the client wrote it."""
+    tracker: dict[Id, TrackedKpi] = Field(default_factory=dict)
+    """Grids with a KPI row: per stage id, the kind of its KPI in the workbook's KPI tracker
+    (``count`` unless said) and, for a worksheet a client filled in, their target and months."""
     own: StrictBool = False
     """Whether it is a client's own filled-in worksheet (set by import), not an example: it is
     labelled as theirs."""
@@ -314,6 +343,10 @@ class Example(Strict):
     def signed(self) -> bool:
         """Whether its sign-off is filled in."""
         return bool(self.signed_by or self.signed_on)
+
+    def tracked(self, stage_id: str) -> TrackedKpi:
+        """A stage's row of the KPI tracker (a count with no figures unless the example says)."""
+        return self.tracker.get(stage_id) or TrackedKpi()
 
     def entries(self, stage_id: str, row_id: str) -> list[str]:
         """The entries of one grid cell (empty when the example leaves it blank)."""
@@ -385,6 +418,44 @@ class Guide(Strict):
     """The file it was loaded from (set by loading)."""
 
 
+def _listable(value: str) -> str:
+    """A word a drop-down can offer: Excel's list of choices is separated by commas."""
+    if "," in value or '"' in value:
+        raise PydanticCustomError(
+            "list_word",
+            "{value} cannot be a choice of a drop-down",
+            {"value": quoted(value), "hint": "leave out commas and double quotes"},
+        )
+    return value
+
+
+Choice = Annotated[Text, AfterValidator(_listable)]
+
+
+class KpiKindWords(Strict):
+    """The word for each kind of KPI (:data:`KPI_KINDS`), as the tracker's drop-down offers it."""
+
+    count: Choice
+    rate: Choice
+    average: Choice
+    currency: Choice
+
+    @model_validator(mode="after")
+    def _distinct(self) -> KpiKindWords:
+        words = [getattr(self, kind).casefold() for kind in KPI_KINDS]
+        if len(set(words)) != len(words):
+            raise ValueError("two kinds of KPI have the same word: the drop-down tells them apart")
+        return self
+
+    def word(self, kind: str) -> str:
+        return str(getattr(self, kind))
+
+    def kind_of(self, word: object) -> str | None:
+        """The kind a word (as a client left it in the cell) stands for, or None."""
+        text = str(word or "").strip().casefold()
+        return next((kind for kind in KPI_KINDS if self.word(kind).casefold() == text), None)
+
+
 class WorkbookWords(Strict):
     """The words of a client's workbook (XLSX): its instructions sheet and KPI tracker."""
 
@@ -414,7 +485,17 @@ class WorkbookWords(Strict):
     conversion: Text
     """Heading of the share of a stage's total that the next stage reached."""
     funnel: Text
-    """The KPI tracker's chart title."""
+    """The KPI tracker's chart title (each stage's total as a share of its target)."""
+    kind: Text
+    """Heading of the column saying how a KPI adds up."""
+    kinds: KpiKindWords
+    """The kinds of KPI as the drop-down offers them."""
+    kind_help: Text
+    """The input message of a KPI's kind: what each kind does."""
+    figures: Text
+    """The input message of a target or month: how to type a number and a rate."""
+    taller: Text
+    """How to make a row taller (an instructions step)."""
     review: Text
     """Heading of an imported worksheet's advice (``journeykit import``)."""
     empty: Text
@@ -453,6 +534,9 @@ class UiStrings(Strict):
     ``””’’``, Norwegian ``«»‘’``); straight quotes in content become these."""
     workbook: WorkbookWords
     """The words of a client's workbook."""
+    conjunctions: list[Text] = Field(default_factory=list)
+    """Words joining two things (``och``, ``and``): a KPI written with one names several
+    figures, which the lint flags."""
     loanwords: dict[Language, list[Text]] = Field(default_factory=dict)
     """Words of another language used in this one, marked with their own language in output."""
     hyphenation: list[BrokenWord] = Field(default_factory=list)

@@ -148,7 +148,8 @@ def contains_model(annotation: Any) -> bool:
 
 
 def nested(annotation: Any) -> tuple[type[BaseModel], str] | None:
-    """A model the tables document field by field: a nested one, or a list of them."""
+    """A model the tables document field by field: a nested one, a list of them, or a mapping
+    of ids to them (``tracker.<stage>.kind``)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, "."
     args = get_args(annotation)
@@ -156,6 +157,10 @@ def nested(annotation: Any) -> tuple[type[BaseModel], str] | None:
         inner = nested(args[0])
         if inner is not None and inner[1] == ".":
             return inner[0], "[]."
+    if get_origin(annotation) is dict and len(args) == 2 and contains_model(args[1]):
+        inner = nested(args[1])
+        if inner is not None and inner[1] == ".":
+            return inner[0], ".<id>."
     return None
 
 

@@ -45,9 +45,11 @@ def test_every_entry_cell_is_named_and_holds_its_entries(
     sheet = workbook.worksheets[1]
     header = [sheet.cell(HEADER_ROW, column).value for column in range(2, 8)]
     assert [h.split("\n")[0] for h in header] == [s.name for s in framework.stages]
+    assert sheet.cell(HEADER_ROW, 1).value is None  # no "Stage" above the questions
     for number, row in enumerate(framework.rows, start=FIRST_ROW):
         label = sheet.cell(number, 1)
-        assert (label.value, label.comment.text) == (row.label, row.help)
+        printed = f"{row.label}\n{row.help}" if example is None else row.label  # as on the PDF
+        assert (label.value, label.comment.text) == (printed, row.help)
         for column, stage in enumerate(framework.stages, start=2):
             cell = named(workbook, f"kundresan.{stage.id.replace('-', '_')}.{row.id}")
             assert (cell.parent.title, cell.row, cell.column) == (sheet.title, number, column)
@@ -97,13 +99,18 @@ def test_protection_is_on_and_exactly_the_input_cells_are_unlocked(render_job: R
         for sheet in workbook.worksheets
     }
     assert all(sheet.protection.sheet and not sheet.protection.password for sheet in workbook)
-    entries = {named(workbook, name).coordinate for name in workbook.defined_names}
-    assert len(entries) == 36
+    entries: dict[str, set[str]] = {}
+    for name in workbook.defined_names:
+        cell = named(workbook, name)
+        entries.setdefault(cell.parent.title, set()).add(cell.coordinate)
+    assert len(entries["Kundresan"]) == 36
     worksheet = unlocked.pop("Kundresan")
-    assert entries < worksheet
-    assert {cell[1:] for cell in worksheet - entries} == {"10"}  # the name and date to sign
+    assert entries["Kundresan"] < worksheet
+    assert {cell[1:] for cell in worksheet - entries["Kundresan"]} == {"10"}  # name and date
     tracker = unlocked.pop("KPI-uppföljning")
-    assert tracker == {f"{column}{row}" for column in "CDEFGHIJKLMNO" for row in range(5, 11)}
+    # each stage's kind, target and twelve months, each named
+    assert tracker == {f"{column}{row}" for column in "CDEFGHIJKLMNOP" for row in range(5, 11)}
+    assert tracker == entries["KPI-uppföljning"]
     assert not any(unlocked.values())  # instructions and the example: nothing to change
 
 
@@ -130,7 +137,7 @@ def test_the_title_bar_is_light_so_the_logo_reads_on_it(
         assert title.font.color.rgb.endswith(palette.primary.lstrip("#").upper())
 
 
-def test_the_tracker_links_the_kpis_and_charts_the_totals(
+def test_the_tracker_links_the_kpis_and_charts_the_shares_of_target(
     render_job: RenderJob, library: Library
 ) -> None:
     data = render_job("xlsx", "worksheet", "generell")
@@ -143,12 +150,14 @@ def test_the_tracker_links_the_kpis_and_charts_the_totals(
         assert tracker.cell(number, 1).value == stage.name
         assert tracker.cell(number, 2).value.startswith("=IF('Exempel på en generell kundresa'!")
         assert cached.cell(number, 2).value == "\n".join(example.entries(stage.id, "kpi"))
-        assert tracker.cell(number, 16).value == f"=SUM(D{number}:O{number})"
-    assert len(tracker.conditional_formatting) == 1
+        assert f"SUM(E{number}:P{number})" in tracker.cell(number, 17).value
+        assert f"AVERAGE(E{number}:P{number})" in tracker.cell(number, 17).value
+    # the number format of each kind of KPI, and the share's colours
+    assert len(tracker.conditional_formatting) == 2
     charts = [n for n in ZipFile(BytesIO(data)).namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 1
     chart = ZipFile(BytesIO(data)).read(charts[0]).decode()
-    assert '<barDir val="bar"/>' in chart and "$P$5:$P$10" in chart
+    assert '<barDir val="bar"/>' in chart and "$R$5:$R$10" in chart
 
 
 @pytest.mark.slow

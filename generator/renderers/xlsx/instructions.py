@@ -32,7 +32,7 @@ def write_instructions(
     worksheet = view.worksheet.definition
     row = _paragraph(sheet, view, 2, f"{view.ui.worksheet}: {worksheet.title}", bold=True)
     row = _heading(sheet, view, row + 1, words.instructions)
-    steps = [words.fill_in, words.question]
+    steps = [words.fill_in, words.question, words.taller]
     steps += [words.example] if has_example else []
     steps += [words.tracker] if has_tracker else []
     steps += [words.protection, words.send_back]

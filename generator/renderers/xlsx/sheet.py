@@ -15,10 +15,15 @@ import math
 import textwrap
 from io import BytesIO
 
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.utils import absolute_coordinate, get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.units import pixels_to_EMU, points_to_pixels
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -41,12 +46,21 @@ from generator.renderers.xlsx.style import (
     header_text,
     hex_colour,
     quoted_sheet,
+    shortened,
     style,
     text_cell,
 )
 from generator.renderers.xlsx.table import LINE_HEIGHT, SheetTable, TableRow, table_for
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+CHARACTER_PIXELS = 7
+"""Pixels per character of a column's width."""
+TITLE_CHARACTER_PIXELS = 14
+"""Pixels per character of the title, at its size and bold, with room to spare."""
+LOGO_INSET, LOGO_SMALLEST = 8, 24
+"""Pixels between the logo and the table's edge (and the title); the narrowest logo shown."""
+HELP_SIZE = 8
+HELP_LINE_HEIGHT = 11
 TITLE_HEIGHT, HEADER_HEIGHT = 34, 36
 CELL_PADDING = 10
 EXAMPLE_MIN_HEIGHT = 60
@@ -64,14 +78,14 @@ def write_worksheet(
     cell's workbook name and coordinate."""
     table = table_for(block, view)
     last_column = len(table.widths)
+    for column, width in enumerate(table.widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     write_title(sheet, view, table.title, last_column)
     _write_header(sheet, view, table.header)
     cells, last_row = _write_rows(sheet, view, table, inputs)
     signed = _write_sign_line(sheet, view, block, last_row + 2, last_column, inputs)
     _write_progress(sheet, view, table, formulas, cells, last_row)
     write_credit(sheet, view, last_row + 5)
-    for column, width in enumerate(table.widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
     set_print(sheet, view, last_column, last_row + 5, table.landscape)
     sheet.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:A"
@@ -96,10 +110,44 @@ def write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: i
     sheet.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
     logo = logo_png(view.brand)
     if logo is not None:
-        image = Image(BytesIO(logo))
-        scale = (TITLE_HEIGHT - 8) / image.height * 96 / 72  # points → pixels
-        image.width, image.height = image.width * scale, image.height * scale
-        sheet.add_image(image, f"{get_column_letter(last_column)}{TITLE_ROW}")
+        widths = [
+            sheet.column_dimensions[get_column_letter(c)].width for c in range(1, last_column + 1)
+        ]
+        _add_logo(sheet, Image(BytesIO(logo)), widths, title)
+
+
+def column_pixels(width: float) -> int:
+    """A column's width in pixels, as Excel and LibreOffice draw ``width`` characters of the
+    default font (seven pixels each)."""
+    return round(width * CHARACTER_PIXELS)
+
+
+def _add_logo(sheet: Worksheet, image: Image, widths: list[float], title: str) -> None:
+    """The logo at the title bar's right end, inside the table (so it prints) and clear of the
+    title: scaled to the bar's height, and smaller where the title leaves less room."""
+    table = sum(column_pixels(width) for width in widths)
+    title_end = LOGO_INSET + len(title) * TITLE_CHARACTER_PIXELS
+    room = table - title_end - 2 * LOGO_INSET
+    height = points_to_pixels(TITLE_HEIGHT - 8)
+    width = image.width * height / image.height
+    if width > room:
+        width, height = room, height * room / width
+    if width < LOGO_SMALLEST:
+        return  # a title as wide as the table: the title, not a logo too small to read
+    left = table - LOGO_INSET - width
+    column, offset = 0, left
+    while offset >= column_pixels(widths[column]):
+        offset -= column_pixels(widths[column])
+        column += 1
+    top = (points_to_pixels(TITLE_HEIGHT) - height) / 2
+    image.width, image.height = width, height
+    image.anchor = OneCellAnchor(
+        _from=AnchorMarker(
+            col=column, colOff=pixels_to_EMU(offset), row=TITLE_ROW - 1, rowOff=pixels_to_EMU(top)
+        ),
+        ext=XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height)),
+    )
+    sheet.add_image(image)
 
 
 def _write_header(sheet: Worksheet, view: DocumentView, texts: list[str]) -> None:
@@ -127,6 +175,8 @@ def _write_rows(
         number += 1
         label = text_cell(sheet, label_row, 1, row.label)
         style(label, view, label_font, TOP_LEFT, view.palette.label_fill)
+        if table.blank and row.help:  # printed under the label, as on the PDF's blank grid
+            label.value = _label_with_help(view, row)
         if label_row < number:
             sheet.merge_cells(start_row=label_row, start_column=1, end_row=number, end_column=1)
         if row.help:
@@ -144,6 +194,15 @@ def _write_rows(
         ticks = [coordinate for name, coordinate in cells.items() if name.endswith(".done")]
         _add_tick_list(sheet, ticks)
     return cells, number
+
+
+def _label_with_help(view: DocumentView, row: TableRow) -> CellRichText:
+    """A row's label in bold with its help under it, small, in the help colour: on paper there
+    are no comments or input messages."""
+    body = view.brand.fonts.body
+    label = InlineFont(rFont=body, sz=BODY_SIZE, b=True)
+    help_font = InlineFont(rFont=body, sz=HELP_SIZE, color=hex_colour(view.palette.help_text))
+    return CellRichText(TextBlock(label, row.label), TextBlock(help_font, f"\n{row.help}"))
 
 
 def _write_questions(
@@ -180,14 +239,18 @@ def _add_prompt(sheet: Worksheet, row: TableRow, number: int, last_column: int) 
 
 
 def _input_message(sheet: Worksheet, cells: str, title: str, text: str) -> None:
-    validation = DataValidation(
-        allow_blank=True,
-        showInputMessage=True,
-        promptTitle=title[:PROMPT_TITLE_MAX],
-        prompt=text[:PROMPT_MAX],
-    )
+    validation = DataValidation(allow_blank=True)
+    input_message(validation, title, text)
     validation.add(cells)
     sheet.add_data_validation(validation)
+
+
+def input_message(validation: DataValidation, title: str, text: str) -> None:
+    """Show ``title`` and ``text`` when a cell of ``validation`` is selected, each cut after a
+    whole word to what Excel holds (32 and 255 characters)."""
+    validation.showInputMessage = True
+    validation.promptTitle = shortened(title, PROMPT_TITLE_MAX)
+    validation.prompt = shortened(text, PROMPT_MAX)
 
 
 def _add_tick_list(sheet: Worksheet, coordinates: list[str]) -> None:
@@ -210,7 +273,11 @@ def _row_height(row: TableRow, table: SheetTable) -> float:
     pairs = zip(texts, table.widths, strict=True)
     lines = max(wrapped_lines(text, width) for text, width in pairs if text)
     minimum = row.blank_height if table.blank else EXAMPLE_MIN_HEIGHT
-    return max(minimum, lines * LINE_HEIGHT + CELL_PADDING)
+    label = wrapped_lines(row.label, table.widths[0]) * LINE_HEIGHT + CELL_PADDING
+    if table.blank and row.help:
+        help_width = table.widths[0] * BODY_SIZE / HELP_SIZE
+        label += wrapped_lines(row.help, help_width) * HELP_LINE_HEIGHT
+    return max(minimum, lines * LINE_HEIGHT + CELL_PADDING, label)
 
 
 def _write_sign_line(

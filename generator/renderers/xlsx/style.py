@@ -85,10 +85,20 @@ def sheet_name(title: str) -> str:
     (with …) when the title is longer."""
     cleaned = re.sub(r":", "-", re.sub(r"\s*:(\s+|$)", " – ", title))
     cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]*?/\\']", " ", cleaned)).strip() or "Sheet"
-    if len(cleaned) <= SHEET_NAME_MAX:
-        return cleaned
-    words = cleaned[: SHEET_NAME_MAX - 1].rsplit(" ", 1)[0].rstrip(" –,")
-    return words + "…"
+    return shortened(cleaned, SHEET_NAME_MAX)
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else cut after a whole word, before a
+    bracket it would leave open, with ``…`` (a word longer than the limit is cut where it
+    must be)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    if words.count("(") > words.count(")") and words.rfind("(") > 0:
+        words = words[: words.rfind("(")]
+    return words.rstrip(" –-,;:(") + "…"
 
 
 def quoted_sheet(title: str) -> str:

@@ -77,7 +77,7 @@ def table_for(sheet: Sheet, view: DocumentView) -> SheetTable:
 def grid_table(grid: Grid, view: DocumentView) -> SheetTable:
     """Stages as columns, the framework's rows as labelled rows."""
     framework = grid.definition
-    header = [view.ui.stage] + [
+    header = [""] + [  # the corner above the questions is empty, as on the PDF
         f"{stage.name}\n{stage.subtitle}" if stage.subtitle else stage.name for stage in grid.stages
     ]
     rows = [
