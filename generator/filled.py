@@ -50,8 +50,8 @@ class Filled:
     worksheet: Worksheet
     language: str
     entries: dict[Key, list[str]] = field(default_factory=dict)
-    """Each entry's lines, empty ones included as ``[]``; the sign-off's too
-    (:data:`~generator.entries.SIGN_OFF`)."""
+    """Each entry's lines, empty ones included as ``[]``; the sign-off's too where the source
+    has one (:data:`~generator.entries.SIGN_OFF`)."""
     where: dict[Key, str] = field(default_factory=dict, compare=False)
     """Where each was read, e.g. ``Kundresan!C8`` (or its name, from a form)."""
     by_labels: bool = field(default=False, compare=False)
@@ -109,7 +109,8 @@ def read_form(values: Mapping[str, Any], worksheet: Worksheet, language: str) ->
     PDF's form fields. A tick is ticked when its value is set; names that are no entry are
     ignored."""
     filled = Filled(worksheet, language)
-    for key in [*keys(worksheet), *SIGN_OFF]:
+    signed = [key for key in SIGN_OFF if field_path(worksheet.id, *key) in values]
+    for key in [*keys(worksheet), *signed]:
         name = field_path(worksheet.id, *key)
         value = values.get(name)
         filled.entries[key] = _ticked(value) if is_tick(key) else _lines(value)
@@ -146,17 +147,36 @@ def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
     filled = Filled(worksheet, language)
     names = {key: defined_name(worksheet.id, *key) for key in keys(worksheet)}
     cells = {key: _named_cell(workbook, name) for key, name in names.items()}
+    ui = library.ui[language]
     if any(cell is None for cell in cells.values()):
         cells = _cells_by_labels(path, workbook, worksheet)
         filled.by_labels = True
-    for key in SIGN_OFF:  # a workbook whose names were lost has no sign-off to find
-        cells[key] = _named_cell(workbook, defined_name(worksheet.id, *key))
+        sheet = next(iter(cells.values())).parent
+        labels = {(SIGNED_BY,): ui.filled_in_by, (SIGNED_ON,): ui.date}
+        cells |= _beside_labels(sheet, {key: f"{label}:" for key, label in labels.items()})
+    else:
+        for key in SIGN_OFF:
+            if (cell := _named_cell(workbook, defined_name(worksheet.id, *key))) is not None:
+                cells[key] = cell
     for key, cell in cells.items():
-        filled.entries[key] = _lines(cell.value) if cell is not None else []
-        if cell is not None:
-            filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
-    _read_tracker(filled, workbook, library.ui[language].workbook.kinds)
+        filled.entries[key] = _lines(cell.value)
+        filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
+    _read_tracker(filled, workbook, ui.workbook.kinds)
     return filled
+
+
+def _beside_labels(sheet: Any, labels: dict[Key, str]) -> dict[Key, Any]:
+    """The cell to the right of each label found on ``sheet`` (the sign-off's ``Datum:``),
+    looked for in its first 400 rows and 30 columns."""
+    wanted = {label: key for key, label in labels.items()}
+    found = {}
+    last_row, last_column = min(sheet.max_row, 400), min(sheet.max_column, 30)
+    for row in sheet.iter_rows(max_row=last_row, max_col=last_column):
+        for cell in row:
+            key = wanted.get(_first_line(cell.value))
+            if key is not None and key not in found:
+                found[key] = sheet.cell(cell.row, cell.column + 1)
+    return found
 
 
 def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:

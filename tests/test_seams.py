@@ -23,7 +23,8 @@ LAYERS = [
     ["pipeline", "importing"],
     ["renderers", "filled", "lint", "plan"],
     ["loading", "layouts", "document", "batch", "scaffold"],
-    ["project", "formats", "entries", "untrusted", "text", "palette", "logo", "branding"],
+    ["project", "formats", "entries", "untrusted", "text", "markdown", "palette", "logo"],
+    ["branding"],
     ["model", "quick"],
     [
         "errors",

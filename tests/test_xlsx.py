@@ -103,10 +103,10 @@ def test_protection_is_on_and_exactly_the_input_cells_are_unlocked(render_job: R
     for name in workbook.defined_names:
         cell = named(workbook, name)
         entries.setdefault(cell.parent.title, set()).add(cell.coordinate)
-    assert len(entries["Kundresan"]) == 36
+    assert len(entries["Kundresan"]) == 36 + 2  # the entries, the sign-off's name and date
     worksheet = unlocked.pop("Kundresan")
     assert entries["Kundresan"] < worksheet
-    assert {cell[1:] for cell in worksheet - entries["Kundresan"]} == {"10"}  # name and date
+    assert {cell[1:] for cell in worksheet - entries["Kundresan"]} == {"10"}  # the sign-off's
     tracker = unlocked.pop("KPI-uppföljning")
     # each stage's kind, target and twelve months, each named
     assert tracker == {f"{column}{row}" for column in "CDEFGHIJKLMNOP" for row in range(5, 11)}
@@ -289,6 +289,9 @@ def test_a_filled_workbook_is_read_by_its_names_or_else_by_its_labels(
     named(workbook, defined_name(guide, *first)).value = '=HYPERLINK("http://evil.example")'
     expected = {key: text.split("\n") for key, text in typed.items()}
     expected[first] = ['=HYPERLINK("http://evil.example")']
+    for part, value in (("signed_by", "Eva Lind"), ("signed_on", "1 december")):  # the sign-off
+        named(workbook, defined_name(guide, part)).value = value
+        expected[(part,)] = [value]
     for names in (True, False):
         if not names:
             for name in list(workbook.defined_names):
