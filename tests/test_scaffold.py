@@ -14,7 +14,7 @@ from tests.conftest import read_back, run_cli, squash
 def test_a_new_guide_validates_strictly_and_builds_in_every_format(tmp_path: Path) -> None:
     created = run_cli("new", "guide", "bakery-journey", "--lang", "sv", "--project", str(tmp_path))
     assert created.returncode == 0, created.stderr
-    assert "journeykit build --guide bakery-journey" in created.stdout
+    assert f"journeykit build --project {tmp_path} --guide bakery-journey" in created.stdout
     content = tmp_path / "content"
     assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*.*")) == [
         "examples/bakery-journey/example.sv.yaml",
