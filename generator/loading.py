@@ -37,7 +37,7 @@ from generator.model import (
     quoted,
 )
 from generator.project import Project
-from generator.syntax import explain, unquoted_colours
+from generator.syntax import bracketed_key, explain, unquoted_colours
 from generator.typography import DEFAULT_QUOTES
 
 M = TypeVar("M", bound=BaseModel)
@@ -140,6 +140,15 @@ def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) ->
             errors.add(path, plain.message, line=plain.line, column=plain.column, hint=plain.hint)
     except YAMLError as exc:
         errors.add(path, f"invalid YAML: {exc}")
+    except TypeError:  # ruamel's constructor, given a key written as a { … } or [ … ]
+        bracketed = bracketed_key(text, line_offset)
+        errors.add(
+            path,
+            bracketed.message,
+            line=bracketed.line,
+            column=bracketed.column,
+            hint=bracketed.hint,
+        )
     else:
         if not colours:
             return data

@@ -18,6 +18,13 @@ UNQUOTED_COLOUR = re.compile(r"""(?:^|[\s{\[,])([\w-]+):[ \t]+(#[0-9A-Fa-f]{3,8}
 """``key: #abc123`` (or inside ``{…}``), the ``#`` after a space: YAML's comment, not a colour."""
 
 
+SIGNS = [
+    ("anchor", "&", "anchor"),
+    ("alias", "*", "alias"),
+    ("tag", "!", "tag"),
+    ("directive", "%", "directive"),
+]
+"""Signs YAML gives a meaning at the start of a value, by the word its parser's context uses."""
 INDENT = "indent it with spaces exactly as far as the keys it sits with"
 
 
@@ -112,11 +119,17 @@ def explain(exc: MarkedYAMLError, text: str, line_offset: int = 0) -> Plain:
             "end the value with the same quote mark it starts with",
             opened or mark,
         )
-    if "unknown escape character" in problem:
+    if "escape" in problem and "quoted scalar" in context:
         return at(
             f"a backslash starts an escape YAML does not know ({problem.rpartition(' ')[2]})",
             "write \\\\ for a backslash, or use single quotes",
         )
+    for word, sign, what in SIGNS:
+        if word in context:
+            return at(
+                f"{sign} starts a YAML {what} here",
+                f"a value that starts with {sign} belongs in quotes",
+            )
     if "flow mapping" in context or "flow sequence" in context:
         closing = "}" if "mapping" in context else "]"
         opening = "{" if closing == "}" else "["
@@ -131,9 +144,29 @@ def explain(exc: MarkedYAMLError, text: str, line_offset: int = 0) -> Plain:
         key = problem.partition('key "')[2].partition('"')[0]
         first = f" (first on line {opened.line + 1 + line_offset})" if opened else ""
         return at(f"the key {key!r} appears twice{first}", "keep one of them")
-    if "expected the node content" in problem:
-        found = problem.rpartition("found ")[2]
+    if "expected the node content" in problem or "expected '<document start>'" in problem:
+        found = problem.rpartition("found ")[2].strip("()")
+        if "<stream end>" in found:
+            return at(
+                "the file ends where a value was expected", "finish the value, or remove its key"
+            )
+        if "expected '<document start>'" in problem:
+            return at(
+                "text after the end of the content, or less indented than the first key",
+                "indent it as far as the keys it sits with, or remove it",
+            )
         return at(f"a value cannot start with {found}", "put the value in quotes")
+    if "could not find expected ':'" in problem:
+        return at(
+            "a line that is neither key: value nor a list item (a ':' missing?)",
+            "write key: value; text that goes on belongs in quotes",
+            opened or mark,
+        )
+    if "sequence entries are not allowed" in problem:
+        return at(
+            "a list item ('- ') on the line of a key's value",
+            "put the items on the lines below the key, one '- ' each",
+        )
     if "block scalar" in context:
         return at(
             "after | or > only a digit, + or - may follow on the same line",
@@ -141,6 +174,8 @@ def explain(exc: MarkedYAMLError, text: str, line_offset: int = 0) -> Plain:
         )
     if "another document" in problem:
         return at("a second YAML document begins here (---)", "remove the --- line")
+    if "mapping keys are not allowed" in problem:
+        return at("a value cannot start with '?'", "put the value in quotes")
     if "found undefined alias" in problem:
         return at("a value cannot start with *", 'put the value in quotes, e.g. "*new*"')
     return at(
@@ -160,3 +195,19 @@ def _deeper(lines: list[str], index: int) -> bool:
 
 def _indented_more(here: str, line: int | None) -> Plain:
     return Plain(line, _indent(here) + 1, "a key is indented more than the one above it", INDENT)
+
+
+BRACKETED_KEY = re.compile(r"(?:^|[\s{\[,])[{\[][^#]*?[}\]]\s*:(?:\s|$)|^\s*\?(?:\s|$)")
+
+
+def bracketed_key(text: str, line_offset: int = 0) -> Plain:
+    """A key written as ``{…}`` or ``[…]`` (which YAML cannot hold as a key), at its line."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if found := BRACKETED_KEY.search(line):
+            at = found.start() + (1 if line[found.start()] in " \t{[," else 0) + 1
+            return Plain(number + line_offset, at, BRACKETED, BRACKETED_HINT)
+    return Plain(None, None, BRACKETED, BRACKETED_HINT)
+
+
+BRACKETED = "a key written in { } or [ ], or after ?"
+BRACKETED_HINT = "a key is a plain word; put text with brackets in quotes"
