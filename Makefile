@@ -2,10 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (small, fast PDFs) for building;
-# poppler (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our
-# files) for testing.
-BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (small, fast PDFs), fontconfig's
+# fc-list (a brand may name any installed font family) and DejaVu for building; poppler
+# (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our files) for
+# testing.
+BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
+	fonts-dejavu-core
 TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
 TEST_TOOLS := pdftotext pdftoppm qpdf soffice
 
@@ -57,7 +59,8 @@ APT_INSTALL = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 
 system-build:
 	@if ! ldconfig -p | grep -q libharfbuzz-subset.so.0 || ! ldconfig -p | grep -q libpangoft2 \
-		|| ! ldconfig -p | grep -q libcairo.so.2; \
+		|| ! ldconfig -p | grep -q libcairo.so.2 || ! command -v fc-list >/dev/null \
+		|| ! fc-list -q "DejaVu Serif"; \
 	then $(call APT_INSTALL,$(BUILD_DEBS)); fi
 
 system-test:

@@ -487,13 +487,13 @@ def new_guide(guide_id: str, project: PathLike = ".", language: str = "en") -> l
     section under ``content/``, valid with ``strict`` and ready to build; the files' paths.
 
     Raises :class:`ContentErrors` for an id or language that is not valid, or when the id or
-    any of the files exists already (nothing is written then). The project's other content
-    need not be valid.
+    any of the files exists already (nothing is written then). The project folder is made if
+    need be; its other content need not be valid.
     """
     from generator.output import write_atomic
     from generator.scaffold import guide_files
 
-    root = _project(project)
+    root = _project(project, create=True)
     _check_new_id(guide_id, Guide)
     languages = root.languages
     if language not in languages:
@@ -526,32 +526,71 @@ def _check_new_id(identifier: str, model: type[BaseModel]) -> None:
         ) from None
 
 
-def new_brand(brand_id: str, project: PathLike = ".", name: str = "") -> Path:
+def new_brand(
+    brand_id: str,
+    project: PathLike = ".",
+    name: str = "",
+    language: str | None = None,
+    primary: str | None = None,
+) -> Path:
     """Create ``content/brands/<brand_id>/brand.yaml`` with every field explained; its path.
+    The project folder is made if need be.
 
-    Raises :class:`ContentErrors` for an id that is not valid or a brand that exists already.
+    ``language`` defaults to the language of the project's own guides, else English; the
+    colours to a readable dark blue and amber. Raises :class:`ContentErrors` for an id,
+    language or colour that is not valid (a colour too light or dark names the nearest shade
+    that is), or a brand that exists already; nothing is written then.
     """
-    from generator.branding import BRAND_TEMPLATE
+    import json
+
+    from generator.branding import BRAND_TEMPLATE, contrast_problems
     from generator.output import write_atomic
 
-    root = _project(project)
+    root = _project(project, create=True)
     _check_new_id(brand_id, Brand)
     path = root.new_file("brand", id=brand_id)
     if path.exists():
         raise ContentErrors([ContentError(path, "exists already", hint="edit it instead")])
     languages = root.languages
-    # The language most guides are written in is the likeliest default.
-    guides = Counter(split_name(guide)[1] for guide in root.every("guide"))
+    own = root.root / "content"
+    guides = Counter(split_name(g)[1] for g in root.every("guide") if g.is_relative_to(own))
+    language = language or max(sorted(guides), key=guides.__getitem__, default=NEW_LANGUAGE)
+    problems = []
+    if language not in languages:
+        hint = f"languages with UI strings: {', '.join(languages)}"
+        problems.append(ContentError(None, f"no language {language!r}", field="lang", hint=hint))
+    colors = Colors()
+    try:
+        colors = Colors(primary=primary) if primary else colors
+    except ValidationError as exc:
+        problems += [
+            ContentError(None, p.message, field="primary", hint=p.hint)
+            for p in field_problems(exc, Colors)
+        ]
+    else:
+        brand = Brand(id=brand_id, name=name or brand_id, colors=colors)
+        problems += [
+            ContentError(None, p.message, field=".".join(p.key), hint=p.hint)
+            for p in contrast_problems(brand)
+        ]
+    if problems:
+        raise ContentErrors(problems)
+    name = name or brand_id.replace("-", " ").title()
     text = BRAND_TEMPLATE.format(
-        **Colors().model_dump(),
+        **colors.model_dump(),
         id=brand_id,
-        name=name or brand_id.title(),
+        name=name,
+        quoted_name=json.dumps(name, ensure_ascii=False),
         fonts=", ".join(root.font_families),
-        language=max(sorted(guides), key=guides.__getitem__, default=languages[0]),
+        language=language,
         languages=", ".join(languages),
     )
     write_atomic(path, text.encode("utf-8"))
     return path
+
+
+NEW_LANGUAGE = "en"
+"""The language of a new brand in a project with no guides of its own."""
 
 
 def _open(project: PathLike) -> tuple[Project, Layouts, Library]:
@@ -587,8 +626,14 @@ def _write(
         raise OutputError(where, exc.strerror or str(exc)) from None
 
 
-def _project(project: PathLike) -> Project:
+def _project(project: PathLike, create: bool = False) -> Project:
+    """The project in folder ``project`` (made first when ``create``: a new brand or guide)."""
     root = Path(project).resolve()
+    if create and not root.exists():
+        try:
+            root.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(root, exc.strerror or str(exc)) from None
     if not root.is_dir():
         hint = "the folder holding content/ and layouts/"
         raise ContentErrors([ContentError(root, "no such folder", field="project", hint=hint)])

@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 
 from PIL import Image
 
-from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio
-from generator.fonts import Family, family_files
+from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio, nearest_passing
+from generator.fonts import Family, family_files, installed_families, nearest_families
 from generator.logo import MAX_LOGO_PIXELS
 from generator.model import Brand
 
@@ -78,8 +78,10 @@ def describe_languages(languages: dict[str, str]) -> str:
 
 
 def contrast_problems(brand: Brand) -> list[BrandProblem]:
-    """Colour pairs whose contrast is below WCAG AA, with the ratio."""
+    """Colour pairs whose contrast is below WCAG AA, with the ratio and the nearest shade that
+    passes."""
     colours = {**brand.colors.model_dump(), "white": "#FFFFFF"}
+    suggested = dict(colours)  # the shades suggested so far: later pairs are checked with them
     problems = []
     for pair in PAIRS:
         ratio = contrast_ratio(colours[pair.foreground], colours[pair.background])
@@ -90,24 +92,61 @@ def contrast_problems(brand: Brand) -> list[BrandProblem]:
                     ("colors", key),
                     f"contrast {ratio:.2f}:1 between {pair.foreground} and {pair.background} "
                     f"is below WCAG AA {pair.needs}:1 ({pair.where})",
-                    "pick a darker or lighter shade",
+                    shade_hint(key, pair, colours, suggested),
                 )
             )
     return problems
 
 
+def shade_hint(key: str, pair: ColourPair, given: dict[str, str], colours: dict[str, str]) -> str:
+    """Which shade of ``key``'s hue to use instead: the nearest in lightness that passes every
+    pair ``key`` is in (or, when none does, this ``pair``), with the shades suggested before
+    (``colours``, which takes this one in)."""
+    other = pair.background if pair.foreground == key else pair.foreground
+    if contrast_ratio(colours[key], colours[other]) >= pair.needs:
+        if colours[key] != given[key]:
+            ratio = contrast_ratio(colours[key], colours[other])
+            return f'try {key}: "{colours[key]}" ({ratio:.1f}:1), as above'
+        return f'it passes once {other} is "{colours[other]}"'
+    every = [
+        (colours[p.background if p.foreground == key else p.foreground], p.needs)
+        for p in PAIRS
+        if key in (p.foreground, p.background)
+    ]
+    shade = nearest_passing(colours[key], every) or nearest_passing(
+        colours[key], [(colours[other], pair.needs)]
+    )
+    if shade is None:
+        return "pick a darker or lighter shade"
+    colours[key] = shade
+    ratio = contrast_ratio(shade, colours[other])
+    return f'try {key}: "{shade}" ({ratio:.1f}:1), the nearest shade of the same hue that passes'
+
+
+MAX_NAMES = 6
+"""Installed families named in a message at most (a machine may have hundreds)."""
+
+
 def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> list[BrandProblem]:
-    """Font families that are neither bundled nor font files in the brand's folder."""
+    """Font families that are neither bundled, font files in the brand's folder, nor installed
+    on the machine; the nearest names there are."""
     problems = []
     for role, family in brand.fonts.model_dump().items():
         if family_files(family, bundled, folder):
             continue
+        installed = installed_families()
+        near = nearest_families(family, [*bundled, *installed])
+        shown = near or installed[:MAX_NAMES]
+        more = " …" if not near and len(installed) > MAX_NAMES else ""
         problems.append(
             BrandProblem(
                 ("fonts", role),
-                f"unknown font {family!r}",
-                f"bundled families: {', '.join(bundled)}; or put {family}-Regular.ttf "
-                f"(and -Bold, -Italic …) in {folder.name}/",
+                f"unknown font {family!r}: not bundled, not in {folder.name}/ and not "
+                "installed on this machine",
+                (f"nearest: {', '.join(near)}; " if near else "")
+                + f"bundled: {', '.join(bundled)}; "
+                + (f"installed: {', '.join(shown)}{more}; " if not near and shown else "")
+                + f"or put {family}-Regular.ttf (and -Bold, -Italic …) in {folder.name}/",
             )
         )
     return problems
@@ -168,10 +207,13 @@ _LOGO_HINT = "put logo.svg or logo.png next to brand.yaml and write logo: logo.s
 
 BRAND_TEMPLATE = """\
 # The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
-name: "{name}"                  # on covers, headers, document properties
+name: {quoted_name}                  # on covers, headers, document properties
 logo: ""                        # logo.svg or logo.png in this folder; "" for none
+# Colours as "#RRGGBB", in quotes (without them, YAML reads # as the start of a comment).
 colors: {{primary: "{primary}", accent: "{accent}", text: "{text}", background: "{background}"}}
-fonts: {{heading: Inter, body: Inter}}    # bundled: {fonts}; or <Family>-Regular.ttf here
+# Fonts: bundled {fonts}; a family installed on this machine
+# (fc-list : family), e.g. "DejaVu Serif"; or <Family>-Regular.ttf, -Bold … in this folder.
+fonts: {{heading: Inter, body: Inter}}
 contact: {{website: "", email: "", phone: ""}}
 language: {language}                    # default for --lang: {languages}; leave out for all
 footer: ""                      # a line on every page, e.g. "© {name}"

@@ -6,6 +6,7 @@ code 2, build failures exit code 1, progress as a bar.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -507,18 +508,74 @@ def validate(
 brand_app = typer.Typer(help="Make and manage brands (`content/brands/<id>/brand.yaml`).")
 app.add_typer(brand_app, name="brand")
 
+NewProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project",
+        "-p",
+        metavar="DIR",
+        help="Your project folder (made if it does not exist yet).",
+        file_okay=False,
+        resolve_path=True,
+    ),
+]
+
+
+def as_typed(path: Path) -> str:
+    """A path as a user would type it in a next command: relative to the current folder when
+    inside it, quoted for the shell when need be."""
+    with suppress(ValueError):
+        path = path.relative_to(Path.cwd())
+    return shlex.quote(str(path))
+
+
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer questions."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
 
 @brand_app.command("new")
 def brand_new(
     brand_id: Annotated[str, typer.Argument(metavar="ID", help="Lowercase id, e.g. acme.")],
-    project: ProjectOption = Path("."),
+    project: NewProjectOption = Path("."),
     name: Annotated[str, typer.Option(help="The company name shown on the documents.")] = "",
+    lang: Annotated[
+        str,
+        typer.Option(
+            metavar="LANG",
+            help="The language its documents are built in (default: your guides', else en).",
+        ),
+    ] = "",
+    primary: Annotated[
+        str, typer.Option(metavar="#RRGGBB", help="The main colour (default: dark blue).")
+    ] = "",
 ) -> None:
-    """Create `content/brands/<ID>/brand.yaml` to edit, with every field explained."""
+    """Create `content/brands/<ID>/brand.yaml` to edit, with every field explained.
+
+    At a terminal it asks for what the options do not give (name, language, main colour);
+    otherwise it takes the defaults. E.g. 'journeykit new brand acme --name "Acme Consulting"
+    --project my-guides'.
+    """
+    asking = interactive()
+    if asking and not name:
+        name = typer.prompt("Company name", default=brand_id.replace("-", " ").title())
+    if asking and not lang:
+        languages = api.open_project(project).languages if project.is_dir() else []
+        lang = typer.prompt(f"Language ({', '.join(languages) or 'en'})", default="en")
+    if asking and not primary:
+        primary = typer.prompt("Main colour, #RRGGBB", default=api.Colors().primary)
     with invalid_exits(None):
-        path = api.new_brand(brand_id, project, name)
-    console.print(f"[green]created[/green] {escape(str(path))}")
-    console.print(f"Edit it, then: journeykit build --brand {brand_id}")
+        path = api.new_brand(brand_id, project, name, lang or None, primary or None)
+    console.print(f"[green]created[/green] {escape(as_typed(path))}", highlight=False)
+    at = as_typed(project)
+    console.print(
+        "Next: put logo.svg or logo.png beside it and fill in the colours, fonts and contact; "
+        "then check and build it:\n"
+        f"  journeykit validate --project {at}\n  journeykit build --project {at} --brand "
+        f"{brand_id}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 new_app = typer.Typer(help="Start a new guide or brand from a small, valid example to edit.")
@@ -531,24 +588,26 @@ def new_guide(
         str, typer.Argument(metavar="ID", help="Lowercase id, e.g. onboarding-journey.")
     ],
     lang: Annotated[str, typer.Option(metavar="LANG", help="The guide's language.")] = "en",
-    project: ProjectOption = Path("."),
+    project: NewProjectOption = Path("."),
 ) -> None:
     """Create a small guide that builds at once, to edit.
 
     A worksheet (3 stages × 3 questions), a filled example and two sections, each file saying
     what to change; docs/content.md describes every key. E.g. 'journeykit new guide
-    onboarding-journey --lang sv'.
+    onboarding-journey --lang en --project my-guides'.
     """
     with invalid_exits(None):
         paths = api.new_guide(guide_id, project, lang)
-    root = project.resolve()
     for path in paths:
-        console.print(f"[green]created[/green] {escape(str(path.relative_to(root)))}")
+        console.print(f"[green]created[/green] {escape(as_typed(path))}", highlight=False)
+    at = as_typed(project)
     console.print(
         "Next: rename the stages and questions in the framework file, fill in the example to "
         "match, write the sections; then check and build it:\n"
-        f"  journeykit validate --strict\n  journeykit build --guide {guide_id}",
+        f"  journeykit validate --strict --project {at}\n"
+        f"  journeykit build --project {at} --guide {guide_id}",
         highlight=False,
+        soft_wrap=True,
     )
 
 

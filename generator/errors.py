@@ -24,6 +24,8 @@ class ContentError(Exception):
     line: int | None = None
     field: str | None = None
     hint: str | None = None
+    column: int | None = None
+    """The 1-based column, for a syntax error (with its line)."""
 
     def __post_init__(self) -> None:
         # A message may quote what the user wrote: it stays one line and never grows with
@@ -41,14 +43,16 @@ class ContentError(Exception):
         return self.format()
 
     def format(self, root: Path | None = None) -> str:
-        """One line: ``file:line: field: message (hint)``."""
+        """One line: ``file:line[:column]: field: message (hint)``."""
         path = self.path
         if root is not None and path is not None:
             with contextlib.suppress(ValueError):
                 path = path.resolve().relative_to(root.resolve())
         parts = []
         if path is not None:
-            parts.append(f"{path}:{self.line}:" if self.line else f"{path}:")
+            where = f":{self.line}" if self.line else ""
+            where += f":{self.column}" if self.line and self.column else ""
+            parts.append(f"{path}{where}:")
         if self.field:
             parts.append(f"{self.field}:")
         parts.append(self.message + (f" ({self.hint})" if self.hint else ""))

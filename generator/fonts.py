@@ -1,12 +1,17 @@
 """Fonts: which files make up a font family, for validating a brand and for rendering it.
 
-A family is bundled (listed in ``layouts/fonts/fonts.yaml``) or brought by a brand as files in
-its folder named ``<Family>-<Style>.ttf`` (or ``.otf``). Validation and the renderers both ask
+A family is bundled (listed in ``layouts/fonts/fonts.yaml``), brought by a brand as files in
+its folder named ``<Family>-<Style>.ttf`` (or ``.otf``), or installed on the machine, found by
+fontconfig (``fc-list``) under its family name. Validation and the renderers both ask
 :func:`family_files`, so a brand that validates is the brand that prints.
 """
 
 from __future__ import annotations
 
+import difflib
+import shutil
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -18,6 +23,7 @@ FONT_STYLES: dict[str, tuple[tuple[int, ...], str]] = {
     "italic": ((400,), "italic"),
     "semibold": ((600,), "normal"),
     "bold": ((700,), "normal"),
+    "bold-italic": ((700,), "italic"),
     "variable": (WEIGHTS, "normal"),
     "variable-italic": (WEIGHTS, "italic"),
 }
@@ -58,11 +64,88 @@ def brand_font_files(folder: Path, family: str) -> Family:
 
 
 def family_files(family: str, bundled: dict[str, Family], brand_folder: Path | None) -> Family:
-    """The files of a family: bundled, else the brand's own; empty when it cannot be set.
+    """The files of a family: bundled, else the brand's own, else installed on the machine;
+    empty when it cannot be set.
 
-    A brand's family counts only with an upright style to set body text in.
+    A brand's or the machine's family counts only with an upright style to set body text in.
     """
     if family in bundled:
         return bundled[family]
     files = brand_font_files(brand_folder, family) if brand_folder is not None else {}
+    if any(style in files for style in UPRIGHT):
+        return files
+    files = system_family(family)
     return files if any(style in files for style in UPRIGHT) else {}
+
+
+FC_FORMAT = "%{family}\t%{weight}\t%{slant}\t%{width}\t%{variable}\t%{fontformat}\t%{file}\n"
+"""One line per installed face: its family names (comma-separated), fontconfig's weight (80
+regular, 180 semibold, 200 bold), slant (0 upright), width (100 normal), whether it is a
+variable font, its format and its file."""
+FC_WEIGHTS = {80: "regular", 180: "semibold", 200: "bold"}
+FC_ITALIC = {"regular": "italic", "bold": "bold-italic", "variable": "variable-italic"}
+OUTLINE_FORMATS = ("TrueType", "CFF")
+"""Faces WeasyPrint and Word can use (not bitmap or Type 1 fonts)."""
+
+
+@lru_cache(maxsize=1)
+def system_families() -> dict[str, Family]:
+    """The font families installed on the machine (as fontconfig's ``fc-list`` lists them),
+    by their name as fontconfig spells it; none when fontconfig is missing. Read once per
+    process."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return {}
+    try:
+        listed = subprocess.run(
+            [fc_list, "--format", FC_FORMAT], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    families: dict[str, Family] = {}
+    for line in sorted(listed.splitlines()):
+        fields = line.split("\t")
+        if len(fields) != 7:
+            continue
+        family, weight, slant, width, variable, fontformat, file = fields
+        if fontformat not in OUTLINE_FORMATS or width not in ("100", ""):
+            continue
+        style = "variable" if variable == "True" else FC_WEIGHTS.get(_number(weight))
+        if style is not None and slant not in ("0", ""):
+            style = FC_ITALIC.get(style)
+        if style is None:
+            continue
+        for name in family.split(","):
+            families.setdefault(name.strip(), {}).setdefault(style, Path(file))
+    return families
+
+
+def system_family(family: str) -> Family:
+    """An installed family's files, its name in any case; empty when it is not installed."""
+    families = system_families()
+    return families.get(family) or next(
+        (files for name, files in families.items() if name.casefold() == family.casefold()), {}
+    )
+
+
+def _number(text: str) -> int:
+    try:
+        return round(float(text))
+    except ValueError:
+        return -1
+
+
+def installed_families() -> list[str]:
+    """The names of the installed families a brand can use (with an upright style)."""
+    return sorted(
+        name
+        for name, files in system_families().items()
+        if any(style in files for style in UPRIGHT)
+    )
+
+
+def nearest_families(family: str, known: list[str], count: int = 3) -> list[str]:
+    """The names in ``known`` that look most like ``family`` (a misspelling, another case)."""
+    folded = {name.casefold(): name for name in known}
+    close = difflib.get_close_matches(family.casefold(), list(folded), n=count, cutoff=0.5)
+    return [folded[name] for name in close]

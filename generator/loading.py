@@ -38,6 +38,7 @@ from generator.model import (
     quoted,
 )
 from generator.project import Project
+from generator.syntax import bracketed_key, explain, unquoted_colours
 from generator.typography import DEFAULT_QUOTES
 
 M = TypeVar("M", bound=BaseModel)
@@ -110,29 +111,50 @@ def parse_yaml(text: str) -> Any:
 
 
 def read_yaml(path: Path, text: str, errors: Collector, line_offset: int = 0) -> Any:
-    """Parse YAML keeping line numbers; a syntax error is recorded, not raised.
+    """Parse YAML keeping line numbers; a syntax error is recorded in plain words (see
+    :mod:`generator.syntax`), not raised.
 
     Aliases (``*name``, and so merge keys) are refused: content never needs them, and a few
     lines of them can expand into gigabytes (an alias bomb).
     """
+    colours = unquoted_colours(text, line_offset)
     try:
-        return parse_yaml(text)
+        data = parse_yaml(text)
     except AliasFound as found:
         line = found.mark.line + 1 + line_offset
-        hint = "write the value out where it is needed"
-        errors.add(path, "YAML aliases (*name) are not allowed", line=line, hint=hint)
+        hint = "write the value out where it is needed; quote a value that starts with *"
+        errors.add(
+            path,
+            "YAML aliases (*name) are not allowed",
+            line=line,
+            column=found.mark.column + 1,
+            hint=hint,
+        )
     except ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         hint = "remove it; YAML allows tab, line breaks and printable characters only"
         errors.add(path, f"invalid YAML: {what} is a control character", line=line, hint=hint)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        errors.add(path, f"invalid YAML: {problem}", line=line, hint="check indentation and quotes")
+        if not colours:
+            plain = explain(exc, text, line_offset)
+            errors.add(path, plain.message, line=plain.line, column=plain.column, hint=plain.hint)
     except YAMLError as exc:
         errors.add(path, f"invalid YAML: {exc}")
+    except TypeError:  # ruamel's constructor, given a key written as a { … } or [ … ]
+        bracketed = bracketed_key(text, line_offset)
+        errors.add(
+            path,
+            bracketed.message,
+            line=bracketed.line,
+            column=bracketed.column,
+            hint=bracketed.hint,
+        )
+    else:
+        if not colours:
+            return data
+    for colour in colours:  # the cause of whatever else goes wrong on their lines
+        errors.add(path, colour.message, line=colour.line, column=colour.column, hint=colour.hint)
     return UNREADABLE
 
 

@@ -67,7 +67,8 @@ def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
 def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
     """Every job the filters select, in a stable order.
 
-    Raises :class:`ContentErrors` naming each filter value that matches nothing.
+    Raises :class:`ContentErrors` naming each filter value that matches nothing, or saying why
+    the filters together select nothing.
     """
     guide_ids = sorted({guide_id for guide_id, _ in library.guides})
     languages = sorted({language for _, language in library.guides})
@@ -110,7 +111,67 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
             jobs += documents_jobs(
                 guide_id, language, brand, documents, filters.formats, paper, filters.print_marks
             )
+    if not jobs:
+        raise ContentErrors(nothing_selected(library, filters))
     return jobs
+
+
+def nothing_selected(library: Library, filters: Filters) -> list[ContentError]:
+    """Why filters that each match something select no file together: the guides asked for
+    are in other languages, lack the variants asked for, or the brands' languages."""
+    pairs = [key for key in sorted(library.guides) if key[0] in (filters.guides or [key[0]])]
+    written = {g: [lang for g2, lang in pairs if g2 == g] for g, _ in pairs}
+    if filters.languages and not any(lang in filters.languages for _, lang in pairs):
+        asked = ", ".join(filters.languages)
+        return [
+            ContentError(
+                None,
+                f"{guide} is written in {', '.join(languages)}; --lang {asked} has nothing to "
+                "build",
+                field="lang",
+                hint=f"use --lang {languages[0]}, or leave --lang out",
+            )
+            for guide, languages in written.items()
+        ]
+    if filters.languages:
+        pairs = [key for key in pairs if key[1] in filters.languages]
+    if filters.variants and not any(
+        set(filters.variants) & set(variants_of(library, *key)) for key in pairs
+    ):
+        asked = ", ".join(filters.variants)
+        return [
+            ContentError(
+                None,
+                f"{guide} ({language}) has the worksheet variants "
+                f"{', '.join(variants_of(library, guide, language))}; --variant {asked} has "
+                "nothing to build",
+                field="variant",
+                hint="choose one of those, or leave --variant out",
+            )
+            for guide, language in pairs
+        ]
+    if not filters.languages:
+        languages = sorted({language for _, language in pairs})
+        brands = [library.brands[b] for b in filters.brands]
+        if all(b.language is not None and b.language not in languages for b in brands):
+            return [
+                ContentError(
+                    None,
+                    f"brand {brand.id!r} has language: {brand.language} in its brand.yaml, and "
+                    f"the guides selected are written in {', '.join(languages)}",
+                    field="brand",
+                    hint=f"add --lang {languages[0]} to build them for it anyway, or choose "
+                    "guides in its language with --guide",
+                )
+                for brand in brands
+            ]
+    return [
+        ContentError(
+            None,
+            "the options together select no document",
+            hint="an xlsx holds worksheets only, and --variant selects worksheets only",
+        )
+    ]
 
 
 def documents_jobs(

@@ -135,9 +135,10 @@ def test_a_font_file_that_is_not_the_family_named_is_refused(tmp_path: Path) -> 
     shutil.copy(LATO, project / "content/brands/kund/LatoX.ttf")
     with pytest.raises(api.ContentErrors) as raised:
         api.validate(project)
+    unknown = "unknown font 'Lat': not bundled, not in kund/ and not installed on this machine"
     assert [(e.line, e.field, e.message) for e in raised.value.errors] == [
-        (2, "fonts.heading", "unknown font 'Lat'"),
-        (2, "fonts.body", "unknown font 'Lat'"),
+        (2, "fonts.heading", unknown),
+        (2, "fonts.body", unknown),
     ]
     result = run_cli("validate", "--project", str(project))
     assert result.returncode == 2 and "unknown font 'Lat'" in result.stderr

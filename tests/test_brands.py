@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from io import BytesIO
 from pathlib import Path
 from zipfile import ZipFile
 
 import pikepdf
 import pytest
+from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
+from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from generator import api
 from generator.cli import app
-from tests.conftest import BRANDED, MINIMAL, add_brand, fill_colours, pdf_text, run_cli
+from generator.colors import contrast_ratio, from_oklch, to_oklch
+from generator.fonts import system_family
+from tests.conftest import (
+    BRANDED,
+    MINIMAL,
+    add_brand,
+    copy_project,
+    fill_colours,
+    pdf_text,
+    run_cli,
+)
 from tests.test_accessibility import elements
 
 ACME = "7A1F3D"
@@ -79,6 +94,7 @@ BAD_BRANDS = {
     "logo-url": ("logo: logo.svg", "logo: https://example.com/logo.png", "not a URL"),
     "logo-missing": ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
     "unknown-font": ("heading: Lato", "heading: Comic Sans", "unknown font 'Comic Sans'"),
+    "misspelt-font": ("heading: Lato", "heading: Dejavu Serf", "(nearest: DejaVu Serif, "),
     "not-a-colour": ('primary: "#7A1F3D"', 'primary: "red"', "is not a colour"),
     "unknown-language": ("language: sv", "language: de", "no documents can be made in 'de'"),
 }
@@ -260,3 +276,93 @@ def test_a_client_logo_that_cannot_be_read_is_refused(
     assert result.brands == ["nord"] and not result.ok  # the other client still builds
     [error] = result.rejected
     assert f"clients.csv:2: logo: '{name}' {message}" in error.format()
+
+
+ACCENT = api.Colors().accent
+PALE = "#7FA7D9"
+"""A light blue: white header text on it and headings in it on white are below 4.5:1."""
+SUGGESTION = re.compile(
+    r'try primary: "(#[0-9A-F]{6})" \((\d+\.\d):1\), the nearest shade of the same hue that passes'
+)
+
+
+def test_a_contrast_error_names_the_nearest_shade_of_its_hue_that_passes(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    brand = add_brand(project, "pale", f'name: "Pale"\ncolors: {{primary: "{PALE}"}}\n')
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "colors.primary" in line]
+    assert len(lines) == 2 and all("below WCAG AA 4.5:1" in line for line in lines), lines
+    found = SUGGESTION.search(lines[0])
+    assert found, lines[0]
+    shade = found[1]
+    assert f'try primary: "{shade}"' in lines[1]  # the same shade for both pairs
+    assert contrast_ratio(shade, "#FFFFFF") >= 4.5
+    assert f"{contrast_ratio(shade, '#FFFFFF'):.1f}" == found[2]
+    lightness, chroma, hue = to_oklch(shade)
+    assert abs(hue - to_oklch(PALE)[2]) < 0.05  # the same hue, darker
+    assert lightness < to_oklch(PALE)[0]
+    lighter = from_oklch(lightness + 0.02, chroma, hue)  # nearer the colour given: fails a pair
+    assert contrast_ratio(lighter, "#FFFFFF") < 4.5 or contrast_ratio(lighter, ACCENT) < 3.0
+    [accent] = [line for line in result.stderr.splitlines() if "colors.accent" in line]
+    assert f'(it passes once primary is "{shade}")' in accent  # the default accent on it
+    brand.write_text(f'name: "Pale"\ncolors: {{primary: "{shade}"}}\n', encoding="utf-8")
+    assert "pale" in api.validate(project).library.brands  # taking the advice is enough
+
+
+SERIF = "DejaVu Serif"
+"""An installed family (Debian's fonts-dejavu-core, which ``make`` installs), not bundled."""
+
+
+def embedded_families(pdf: Path) -> set[str]:
+    """The family name inside every font program a PDF embeds."""
+    families = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            with TTFont(BytesIO(program.get_object().get_data())) as face:
+                families.add(face["name"].getDebugName(1))
+    return families
+
+
+def test_an_installed_family_named_in_a_brand_is_used_by_pdf_and_docx(tmp_path: Path) -> None:
+    """A brand's body font given by family name only, found by fontconfig: the PDF embeds its
+    program, the DOCX its four faces (deobfuscated, the same outlines as the installed file)."""
+    installed = system_family(SERIF)
+    assert {"regular", "bold", "italic", "bold-italic"} <= set(installed), installed
+    project = copy_project(MINIMAL, tmp_path / "project")
+    body = f'name: "Serif AB"\nfonts: {{heading: Inter, body: "{SERIF}"}}\n'
+    add_brand(project, "serif", body)
+    assert "serif" in api.validate(project).library.brands
+    narrow = {"guide": ["onboarding"], "document": ["guide"], "format": ["pdf", "docx"]}
+    result = api.build(project, brand="serif", jobs=1, **narrow)
+    assert result.ok and len(result.written) == 2, result.failed
+    folder = project / "output" / "serif" / "en"
+    pdf = PdfReader(folder / "onboarding.pdf")
+    names = {f["/BaseFont"] for p in pdf.pages for f in p["/Resources"]["/Font"].values()}
+    assert any("DejaVu" in name and "Serif" in name for name in names), names
+    assert SERIF in embedded_families(folder / "onboarding.pdf")
+    with ZipFile(folder / "onboarding.docx") as docx:
+        assert f'w:ascii="{SERIF}"' in docx.read("word/styles.xml").decode()
+        table = etree.fromstring(docx.read("word/fontTable.xml"))
+        relations = etree.fromstring(docx.read("word/_rels/fontTable.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in relations}
+        [entry] = [f for f in table.findall(qn("w:font")) if f.get(qn("w:name")) == SERIF]
+        faces = {
+            etree.QName(embed).localname: embed
+            for embed in entry
+            if etree.QName(embed).localname.startswith("embed")
+        }
+        assert set(faces) == {"embedRegular", "embedBold", "embedItalic", "embedBoldItalic"}
+        regular = faces["embedRegular"]
+        data = docx.read("word/" + targets[regular.get(qn("r:id"))])
+    key = bytes.fromhex(regular.get(qn("w:fontKey")).strip("{}").replace("-", ""))[::-1]
+    data = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+    with TTFont(BytesIO(data)) as face, TTFont(installed["regular"]) as original:
+        assert face["name"].getDebugName(1) == SERIF
+        glyph = face.getBestCmap()[ord("g")]
+        assert face["hmtx"][glyph] == original["hmtx"][original.getBestCmap()[ord("g")]]
+        assert face["head"].unitsPerEm == original["head"].unitsPerEm

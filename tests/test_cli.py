@@ -52,8 +52,9 @@ def test_invalid_yaml_names_file_and_line_exits_2_and_writes_nothing(tmp_path: P
     assert result.returncode == 2, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr
-    assert errors[0].startswith("error content/frameworks/kundresan.sv.yaml:6: "), errors[0]
-    assert "invalid YAML" in errors[0]
+    assert errors[0].startswith("error content/frameworks/kundresan.sv.yaml:6:4: "), errors[0]
+    assert "a key is indented less than the one above it" in errors[0]  # not the parser's words
+    assert "<block end>" not in errors[0]
     assert "1 problem(s); nothing built." in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.rglob("*"))
@@ -240,3 +241,104 @@ def test_a_missing_ui_translation_is_an_error_not_a_fallback(tmp_path: Path) -> 
         e.startswith("content/i18n/nb.yaml:") and "contents: required but missing" in e
         for e in errors
     ), errors
+
+
+BROKEN_BRANDS = {
+    # brand id: (brand.yaml, the line the command prints for it, from the file's name on)
+    "deeper": (
+        'name: "Deeper"\ncolors:\n  primary: "#1F4E79"\n    accent: "#E8A317"\n',
+        "4:5: a key is indented more than the one above it (indent it with spaces exactly as "
+        "far as the keys it sits with)",
+    ),
+    "shallower": (
+        'name: "Shallower"\ncolors:\n  primary: "#1F4E79"\n accent: "#E8A317"\n',
+        "4:2: a key is indented less than the one above it, but not as little as the keys it "
+        "belongs with (indent it with spaces exactly as far as the keys it sits with)",
+    ),
+    "colon": (
+        "name: Step 1: listen\n",
+        "1:13: a value holds ': ', which YAML reads as the start of another key (put the value "
+        'in quotes, e.g. title: "Step 1: listen")',
+    ),
+    "open-quote": (
+        'name: "Open\nlanguage: en\n',
+        "1:7: a quote opened here is never closed (end the value with the same quote mark it "
+        "starts with)",
+    ),
+    "tab": ("name: Tab\ncolors:\n\tprimary: '#1F4E79'\n", "3:1: a tab where YAML allows only"),
+    "twice": ("name: One\nname: Two\n", "2:1: the key 'name' appears twice (first on line 1)"),
+    "at-sign": (
+        "name: @acme\n",
+        "1:7: a value cannot start with '@' (put the value in quotes, e.g. \"@acme\")",
+    ),
+    "hash": (
+        'name: "Hash"\ncolors:\n  primary: #1a4d8f\n  accent: "#E8A317"\n',
+        "3:12: primary: the colour #1a4d8f is not in quotes, so YAML reads it as a comment and "
+        'the value as empty (write primary: "#1a4d8f")',
+    ),
+    "hash-flow": (
+        'name: "Hash"\ncolors: {primary: #1a4d8f, accent: "#E8A317"}\n',
+        "2:19: primary: the colour #1a4d8f is not in quotes",
+    ),
+}
+
+
+def test_yaml_syntax_errors_are_said_in_plain_words_at_line_and_column(tmp_path: Path) -> None:
+    """Each kind of slip a person makes in a brand file gets one line of plain words with its
+    file, line and column, never the parser's "expected <block end>, but found …"; an unquoted
+    colour is that line alone (not also an empty value)."""
+    project = tmp_path / "project"
+    for brand_id, (text, _) in BROKEN_BRANDS.items():
+        folder = project / "content" / "brands" / brand_id
+        folder.mkdir(parents=True)
+        (folder / "brand.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--project", str(project))
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(lines) == len(BROKEN_BRANDS), result.stderr
+    for brand_id, (_, expected) in BROKEN_BRANDS.items():
+        said = f"error content/brands/{brand_id}/brand.yaml:{expected}"
+        assert any(line.startswith(said) for line in lines), (said, lines)
+    for parser_words in ("<block end>", "expected", "scanning", "while parsing", "NoneType"):
+        assert parser_words not in result.stderr, result.stderr
+
+
+NOTHING_TO_BUILD = [
+    (
+        ["--guide", "kpi-per-fas", "--lang", "en"],
+        "error lang: kpi-per-fas is written in sv; --lang en has nothing to build (use --lang sv,"
+        " or leave --lang out)",
+    ),
+    (
+        ["--guide", "kundresan", "--variant", "general"],
+        "error variant: kundresan (sv) has the worksheet variants blank, generell; --variant "
+        "general has nothing to build (choose one of those, or leave --variant out)",
+    ),
+    (
+        ["--guide", "kundresan", "--brand", "norsk"],
+        "error brand: brand 'norsk' has language: nb in its brand.yaml, and the guides selected "
+        "are written in sv (add --lang sv to build them for it anyway, or choose guides in its "
+        "language with --guide)",
+    ),
+    (["--brand", "nope"], "error brand: unknown brand 'nope' (valid: default, norsk)"),
+    (["--variant", "nope"], "error variant: unknown variant 'nope' (valid: blank, eksempel,"),
+]
+
+
+@pytest.mark.parametrize(("options", "said"), NOTHING_TO_BUILD, ids=lambda v: " ".join(v)[:30])
+def test_filters_that_select_nothing_say_why_and_exit_2(
+    tmp_path: Path, options: list[str], said: str
+) -> None:
+    """Filters that each exist but together select no file are an error (exit 2) saying what
+    there is, never "written in None" with exit 0."""
+    project = tmp_path / "project"
+    brand = project / "content/brands/norsk/brand.yaml"
+    brand.parent.mkdir(parents=True)
+    brand.write_text('name: "Norsk AS"\nlanguage: nb\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--project", str(project), "--out", str(out), *options)
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith(said), result.stderr
+    assert "None" not in result.stderr and "nothing built" in result.stderr
+    assert not out.exists() or not any(out.rglob("*"))

@@ -187,7 +187,7 @@ def test_bombs_and_oversized_values_get_one_short_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and len(result.stderr) < 3000, result.stderr[:3000]
     lines = " ".join(result.stderr.split())
     assert "sample.en.yaml:2: invalid YAML: YAML aliases (*name) are not allowed" not in lines
-    assert "sample.en.yaml:2: YAML aliases (*name) are not allowed" in lines
+    assert "sample.en.yaml:2:10: YAML aliases (*name) are not allowed" in lines
     assert "intro.en.md: is 3.1 MB (content files may be at most 2 MB)" in lines
     assert "launch.en.yaml:1: kind: kind is a list (valid kinds: grid, form, checklist)" in lines
     assert "profile.en.yaml:" in lines and "xxx…" in lines

@@ -30,7 +30,7 @@ from generator.document import build_view
 from generator.errors import ContentErrors
 from generator.layouts import Layouts
 from generator.lint import lint
-from generator.loading import Loader, language_names
+from generator.loading import Collector, Loader, language_names, read_yaml
 from generator.model import Library
 from generator.paths import shipped_dir
 from generator.plan import Filters, plan
@@ -348,3 +348,38 @@ def test_malformed_files_get_problems_never_a_traceback(
         f"{count.built} read and used), seed {SEED} (repeat: JOURNEYKIT_FUZZ_SEED={SEED})"
     )
     assert count.cases >= cases
+
+
+SLIPS = [" ", "  ", "\t", ": ", '"', "'", "#1a4d8f", "@", "`", "- ", "{", "[", "\n ", "\n  - "]
+SLIPS += ["}", "]", ",", "\\", "|", ">", "*", "&", "!", "%", "?"]
+"""What a person's hand adds to a YAML file: spaces, a tab, a colon, a quote, a bare colour …"""
+PARSER_WORDS = ("invalid YAML", "expected <", "but found", "mapping values", "while parsing")
+
+
+@pytest.mark.parametrize("target", ["content/brands/acme/brand.yaml", CONTENT_FILES[0]])
+def test_a_yaml_slip_is_said_in_plain_words_at_its_line_and_column(
+    project: Path, target: str
+) -> None:
+    """A slip anywhere in a file is reported at a line and column inside the file, in plain
+    words (never the parser's "expected …" or "invalid YAML: …"), and never as a traceback."""
+    original = (project / target).read_text(encoding="utf-8")
+    said: list[str] = []
+
+    @seed(SEED)
+    @settings(max_examples=CASES or 300, deadline=None, database=None)
+    @given(at=st.integers(0, len(original)), slips=st.lists(st.sampled_from(SLIPS), min_size=1))
+    def case(at: int, slips: list[str]) -> None:
+        text = original[:at] + "".join(slips) + original[at:]
+        errors = Collector()
+        read_yaml(project / target, text, errors)
+        lines = text.count("\n") + 1
+        for error in errors.errors:
+            if error.message.endswith("is a control character"):
+                continue
+            assert error.line is not None and 1 <= error.line <= lines, error
+            assert error.column is not None and error.column >= 1, error
+            assert not any(words in error.message for words in PARSER_WORDS), error
+            said.append(error.message)
+
+    case()
+    assert said  # the slips did break the file, and were said

@@ -96,9 +96,10 @@ FACES = (
     Face("w:embedRegular", ("regular", "variable"), 400, False),
     Face("w:embedBold", ("bold", "variable"), 700, False),
     Face("w:embedItalic", ("italic", "variable-italic"), 400, True),
-    Face("w:embedBoldItalic", ("variable-italic",), 700, True),
+    Face("w:embedBoldItalic", ("bold-italic", "variable-italic"), 700, True),
 )
-"""Word's faces in the font table's order. No bundled family has a static bold italic."""
+"""Word's faces in the font table's order (no bundled family has a static bold italic; an
+installed one may)."""
 
 
 def font_key(data: bytes) -> str:

@@ -109,6 +109,22 @@ def font_stack(family: str) -> Markup:
     return Markup(f"{css_string(family)}, {css_string(FALLBACK_FAMILY)}, sans-serif")
 
 
+def brand_files(view: DocumentView, layouts: Layouts) -> list[Path]:
+    """The files of the brand a document may read besides the project's: its logo (beside a
+    client's CSV) and its font files (installed on the machine, found by fontconfig)."""
+    fonts = view.brand.fonts
+    return [
+        *([path] if (path := logo_path(view.brand)) else []),
+        *(
+            path
+            for family in dict.fromkeys([fonts.heading, fonts.body])
+            for path in family_files(
+                family, layouts.project.font_families, view.brand.folder
+            ).values()
+        ),
+    ]
+
+
 def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int]]:
     """@font-face rules for the brand's heading and body families, and the fallback family."""
     faces: list[dict[str, str | int]] = []
@@ -246,7 +262,7 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
     pages = Pages(view)
     key = _settled_key(pages, html_of) if balancing else None
     pages = _with_settled(pages, key)
-    logo = [path] if (path := logo_path(view.brand)) else []
+    logo = brand_files(view, layouts)
     document = lay_out(html_of(pages), layouts, what, logo)
     for _ in range(MAX_PASSES):
         fitted = _fitted(pages, pages_by_anchor(document.pages))
