@@ -320,7 +320,47 @@ def convert_office_files(out: Path) -> None:
         shutil.copy(built / "sv" / name, staged)
     for path in worksheet_docx(built):
         shutil.copy(path, sources / worksheet_docx_pdf_name(path).replace(".pdf", ".docx"))
+    for path in guide_docx(built):
+        shutil.copy(path, sources / guide_docx_pdf_name(path).replace(".pdf", ".docx"))
     libreoffice("pdf", sorted(sources.iterdir()), out, profile)
+
+
+def guide_docx(built: Path) -> list[Path]:
+    """Every guide DOCX below a brand's output folder."""
+    guides = {f"{guide_id}.docx" for guide_id, _ in loaded(ROOT).guides}
+    return sorted(path for path in built.glob("*/*.docx") if path.name in guides)
+
+
+def guide_docx_pdf_name(path: Path) -> str:
+    """What LibreOffice's PDF of a guide DOCX is called in ``converted``."""
+    return f"guide-{path.parent.name}-{path.stem}.pdf"
+
+
+def misplaced_contents(docx: Path, pdf: Path) -> list[tuple[str, int, int | None]]:
+    """The contents entries of a DOCX whose page number is not the page LibreOffice set the
+    heading on (``pdf``, its conversion): each entry's title, its number and the real page."""
+    entries = []
+    for paragraph in Document(str(docx)).paragraphs:
+        if paragraph.style.name in ("toc 1", "toc 2"):
+            title, number = paragraph.text.rsplit("\t", 1)
+            entries.append((" ".join(title.split()), int(number)))
+    pages = [
+        [" ".join(line.split()) for line in text.splitlines()]
+        for text in pdf_text(pdf, "layout").split("\f")
+    ]
+    wrong, start = [], 2  # after the cover and the contents
+    for title, number in entries:
+        found = next((n for n in range(start, len(pages)) if _heads(title, pages[n])), None)
+        if found is not None:
+            start = found
+        if found is None or found + 1 != number:
+            wrong.append((title, number, found + 1 if found is not None else None))
+    return wrong
+
+
+def _heads(title: str, lines: list[str]) -> bool:
+    """Whether a page's lines hold a heading: a line of its own, or its words run over two."""
+    return title in lines or (len(title) > 24 and title in " ".join(lines))
 
 
 def worksheet_docx(built: Path) -> list[Path]:

@@ -321,7 +321,7 @@ NOTHING_TO_BUILD = [
         "language with --guide)",
     ),
     (["--brand", "nope"], "error brand: unknown brand 'nope' (valid: default, norsk)"),
-    (["--variant", "nope"], "error variant: unknown variant 'nope' (valid: blank, eksempel,"),
+    (["--variant", "nope"], "error variant: unknown variant 'nope' (valid: analytics-tool,"),
 ]
 
 

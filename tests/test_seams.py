@@ -23,7 +23,7 @@ LAYERS = [
     ["pipeline", "importing"],
     ["renderers", "filled", "lint", "plan"],
     ["loading", "layouts", "document", "batch", "scaffold"],
-    ["project", "formats", "entries", "untrusted", "text", "markdown", "palette", "logo"],
+    ["project", "formats", "entries", "untrusted", "text", "markdown", "syntax", "palette", "logo"],
     ["branding"],
     ["model", "quick"],
     [

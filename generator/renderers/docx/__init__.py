@@ -11,11 +11,11 @@ fonts travel inside the file (:mod:`generator.renderers.docx.fonts`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
@@ -44,6 +44,7 @@ from generator.markdown import IMAGE_HEIGHT_MM, alt_text, lone_image
 from generator.model import Section
 from generator.paper import Paper
 from generator.renderers.docx.fonts import embed_fonts
+from generator.renderers.docx.measure import FALLBACK, Metrics, metrics, wrapped_lines
 from generator.renderers.docx.ooxml import (
     add_bookmark,
     add_check_box,
@@ -144,11 +145,78 @@ def list_style(context: list[str], opening: str) -> str:
     return LIST_STYLES[opening] + (f" {min(depth, 3)}" if depth > 1 else "")
 
 
-LINE_HEIGHT, CHARACTER_WIDTH, PARAGRAPH_SPACE = 1.3, 0.5, 6.0
 EMU_PER_POINT, CELL_SIZE = 12_700, 9.0
 """A picture's extent per point; the size of a table's text (the Cell style's)."""
-"""A line's height and an average character's width in ems of the text's size, and the room
-between paragraphs in points, for :func:`estimate_pages`."""
+HEADING_FONT_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle")
+"""The styles set in the brand's heading font (the rest in its body font)."""
+
+
+@dataclass(frozen=True)
+class TextFonts:
+    """The brand's fonts as :func:`estimate_pages` measures text in them."""
+
+    body: Metrics = FALLBACK
+    heading: Metrics = FALLBACK
+    bold: Metrics = FALLBACK
+    """The body font's bold, for bold words in running text."""
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What a paragraph style sets, its base styles' settings filled in."""
+
+    size: float
+    line_spacing: float
+    before: float
+    after: float
+    indent: float
+    metrics: Metrics
+    contextual: bool
+    """Whether the space between two paragraphs of the style is left out (a list's items)."""
+    keep_with_next: bool
+
+
+def _settings(document: DocxDocument, fonts: TextFonts) -> dict[str, _Setting]:
+    """Each paragraph style's setting, by style id."""
+    found = {}
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        chain = [style]
+        while chain[-1].base_style is not None:
+            chain.append(chain[-1].base_style)
+        size = _inherited(chain, lambda s: s.font.size and s.font.size.pt, 11.0)
+        spacing = _inherited(chain, lambda s: s.paragraph_format.line_spacing, 1.0)
+        before = Length(_inherited(chain, lambda s: s.paragraph_format.space_before, 0)).pt
+        after = Length(_inherited(chain, lambda s: s.paragraph_format.space_after, 0)).pt
+        keep = _inherited(chain, lambda s: s.paragraph_format.keep_with_next, False)
+        contextual = any(
+            s.element.find(f"{qn('w:pPr')}/{qn('w:contextualSpacing')}") is not None for s in chain
+        )
+        indent = sum(
+            Length(_inherited(chain, read, Length(0))).pt
+            for read in (
+                lambda s: s.paragraph_format.left_indent,
+                lambda s: s.paragraph_format.right_indent,
+            )
+        )
+        heading = any(s.name in HEADING_FONT_STYLES for s in chain)
+        found[style.style_id] = _Setting(
+            size,
+            spacing if isinstance(spacing, float) else 1.0,
+            before,
+            after,
+            indent,
+            fonts.heading if heading else fonts.body,
+            contextual,
+            bool(keep),
+        )
+    return found
+
+
+def _inherited(chain: list[Any], read: Callable[[Any], Any], default: Any) -> Any:
+    """What the first style of ``chain`` (a style, then its bases) that sets it sets."""
+    return next((value for style in chain if (value := read(style)) is not None), default)
 
 
 def estimate_pages(
@@ -156,57 +224,156 @@ def estimate_pages(
     contents: BaseOxmlElement,
     entries: int,
     prose_tables: Collection[BaseOxmlElement] = (),
+    fonts: TextFonts = TextFonts(),
 ) -> dict[BaseOxmlElement, int]:
     """The page each paragraph of the body is likely on, before Word or LibreOffice lays it out.
 
     Exact where pages break by rule: the cover, the contents (``entries`` lines, ending with
     the paragraph ``contents``), a paragraph that starts a page and a new section. Between
-    those, text is assumed to fill the page line by line at its style's size, a picture by its
-    height and a table of a section (``prose_tables``) row by row: a guess within a page or so.
+    those, text fills the page line by line as its style sets it, wrapped in the brand's
+    ``fonts`` as they measure it, a heading kept with what follows it and a long paragraph
+    split with two lines at least on each page; a picture by its height and a table of a
+    section (``prose_tables``) row by row.
     """
-    styles = {style.style_id: style for style in document.styles}
-    normal = document.styles["Normal"]
-
-    def size(paragraph: BaseOxmlElement) -> float:
-        style = styles.get(paragraph.style or "") or normal
-        while style.font.size is None and style.base_style is not None:
-            style = style.base_style
-        return style.font.size.pt if style.font.size is not None else 11.0
-
+    blocks = _blocks(document, contents, entries, prose_tables, fonts)
     section = document.sections[0]
-    width = usable_width(section).pt
-    height = Length(section.page_height - section.top_margin - section.bottom_margin).pt - 40
+    height = Length(section.page_height - section.top_margin - section.bottom_margin).pt
     pages: dict[BaseOxmlElement, int] = {}
     page, used = 1, 0.0
-    for block in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
-        if block.tag == qn("w:tbl") and block in prose_tables:
-            used += _table_height(block, width, CELL_SIZE)
-            while used > height:
-                page, used = page + 1, used - height
-            continue
-        if block.tag == qn("w:tbl"):
-            used = height  # a grid fills its (landscape) page
-            continue
-        properties = block.pPr
-        if properties is not None and properties.pageBreakBefore_val and used:
+    for index, block in enumerate(blocks):
+        if block.starts_page and used:
             page, used = page + 1, 0.0
-        points = size(block)
-        text = "".join(t.text or "" for t in block.iter(qn("w:t")))
-        lines = entries if block is contents else -(-len(text) * points * CHARACTER_WIDTH // width)
-        needed = max(1, lines) * points * LINE_HEIGHT + PARAGRAPH_SPACE
-        pictures = [int(extent.get("cy")) for extent in block.iter(qn("wp:extent"))]
-        if pictures:
-            needed = max(needed, sum(pictures) / EMU_PER_POINT + PARAGRAPH_SPACE)
-        shown = bool(text or pictures)
-        if shown and used and used + needed > height:
+        if block.fills_page:  # a worksheet's table: the rest of its (landscape) page
+            pages[block.element], used = page, height
+            continue
+        whole = block.before + block.height + block.after
+        wanted = whole - block.after  # the space after the last paragraph may fall off a page
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.keep_with_next and following is not None:  # a heading and its first lines
+            wanted += block.after + following.before + following.first_lines
+        room = height - used
+        if used and wanted > room:
+            lines = round(block.height / block.line) if block.line else 0
+            fits = int((room - block.before) / block.line + 1e-6) if block.line else 0
+            fits = min(fits, lines - 2)  # two lines at least go over (widow control)
+            if block.splits and not block.keep_with_next and fits >= 2:
+                pages[block.element] = page
+                page, used = page + 1, (lines - fits) * block.line + block.after
+                continue
             page, used = page + 1, 0.0
-        pages[block] = page
-        used += needed if shown else 0.0
+        pages[block.element] = page
+        used += whole if used else whole - block.before  # no space before at a page's top
         while used > height:
             page, used = page + 1, used - height
-        if properties is not None and properties.sectPr is not None:
+        if block.ends_section:
             page, used = page + 1, 0.0  # the next section starts a page
     return pages
+
+
+def _kept(blocks: list[_Block], index: int) -> float:
+    """What must share a page with the block at ``index``, which keeps with the next: the
+    next, whole if it keeps with one in turn (a tag with its heading), else its first lines."""
+    kept = 0.0
+    for block in blocks[index + 1 :]:
+        if block.fills_page:
+            break
+        if not block.keep_with_next:
+            return kept + block.before + block.first_lines
+        kept += block.before + block.height + block.after
+    return kept
+
+
+@dataclass
+class _Block:
+    """A paragraph or table of the body as :func:`estimate_pages` sets it, in points."""
+
+    element: BaseOxmlElement
+    height: float
+    line: float = 0.0
+    before: float = 0.0
+    after: float = 0.0
+    starts_page: bool = False
+    ends_section: bool = False
+    keep_with_next: bool = False
+    splits: bool = False
+    """Whether it may break over two pages (a paragraph of text, not a picture)."""
+    fills_page: bool = False
+    """A worksheet's table, which fills the rest of its page."""
+
+    @property
+    def first_lines(self) -> float:
+        """What of it must share a page with a heading kept with it: two lines, or all of a
+        paragraph too short to leave two lines on each page."""
+        if not self.splits or self.height < 4 * self.line:
+            return self.height
+        return 2 * self.line
+
+
+def _blocks(
+    document: DocxDocument,
+    contents: BaseOxmlElement,
+    entries: int,
+    prose_tables: Collection[BaseOxmlElement],
+    fonts: TextFonts,
+) -> list[_Block]:
+    """The body's paragraphs and tables, measured (a worksheet's table fills its page)."""
+    settings = _settings(document, fonts)
+    normal = settings[document.styles["Normal"].style_id]
+    section = document.sections[0]
+    width = usable_width(section).pt
+    found: list[_Block] = []
+    previous = ""
+    for part in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if part.tag == qn("w:tbl"):
+            if part in prose_tables:
+                found.append(_Block(part, _table_height(part, width, settings.get("Cell", normal))))
+            else:
+                found.append(_Block(part, 0.0, fills_page=True))
+            previous = ""
+            continue
+        style = part.style or ""
+        setting = settings.get(style, normal)
+        text = "".join(t.text or "" for t in part.iter(qn("w:t")))
+        pictures = [int(extent.get("cy")) / EMU_PER_POINT for extent in part.iter(qn("wp:extent"))]
+        properties = part.pPr
+        line = setting.size * setting.metrics.line * setting.line_spacing
+        if part is contents:
+            lines = entries
+        elif text:
+            runs = [
+                (
+                    "".join(t.text or "" for t in run.iter(qn("w:t"))),
+                    fonts.bold
+                    if run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+                    else setting.metrics,
+                )
+                for run in part.iter(qn("w:r"))
+            ]
+            lines = wrapped_lines(runs, setting.size, width - setting.indent)
+        else:
+            lines = 0
+        before, after = setting.before, setting.after
+        if setting.contextual and style == previous:
+            before = found[-1].after = 0.0  # the items of one list sit close
+        previous = style
+        shown = bool(text or pictures)
+        keep = setting.keep_with_next or (
+            properties is not None and properties.find(qn("w:keepNext")) is not None
+        )
+        found.append(
+            _Block(
+                part,
+                max(lines * line, sum(pictures)) if shown else 0.0,
+                line,
+                before if shown else 0.0,
+                after if shown else 0.0,
+                properties is not None and bool(properties.pageBreakBefore_val),
+                properties is not None and properties.sectPr is not None,
+                keep and shown,
+                shown and not pictures,
+            )
+        )
+    return found
 
 
 def column_widths(rows: list[list[str]], width: Length) -> list[Length]:
@@ -238,17 +405,18 @@ def column_widths(rows: list[list[str]], width: Length) -> list[Length]:
     ]
 
 
-def _table_height(table: BaseOxmlElement, width: float, points: float) -> float:
+def _table_height(table: BaseOxmlElement, width: float, cell: _Setting) -> float:
     """About how tall a section's table sets: each row as tall as its fullest cell's lines."""
     columns = [int(column) / 20 for column in table.xpath("w:tblGrid/w:gridCol/@w:w")] or [width]
+    line = cell.size * cell.metrics.line * cell.line_spacing
     total = 0.0
     for row in table.iterchildren(qn("w:tr")):
         lines = [
-            -(-len("".join(cell.itertext())) * points * CHARACTER_WIDTH // max(column - 8, 1))
-            for cell, column in zip(row.iterchildren(qn("w:tc")), columns, strict=False)
+            cell.metrics.lines("".join(part.itertext()), cell.size, max(column - 8, 1))
+            for part, column in zip(row.iterchildren(qn("w:tc")), columns, strict=False)
         ]
-        total += max(1, *lines) * points * LINE_HEIGHT + 6
-    return total + PARAGRAPH_SPACE
+        total += max(1, *lines) * line + cell.before + cell.after + 6
+    return total + cell.before + cell.after
 
 
 @dataclass
@@ -371,7 +539,7 @@ class DocxWriter:
             border("w:pBdr", ["bottom"], self.view.palette.accent, 18),
         )
         self.style("Subtitle", size=Pt(14), italic=False, color=rgb(self.view.palette.muted))
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "Subtitle"):
+        for name in HEADING_FONT_STYLES:
             set_fonts(self.styles[name].element.get_or_add_rPr(), heading_font)
 
     def set_up_text_styles(self) -> None:
@@ -476,6 +644,21 @@ class DocxWriter:
         properties.comments = ""
         properties.created = properties.modified = FIXED_TIME
         properties.revision = 1
+
+    def text_fonts(self) -> TextFonts:
+        """The brand's body font (regular) and heading font (bold), measured."""
+        fonts, folder = self.view.brand.fonts, self.view.brand.folder
+
+        def measured(family: str, styles: tuple[str, ...]) -> Metrics:
+            files = family_files(family, self.layouts.project.font_families, folder)
+            path = next((files[style] for style in styles if style in files), None)
+            return metrics(path) if path is not None else FALLBACK
+
+        return TextFonts(
+            body=measured(fonts.body, ("regular", "variable")),
+            heading=measured(fonts.heading, ("bold", "semibold", "variable", "regular")),
+            bold=measured(fonts.body, ("semibold", "bold", "variable", "regular")),
+        )
 
     def embed_fonts(self) -> None:
         """The brand's heading and body fonts inside the file, for machines without them."""
@@ -713,22 +896,26 @@ class DocxWriter:
         heading.paragraph_format.page_break_before = True
         end = document.add_paragraph()
         end_field(end)
-        put(document.settings.element, element("w:updateFields", val="true"))
         return end
 
     def fill_contents(self, contents_end: Paragraph) -> None:
         """The TOC field with its result in place, as Word would show it after an update: an
         entry per heading (levels 1–2), each a link with the number of its page, a PAGEREF
-        field to a bookmark on the heading. Word and LibreOffice compute those numbers when
-        they lay the document out (Word also refreshes the whole field on opening, as the
-        settings ask); until then each shows :func:`estimate_pages`' guess."""
+        field to a bookmark on the heading, showing :func:`estimate_pages`' number (the file asks
+        no one to update its fields on opening: Word would ask first whether to)."""
         levels = {self.styles[f"Heading {level}"].style_id: level for level in ("1", "2")}
         entries = [
             (paragraph, level)
             for paragraph in self.document.paragraphs
             if (level := levels.get(paragraph._p.style or ""))
         ]
-        pages = estimate_pages(self.document, contents_end._p, len(entries), self.prose_tables)
+        pages = estimate_pages(
+            self.document,
+            contents_end._p,
+            len(entries),
+            self.prose_tables,
+            self.text_fonts(),
+        )
         right = usable_width(self.document.sections[0])
         for level in ("1", "2"):
             tabs = self.styles[f"toc {level}"].paragraph_format.tab_stops
