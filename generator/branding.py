@@ -17,6 +17,7 @@ from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio, nearest_passing
 from generator.fonts import Family, family_files, installed_families, nearest_families
 from generator.logo import MAX_LOGO_PIXELS
 from generator.model import Brand
+from generator.palette import Palette
 
 LOGO_SUFFIXES = (".svg", ".png")
 
@@ -95,7 +96,17 @@ def contrast_problems(brand: Brand) -> list[BrandProblem]:
                     shade_hint(key, pair, colours, suggested),
                 )
             )
-    return problems
+    if problems:
+        return problems
+    return [  # the colours the layouts make from the brand's, each on what it is set on
+        BrandProblem(
+            ("colors",),
+            f"{where} would read at {ratio:.2f}:1 ({foreground} on {background}), below WCAG "
+            f"AA {AA_TEXT}:1",
+            "choose a darker text colour or a lighter background",
+        )
+        for foreground, background, ratio, where in Palette.of(brand.colors).unreadable()
+    ]
 
 
 def shade_hint(key: str, pair: ColourPair, given: dict[str, str], colours: dict[str, str]) -> str:

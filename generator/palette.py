@@ -42,6 +42,12 @@ class Palette:
     """Row help on the label fill: the muted grey, darkened until it reads at WCAG AA there."""
     on_primary_soft: str
     """Secondary text on the primary colour (cover subtitle and foot, stage subtitles)."""
+    accent_text: str
+    """The accent as text on the page (stage tags, the Word cover's kicker): the accent,
+    darkened until it reads at WCAG AA there."""
+    accent_on_primary: str
+    """The accent as text on the primary colour (the PDF cover's kicker and stage numbers),
+    moved towards white or black until it reads at WCAG AA there."""
     muted: str = MUTED
     rule: str = RULE
     on_primary: str = ON_PRIMARY
@@ -59,7 +65,41 @@ class Palette:
             tip_fill=tint(colors.accent, TIP_TINT),
             help_text=readable_on(MUTED, colors.text, label_fill),
             on_primary_soft=blend(ON_PRIMARY, colors.primary, SOFT),
+            accent_text=readable_on(colors.accent, colors.text, colors.background),
+            accent_on_primary=readable_on(
+                colors.accent, _contrasting(colors.primary), colors.primary
+            ),
         )
+
+    def unreadable(self) -> list[tuple[str, str, float, str]]:
+        """Every text colour the layouts set on a background (:data:`TEXT_ON`) that does not
+        read at WCAG AA there: the two roles, their contrast and where they meet."""
+        found = []
+        for foreground, background, where in TEXT_ON:
+            ratio = contrast_ratio(getattr(self, foreground), getattr(self, background))
+            if ratio < AA_TEXT:
+                found.append((foreground, background, ratio, where))
+        return found
+
+
+TEXT_ON = [
+    ("text", "paper", "body text"),
+    ("primary", "paper", "headings"),
+    ("primary", "label_fill", "a worksheet's row labels"),
+    ("help_text", "label_fill", "a worksheet's row help"),
+    ("text", "tip_fill", "tip boxes"),
+    ("muted", "paper", "notes, running heads and stage tags"),
+    ("accent_text", "paper", "stage tags and the cover's kicker in Word"),
+    ("on_primary", "primary", "table headers and the PDF's cover"),
+    ("on_primary_soft", "primary", "the PDF cover's subtitle"),
+    ("accent_on_primary", "primary", "the PDF cover's kicker and stage numbers"),
+]
+"""Each text colour of the palette and the colour it is set on, as the layouts use them."""
+
+
+def _contrasting(color: str) -> str:
+    """White or black, whichever stands out more on ``color``."""
+    return max(("#FFFFFF", "#000000"), key=lambda other: contrast_ratio(color, other))
 
 
 def readable_on(color: str, darker: str, background: str) -> str:

@@ -12,15 +12,20 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from generator import api
+from generator.branding import contrast_problems
 from generator.cli import app
-from generator.colors import contrast_ratio, from_oklch, to_oklch
+from generator.colors import AA_TEXT, contrast_ratio, from_oklch, to_oklch
 from generator.fonts import system_family
+from generator.model import Brand, Colors
+from generator.palette import Palette
 from tests.conftest import (
     BRANDED,
     MINIMAL,
@@ -31,6 +36,13 @@ from tests.conftest import (
     run_cli,
 )
 from tests.test_accessibility import elements
+
+COLOURS = st.integers(0, 0xFFFFFF).map(lambda value: f"#{value:06X}")
+"""Any colour as ``#RRGGBB``."""
+DARK = st.tuples(*[st.integers(0, 0x70)] * 3).map(
+    lambda rgb: "#" + "".join(f"{c:02X}" for c in rgb)
+)
+"""A dark colour: one a brand may set text or its primary colour in."""
 
 ACME = "7A1F3D"
 
@@ -366,3 +378,26 @@ def test_an_installed_family_named_in_a_brand_is_used_by_pdf_and_docx(tmp_path: 
         glyph = face.getBestCmap()[ord("g")]
         assert face["hmtx"][glyph] == original["hmtx"][original.getBestCmap()[ord("g")]]
         assert face["head"].unitsPerEm == original["head"].unitsPerEm
+
+
+@settings(max_examples=150, deadline=None)
+@given(primary=DARK, accent=COLOURS, text=DARK)
+def test_every_text_colour_reads_on_what_it_is_set_on_once_the_brand_passes(
+    primary: str, accent: str, text: str
+) -> None:
+    """For any brand whose own colours pass the contrast check, every colour the layouts set
+    text in reads at WCAG AA on its background: the accent as a stage tag or the Word cover's
+    kicker on the page, the PDF cover's kicker on the primary colour (issue 17: an amber
+    accent printed at 2:1 on white)."""
+    brand = Brand(id="b", name="B", colors=Colors(primary=primary, accent=accent, text=text))
+    assume(not contrast_problems(brand))  # else validate refuses it, suggesting a shade
+    palette = Palette.of(brand.colors)
+    assert palette.unreadable() == []
+    assert contrast_ratio(palette.accent_text, "#FFFFFF") >= AA_TEXT
+
+
+def test_the_default_accent_is_darkened_for_text_on_white_and_kept_for_rules() -> None:
+    palette = Palette.of(Colors(primary="#1F4E79", accent="#E8A317"))
+    assert contrast_ratio("#E8A317", "#FFFFFF") < 3  # the amber itself: rules and fills only
+    assert contrast_ratio(palette.accent_text, "#FFFFFF") >= AA_TEXT
+    assert palette.accent == "#E8A317"

@@ -23,8 +23,8 @@ LAYERS = [
     ["pipeline", "importing"],
     ["renderers", "filled", "lint", "plan"],
     ["loading", "layouts", "document", "batch", "scaffold"],
-    ["project", "formats", "entries", "untrusted", "text", "markdown", "syntax", "palette", "logo"],
-    ["branding"],
+    ["project", "formats", "entries", "untrusted", "text", "markdown", "syntax", "palette"],
+    ["logo", "branding"],
     ["model", "quick"],
     [
         "errors",

@@ -562,7 +562,9 @@ class DocxWriter:
         )
         caption.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
         caption.paragraph_format.space_after = Pt(10)
-        kicker = self.style("Kicker", size=Pt(9), bold=True, color=rgb(self.view.palette.accent))
+        kicker = self.style(
+            "Kicker", size=Pt(9), bold=True, color=rgb(self.view.palette.accent_text)
+        )
         kicker.paragraph_format.space_after = Pt(2)
         kicker.paragraph_format.keep_with_next = True
         for level in (1, 2):
@@ -883,7 +885,8 @@ class DocxWriter:
             item.paragraph_format.space_before = Cm(2.5 if index == 1 else 0)
             item.paragraph_format.space_after = Pt(3)
             item.paragraph_format.tab_stops.add_tab_stop(Cm(0.8))
-            colored(self.add_text(item, f"{index}\t", bold=True), rgb(self.view.palette.accent))
+            number = self.add_text(item, f"{index}\t", bold=True)
+            colored(number, rgb(self.view.palette.accent_text))
             self.add_text(item, stage.name, bold=True)
         foot = self.styled(document.add_paragraph("  ·  ".join(view.cover_details)), "Note")
         foot.paragraph_format.space_before = Cm(2.5)
