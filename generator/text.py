@@ -140,6 +140,9 @@ def hyphenate(text: str, words: tuple[str, ...]) -> str:
     return pattern.sub(marked, text)
 
 
+LISTS = ("bullet_list_open", "ordered_list_open")
+
+
 def markdown_to_html(
     source: str, ui: UiStrings, heading_offset: int = 1, images: Mapping[str, Path] | None = None
 ) -> Markup:
@@ -148,6 +151,11 @@ def markdown_to_html(
     path written), captioned with its alt text."""
     parser = markdown_parser(ui.quotes)
     tokens = _figures(parse_markdown(source, ui.quotes), ui, images or {})
+    for index, token in enumerate(tokens[3:], start=3):
+        opening, inline, closing = tokens[index - 3 : index]
+        leads = inline.type == "inline" and inline.content.rstrip().endswith(":")
+        if token.type in LISTS and closing.type == "paragraph_close" and leads:
+            opening.attrSet("class", "leads-list")  # kept with the list it introduces
     heading = False
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):

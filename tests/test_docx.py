@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from zipfile import ZipFile
 
@@ -20,8 +21,10 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from pypdf import PdfReader
 
+from generator import api
 from generator.colors import tint
 from generator.document import template_title
+from generator.loading import load_library
 from generator.model import Checklist, ContentItem, Example, Framework, Guide, Library
 from generator.palette import TIP_TINT
 from generator.renderers.docx import fonts as docx_fonts
@@ -521,3 +524,24 @@ def test_a_short_section_shares_its_worksheets_page_in_libreoffice(converted: Pa
     assert pages[lead].mediabox.width > pages[lead].mediabox.height  # landscape
     last_row = squash("KPI:er")  # the grid's last row is on the same page
     assert texts[lead].rfind(last_row) > texts[lead].find(squash("Din mall: Kundresan"))
+
+
+def test_a_checklists_header_names_every_column_and_a_colon_keeps_with_its_list() -> None:
+    """Word shows what the PDF shows: a checklist's header row carries #, ✓, the list's title
+    and the notes' heading; a paragraph ending in ":" stays on the page of the list it leads
+    into (issue 17)."""
+    files = api.render(ROOT, "default", "kundereisen", "nb", format="docx")
+    checklist = Document(BytesIO(files["nb/kundereisen-handlingsplan-blank.docx"]))
+    header = [cell.text for cell in checklist.tables[0].rows[0].cells]
+    title = load_library(ROOT).frameworks[("handlingsplan", "nb")].title
+    assert header == ["#", "✓", title, load_library(ROOT).ui["nb"].notes]
+    guide = Document(BytesIO(files["nb/kundereisen.docx"]))
+    paragraphs = guide.paragraphs
+    leading = [
+        p
+        for p, after in pairwise(paragraphs)
+        if p.text.rstrip().endswith(":") and after.style.name.startswith("List")
+    ]
+    assert leading and all(p.paragraph_format.keep_with_next for p in leading)
+    others = [p for p in paragraphs if p.style.name == "Normal" and not p.text.endswith(":")]
+    assert not any(p.paragraph_format.keep_with_next for p in others)

@@ -36,6 +36,7 @@ from docx.text.run import Run
 from markdown_it.token import Token
 
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
+from generator.entries import TICK
 from generator.errors import BuildError
 from generator.fonts import family_files
 from generator.layouts import Layouts
@@ -728,7 +729,8 @@ class DocxWriter:
         paragraph_style = "Normal"
         table: list[Token] | None = None
         previous: Paragraph | None = None
-        """The paragraph just written, kept with a table or image that follows it."""
+        """The paragraph just written, kept with a table or image that follows it (or a list
+        it leads into with a colon)."""
         after_table = False
         for token in parse_markdown(section.body, self.view.ui.quotes):
             if table is not None:
@@ -754,6 +756,8 @@ class DocxWriter:
                 )
                 previous = None
             elif token.type in CONTAINERS:
+                if previous is not None and previous.text.rstrip().endswith(":"):
+                    previous.paragraph_format.keep_with_next = True  # it leads into the list
                 numbered = token.type == "ordered_list_open"
                 style_name = list_style([c.style for c in context], token.type)
                 start = int(token.attrs.get("start", 1)) if numbered else 1
@@ -1053,7 +1057,7 @@ class DocxWriter:
         return table
 
     def write_checklist(self, sheet: ChecklistSheet) -> Table:
-        """Number, tick box, item and notes; the header row names the notes column."""
+        """Number, tick box, item and notes, under a header row naming each column."""
         narrow, notes = Cm(1.0), Cm(5.5)
         items = sheet.items()
         widths = [
@@ -1063,7 +1067,8 @@ class DocxWriter:
             notes,
         ]
         table = self.new_table(1 + len(items), widths)
-        self.write_header_row(table, [("", ""), ("", ""), (self.view.ui.notes, "")])
+        titles = ["#", TICK, sheet.definition.title, self.view.ui.notes]  # as the PDF's
+        self.write_header_row(table, [(title, "") for title in titles])
         for (index, item, ticked, note), row in zip(items, table.rows[1:], strict=True):
             set_height(row, Cm(1.1 if sheet.example else 1.4))
             self.write_cell(row.cells[0], [str(index)], "Cell Label")
