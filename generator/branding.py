@@ -229,4 +229,5 @@ contact: {{website: "", email: "", phone: ""}}
 language: {language}                    # default for --lang: {languages}; leave out for all
 footer: ""                      # a line on every page, e.g. "© {name}"
 attribution: true               # keep the source credit
+attach_workbooks: true          # the guide's PDF carries each worksheet as an Excel workbook
 """

@@ -256,6 +256,15 @@ class DocumentView:
         """The paper the document is made for."""
         return PAPERS[self.job.paper]
 
+    def carries(self, block: Block | None) -> bool:
+        """Whether the document carries ``block``, a blank worksheet, inside as a workbook
+        (the section leading into it then says so)."""
+        return (
+            isinstance(block, SheetBlock)
+            and block.example is None
+            and any(a.worksheet.definition.id == block.definition.id for a in self.attachments)
+        )
+
     @property
     def credit(self) -> str:
         """The source the guide builds on, unless the brand turns attribution off."""
@@ -329,7 +338,7 @@ def build_view(library: Library, job: Job) -> DocumentView:
         blocks = [_block(item, guide, framework, library, ui) for item in guide.contents]
     locales = {code: strings.locale for code, strings in library.ui.items()}
     attachments = []
-    if job.document == "guide":  # what the format carries inside: blank worksheets
+    if job.document == "guide" and brand.attach_workbooks:  # what the format carries inside
         attachments = [
             build_view(
                 library,

@@ -521,6 +521,8 @@ class UiStrings(Strict):
     worksheet: Text
     filled_in_by: Text
     date: Text
+    attached: Text
+    """Under a guide's blank worksheet whose PDF carries it as a workbook: where to find it."""
     progress: Text
     """Label of the worksheet's count of filled-in cells."""
     notes: Text
@@ -590,6 +592,9 @@ class Brand(Strict):
     """The language its documents are built in by default; None: every language there is."""
     footer: OptionalText = ""
     attribution: StrictBool = True
+    attach_workbooks: StrictBool = True
+    """Whether a guide's PDF carries its worksheets' workbooks (some mail filters hold back a
+    PDF with an Office file inside: such a brand turns it off)."""
     paper: PaperName | None = None
     """The paper its documents are made for unless ``--paper`` says otherwise (default A4)."""
     folder: Path | None = None

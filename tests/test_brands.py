@@ -8,6 +8,7 @@ from io import BytesIO
 from pathlib import Path
 from zipfile import ZipFile
 
+import docx
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
@@ -401,3 +402,26 @@ def test_the_default_accent_is_darkened_for_text_on_white_and_kept_for_rules() -
     assert contrast_ratio("#E8A317", "#FFFFFF") < 3  # the amber itself: rules and fills only
     assert contrast_ratio(palette.accent_text, "#FFFFFF") >= AA_TEXT
     assert palette.accent == "#E8A317"
+
+
+def test_a_logo_stands_for_the_name_and_workbooks_inside_the_pdf_are_said_or_left_out(
+    tmp_path: Path,
+) -> None:
+    """The cover shows the brand's logo or its name, not both; a guide's PDF says where its
+    attached workbook is, and a brand whose readers' mail filters hold back PDFs with Office
+    files inside turns the attachment (and the line) off (issue 17)."""
+    project = copy_project(BRANDED, tmp_path / "project")
+    brand = project / "content/brands/acme/brand.yaml"
+    files = api.render(project, "acme", "kundresan", "sv", format=["pdf", "docx"])
+    guide = files["sv/kundresan.pdf"]
+    cover = PdfReader(BytesIO(guide)).pages[0].extract_text()
+    assert "Acme Rådgivning AB" not in cover.split("\n")[:3]  # the logo is the name
+    assert "Excel-fil" in PdfReader(BytesIO(guide)).pages[5].extract_text()
+    assert PdfReader(BytesIO(guide)).attachments
+    docx_cover = docx.Document(BytesIO(files["sv/kundresan.docx"])).paragraphs[:3]
+    assert all("Acme Rådgivning AB" not in p.text for p in docx_cover)
+    brand.write_text(brand.read_text() + "attach_workbooks: false\n", encoding="utf-8")
+    plain_files = api.render(project, "acme", "kundresan", "sv", format="pdf", document="guide")
+    plain = PdfReader(BytesIO(plain_files["sv/kundresan.pdf"]))
+    assert not plain.attachments
+    assert "Excel-fil" not in "".join(page.extract_text() for page in plain.pages)

@@ -875,9 +875,9 @@ class DocxWriter:
             holder.paragraph_format.space_after = Pt(10)
             picture = holder.add_run().add_picture(BytesIO(logo), width, height)
             picture._inline.docPr.set("descr", view.brand.name)  # its alternative text
-        colored(
-            self.add_text(self.styled(document.add_paragraph(), "Kicker"), view.brand.name), primary
-        )
+        else:  # the logo carries the brand's name; without one, the name in words
+            brand_name = self.styled(document.add_paragraph(), "Kicker")
+            colored(self.add_text(brand_name, view.brand.name), primary)
         kicker_text = view.framework.title.upper()
         kicker = self.add_text(self.styled(document.add_paragraph(), "Kicker"), kicker_text)
         kicker.paragraph_format.space_before = Cm(7)

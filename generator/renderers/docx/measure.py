@@ -7,6 +7,7 @@ wrapped at spaces as an office suite wraps it, each character as wide as the fon
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +71,8 @@ def metrics(path: Path) -> Metrics:
     """The widths and line height of a font file (its default instance, if variable)."""
     font = TTFont(path, lazy=True)
     try:
-        per_em = font["head"].unitsPerEm
+        # read from the raw table: parsing 'head' would log about the fonts' fixed dates
+        per_em = struct.unpack(">H", font.reader["head"][18:20])[0]
         advances = font["hmtx"].metrics
         widths = {
             chr(code): advances[glyph][0] / per_em
