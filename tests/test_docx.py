@@ -461,8 +461,9 @@ def test_a_variable_font_embeds_as_static_faces(tmp_path: Path) -> None:
 
 
 def test_the_cover_shows_the_brand_logo(acme: Path, render_job: RenderJob) -> None:
-    """Acme's guide: the logo is the cover's first paragraph, as on the PDF's cover; Lato is
-    embedded. The default brand (the branded project's is the shipped one) has no logo."""
+    """Acme's guide: the logo is the cover's first paragraph, as on the PDF's cover, and stands
+    for the brand's name; Lato is embedded. The default brand (the branded project's is the
+    shipped one) has no logo: its name is written instead."""
     data = (acme / "acme" / "sv" / "kundresan.docx").read_bytes()
     document = open_docx(data)
     cover = document.paragraphs[0]._p
@@ -470,10 +471,12 @@ def test_the_cover_shows_the_brand_logo(acme: Path, render_job: RenderJob) -> No
     blip = picture.find(f".//{qn('a:blip')}")
     image = document.part.related_parts[blip.get(qn("r:embed"))]
     assert image.content_type == "image/png"
-    assert document.paragraphs[1].text == "Acme Rådgivning AB"
+    # the logo stands for the name (its alternative text): the name is not printed under it
+    assert all(p.text != "Acme Rådgivning AB" for p in document.paragraphs[:4])
+    default = open_docx(render_job("docx", "guide"))
+    assert default.paragraphs[0].text == "journeykit"  # no logo: the name in words
     families = {family for family, _ in embedded_fonts(data)}
     assert families == {"Lato"}
-    default = open_docx(render_job("docx", "guide"))
     assert not list(default.paragraphs[0]._p.iter(qn("pic:pic")))  # no logo, no picture
 
 

@@ -12,7 +12,7 @@ from generator.document import build_view
 from generator.layouts import Layouts
 from generator.model import Job, Library
 from generator.renderers.pdf import render_html
-from tests.conftest import MINIMAL, copy_project, pdf_text, squash
+from tests.conftest import MINIMAL, ROOT, copy_project, loaded, pdf_text, squash
 
 
 def grid_words(library: Library, example_id: str | None) -> list[str]:
@@ -56,9 +56,12 @@ def test_guide_holds_every_section_stage_row_and_example_entry(
 
 
 def page_of_heading(pages: list[str], heading: str) -> int:
-    """The 1-based page with a line that is this heading (after the contents page)."""
+    """The 1-based page with a line that is this heading (after the contents page), alone or
+    with the attached workbook's note set beside it."""
+    note = loaded(ROOT).ui["sv"].attached[:20]
     for number, text in enumerate(pages[2:], start=3):
-        if any(line.strip() == heading for line in text.splitlines()):
+        lines = [line.strip() for line in text.splitlines()]
+        if any(line == heading or (line.startswith(heading) and note in line) for line in lines):
             return number
     raise AssertionError(f"{heading!r} is on no page")
 

@@ -40,6 +40,7 @@ class Metrics:
 def wrapped_lines(runs: list[tuple[str, Metrics]], size: float, width: float) -> int:
     """How many lines runs of text, each in its own font (a bold run in the bold one), wrap
     to in ``width`` points at ``size``, broken at spaces as an office suite breaks them."""
+    width = max(width, size)  # a column narrower than a letter still takes one a line
     count, used, word, space = 1, 0.0, 0.0, 0.0
     for text, font in runs:
         for character in text:
