@@ -434,14 +434,16 @@ def list_content(project: ProjectOption = Path(".")) -> None:
     with invalid_exits(project, "{count} problem(s) in the content."):
         library = api.load(project)
     guides = Table(title="Guides", title_justify="left")
-    for column in ("guide", "language", "title", "framework", "worksheet variants"):
-        guides.add_column(column, no_wrap=column in ("guide", "framework"), overflow="fold")
+    guides.add_column("guide", no_wrap=True)
+    guides.add_column("language", no_wrap=True)
+    guides.add_column("title", ratio=2)
+    guides.add_column("worksheets: variants (for --variant)", ratio=3)
     for (guide_id, language), guide in sorted(library.guides.items()):
-        variants = ", ".join(
-            f"{sheet}: {variant}" if sheet else variant
-            for sheet, variant in worksheet_variants(library, guide_id, language)
-        )
-        guides.add_row(guide_id, language, guide.title, guide.framework, variants)
+        by_sheet: dict[str, list[str]] = {}
+        for sheet, variant in worksheet_variants(library, guide_id, language):
+            by_sheet.setdefault(sheet or guide.framework, []).append(variant)
+        variants = "\n".join(f"{sheet}: {', '.join(names)}" for sheet, names in by_sheet.items())
+        guides.add_row(guide_id, language, guide.title, variants)
     frameworks = Table(title="Frameworks (worksheets)", title_justify="left")
     for column in ("framework", "kind", "language", "title", "shape"):
         frameworks.add_column(column, no_wrap=column == "framework")

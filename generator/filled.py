@@ -351,9 +351,11 @@ def _read_tracker(filled: Filled, workbook: Any, kinds: KpiKindWords) -> None:
             "target": _figure(cells[TARGET].value),
             "months": months,
         }
-        for part, key in ((KIND, KIND), (TARGET, TARGET), (MONTH_PARTS[0], "months")):
+        places = [((KIND,), KIND), ((TARGET,), TARGET)]
+        places += [(("months", str(month)), part) for month, part in enumerate(MONTH_PARTS)]
+        for key, part in places:
             cell = cells[part]
-            filled.where[(TRACKER, stage.id, key)] = f"{cell.parent.title}!{cell.coordinate}"
+            filled.where[(TRACKER, stage.id, *key)] = f"{cell.parent.title}!{cell.coordinate}"
 
 
 def _figure(value: object) -> object:

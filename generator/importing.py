@@ -125,9 +125,10 @@ def _guide_of(path: Path, library: Library, worksheet_id: str, language: str) ->
 def _cell_of(filled: Filled, loc: tuple[str | int, ...]) -> str | None:
     """Where a bad entry was read (``Kundresan!C8``), from its place in the example (a grid
     cell's stage and row; a KPI tracker's ``tracker``, stage and part)."""
+    if loc[:1] == ("tracker",):  # each month its own cell
+        return filled.where.get(tuple(map(str, loc))) or ".".join(map(str, loc))
     keys = [str(part) for part in loc if not isinstance(part, int)]
-    key = tuple(keys if keys[:1] == ["tracker"] else keys[1:])
-    return filled.where.get(key) or ".".join(map(str, loc))
+    return filled.where.get(tuple(keys[1:])) or ".".join(map(str, loc))
 
 
 def _review(filled: Filled, library: Library) -> str:

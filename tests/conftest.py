@@ -163,9 +163,10 @@ def run_cli(
     python_flags: tuple[str, ...] = (),
     address_space: int | None = None,
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``journeykit`` command line in a subprocess (with at most ``address_space``
-    bytes of memory and ``timeout`` seconds, if given).
+    bytes of memory and ``timeout`` seconds, if given; ``env`` adds to its environment).
 
     Only for what needs a process of its own: exit codes, what is printed, what a fresh
     interpreter imports, the quick check, a build killed half way. Behaviour goes through
@@ -180,7 +181,7 @@ def run_cli(
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=CLI_ENV,
+        env={**CLI_ENV, **(env or {})},
         check=False,
         timeout=timeout,
         preexec_fn=limit if address_space else None,

@@ -7,6 +7,7 @@ runs it in a real process; what it reports about the content and the filters com
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from generator import api
 from generator.cli import app
-from tests.conftest import MINIMAL, ROOT, run_cli
+from tests.conftest import MINIMAL, ROOT, loaded, run_cli
 
 SHIPPED_EXAMPLE = ROOT / "content/examples/kundresan/generell.sv.yaml"
 SHIPPED_FRAMEWORK = ROOT / "content/frameworks/kundresan.sv.yaml"
@@ -342,3 +343,21 @@ def test_filters_that_select_nothing_say_why_and_exit_2(
     assert len(errors) == 1 and errors[0].startswith(said), result.stderr
     assert "None" not in result.stderr and "nothing built" in result.stderr
     assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_list_shows_five_guides_in_english_with_their_worksheets_variants() -> None:
+    """``journeykit list`` on the shipped content: every seed guide has an English edition
+    (issue 17), each listed with its worksheets and their variants, no word split in two at
+    a terminal's 80 columns."""
+    result = run_cli("list", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    english = re.findall(r"^│ ([a-z0-9-]+)\s+│ en\s+│", result.stdout, re.M)
+    assert english == [
+        "b2b-journey",
+        "buyer-journey",
+        "customer-journey",
+        "engagement-ladder",
+        "kpi-per-stage",
+    ]
+    variants = {example_id for _, _, example_id in loaded(ROOT).examples}
+    assert {v for v in variants if v not in result.stdout} == set()  # none split in two

@@ -23,6 +23,7 @@ from tests.conftest import (
     fill_colours,
     fill_pdf_form,
     libreoffice,
+    loaded,
     named,
     pdf_text,
     run_cli,
@@ -287,3 +288,44 @@ def test_a_client_of_a_batch_is_imported_under_their_own_brand(
     assert unknown.returncode == 2
     assert "unknown brand 'harbour'" in unknown.stderr and "harbour-cafe" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_every_unlocked_cell_a_client_fills_comes_back_from_import(
+    render_job: RenderJob, tmp_path: Path
+) -> None:
+    """Whatever a client may type into the workbook (every cell its protection leaves open:
+    entries, the sign-off, the KPI tracker's kinds, targets and months) is in the workbook
+    import makes, in the same place (issue 17: the sign-off and the tracker were dropped)."""
+    workbook = load_workbook(BytesIO(render_job("xlsx", "worksheet", "blank")))
+    names = {
+        (title, coordinate.replace("$", "")): name
+        for name, defined in workbook.defined_names.items()
+        for title, coordinate in defined.destinations
+    }
+    kinds = loaded(ROOT).ui["sv"].workbook.kinds
+    typed: dict[tuple[str, str], object] = {}
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.protection.locked or type(cell).__name__ == "MergedCell":
+                    continue
+                place = (sheet.title, cell.coordinate)
+                name = names.get(place, "")
+                if name.endswith(".kind"):
+                    value: object = kinds.word("rate")  # not the default, count
+                elif ".tracker." in name:
+                    value = float(cell.row * 100 + cell.column)
+                else:
+                    value = f"{sheet.title} {cell.coordinate}"
+                cell.value = typed[place] = value
+    assert len(typed) == 36 + 2 + 6 * 14  # entries, sign-off, each stage's kind, target, months
+    path = tmp_path / "allt-ifyllt.xlsx"
+    workbook.save(path)
+    result = api.import_workbook(path, ROOT, format=["xlsx"], out=tmp_path / "out")
+    assert result.build.ok
+    [made] = (tmp_path / "out").rglob("*.xlsx")
+    again = load_workbook(made)
+    lost = {
+        place: value for place, value in typed.items() if again[place[0]][place[1]].value != value
+    }
+    assert lost == {}
