@@ -568,16 +568,22 @@ def brand_new(
         primary = typer.prompt("Main colour, #RRGGBB", default=api.Colors().primary)
     with invalid_exits(None):
         path = api.new_brand(brand_id, project, name, lang or None, primary or None)
-    console.print(f"[green]created[/green] {escape(as_typed(path))}", highlight=False)
-    at = as_typed(project)
-    console.print(
-        "Next: put logo.svg or logo.png beside it and fill in the colours, fonts and contact; "
-        "then check and build it:\n"
-        f"  journeykit validate --project {at}\n  journeykit build --project {at} --brand "
-        f"{brand_id}",
-        highlight=False,
-        soft_wrap=True,
+    print_next(
+        [path],
+        "put logo.svg or logo.png beside it and fill in the colours, fonts and contact",
+        [
+            f"validate --project {as_typed(project)}",
+            f"build --project {as_typed(project)} --brand {brand_id}",
+        ],
     )
+
+
+def print_next(created: list[Path], what: str, commands: list[str]) -> None:
+    """What was created, what to do next, and the commands that check and build it."""
+    for path in created:
+        console.print(f"[green]created[/green] {escape(as_typed(path))}", highlight=False)
+    steps = "".join(f"\n  journeykit {command}" for command in commands)
+    console.print(f"Next: {what}; then check and build it:{steps}", highlight=False, soft_wrap=True)
 
 
 new_app = typer.Typer(help="Start a new guide or brand from a small, valid example to edit.")
@@ -600,16 +606,12 @@ def new_guide(
     """
     with invalid_exits(None):
         paths = api.new_guide(guide_id, project, lang)
-    for path in paths:
-        console.print(f"[green]created[/green] {escape(as_typed(path))}", highlight=False)
     at = as_typed(project)
-    console.print(
-        "Next: rename the stages and questions in the framework file, fill in the example to "
-        "match, write the sections; then check and build it:\n"
-        f"  journeykit validate --strict --project {at}\n"
-        f"  journeykit build --project {at} --guide {guide_id}",
-        highlight=False,
-        soft_wrap=True,
+    print_next(
+        paths,
+        "rename the stages and questions in the framework file, fill in the example to match, "
+        "write the sections",
+        [f"validate --strict --project {at}", f"build --project {at} --guide {guide_id}"],
     )
 
 
