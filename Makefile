@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 # testing.
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
 	fonts-dejavu-core
-TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui
-TEST_TOOLS := pdftotext pdftoppm qpdf soffice
+TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui chromium
+TEST_TOOLS := pdftotext pdftoppm qpdf soffice chromium
 
 .PHONY: build test test-quick lint bench docs clean references system-build system-test
 

@@ -428,6 +428,41 @@ def import_(
         raise typer.Exit(EXIT_BUILD_FAILED)
 
 
+@app.command()
+def serve(
+    project: ProjectOption = Path("."),
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; 0.0.0.0 to be reached from others.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The port to listen on.")] = 8000,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Serve only the client's and the prospect's pages: no previews, listings or "
+            "paths (for a server others reach).",
+        ),
+    ] = False,
+) -> None:
+    """Serve the documents on the web: previews for the author, forms for clients, downloads
+    for prospects.
+
+    http://HOST:PORT/ lists every guide × language × brand with its files and problems, each
+    guide's pages updating as you save; /fill/BRAND/LANG/WORKSHEET is a worksheet as a form a
+    client fills in (or uploads, filled offline) and gets back as PDF, DOCX and XLSX;
+    /get/BRAND/LANG/GUIDE is a guide's download page, its cover prepared for the reader. E.g.
+    'journeykit serve --project my-guides', then open http://127.0.0.1:8000/.
+    """
+    import uvicorn
+
+    from generator.web import Settings, create_app
+
+    with invalid_exits(project, "{count} problem(s); not served."):
+        settings = Settings(api.open_project(project).root, public=public)
+    console.print(f"serving {escape(as_typed(project))} at http://{host}:{port}/", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 @app.command("list")
 def list_content(project: ProjectOption = Path(".")) -> None:
     """List the guides, frameworks, examples and languages there are to build."""

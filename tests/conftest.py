@@ -672,3 +672,75 @@ def read_back(path: Path) -> str:
         for cell in row
         if cell.value is not None
     )
+
+
+# --- journeykit serve -------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium, which Playwright drives (no browser download)."""
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``journeykit serve``: its address and its process."""
+
+    url: str
+    process: subprocess.Popen[str]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start the real ``journeykit serve`` on a free port (``serve(project, "--public")``);
+    every server started is stopped after the test."""
+    started: list[Server] = []
+
+    def start(project: Path, *options: str) -> Server:
+        port = free_port()
+        log = (tmp_path / f"serve-{port}.log").open("w")
+        process = start_cli(
+            "serve",
+            "--project",
+            str(project),
+            "--port",
+            str(port),
+            *options,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = Server(f"http://127.0.0.1:{port}", process)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError((tmp_path / f"serve-{port}.log").read_text())
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return server
+            time.sleep(0.1)
+        raise AssertionError(f"journeykit serve did not listen on {port} within 30 s")
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

@@ -19,6 +19,7 @@ from tests.conftest import MINIMAL, ROOT, copy_project
 PACKAGE = ROOT / "generator"
 LAYERS = [
     ["__main__", "launch", "cli"],
+    ["web"],
     ["api"],
     ["pipeline", "importing"],
     ["renderers", "filled", "lint", "plan"],
@@ -104,8 +105,19 @@ def test_the_import_graph_has_no_cycle_and_no_upward_import() -> None:
     assert cycles == []
 
 
-def test_the_command_line_imports_only_the_api_and_its_own_helpers() -> None:
-    assert imports()["generator.cli"] <= {"generator.api", "generator.quick"}
+def test_the_front_ends_import_only_the_api_and_their_own_helpers() -> None:
+    """The command line and the web server are front ends: they reach the generator through
+    :mod:`generator.api` alone (the command line starts the server)."""
+    graph = imports()
+    assert graph["generator.cli"] <= {"generator.api", "generator.quick", "generator.web"}
+    web = {
+        module: targets for module, targets in graph.items() if module.startswith("generator.web")
+    }
+    assert web and all(
+        target == "generator.api" or target.startswith("generator.web")
+        for targets in web.values()
+        for target in targets
+    )
 
 
 def files_below(folder: Path) -> dict[str, int]:

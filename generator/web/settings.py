@@ -1,0 +1,29 @@
+"""What a server is allowed to do: every limit in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A server's project, its exposure and its limits."""
+
+    project: Path
+    public: bool = False
+    """Only the client's and the prospect's views: no previews, file listings or paths."""
+    renders: int = 2
+    """Renders at once (each takes a core)."""
+    queue: int = 8
+    """Renders waiting for one of those: more are answered 503 with Retry-After."""
+    render_seconds: float = 60.0
+    """How long one request's renders may take before it is answered 503."""
+    upload_bytes: int = 20 * 1024 * 1024
+    """The largest upload (a filled workbook or PDF), as ``import`` allows."""
+    text_characters: int = 5_000
+    """The longest value of one form field."""
+    fields: int = 400
+    """The most fields one form may send."""
+    token_seconds: int = 24 * 3600
+    """How long a form's CSRF token is good for."""
