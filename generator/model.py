@@ -506,6 +506,35 @@ class WorkbookWords(Strict):
     """What the advice says when nothing is empty or over-full."""
 
 
+class WebWords(Strict):
+    """The words of the web pages ``journeykit serve`` shows a client and a prospect."""
+
+    fill_intro: Text
+    """Above a worksheet's form: what to do, and that nothing is lost on a reload."""
+    kept: Text
+    """That what is typed stays in this browser only, until it is sent."""
+    send: Text
+    """The button sending the form, for the filled documents."""
+    sign_off: Text
+    """The heading over who filled the worksheet in and when."""
+    done: Text
+    """The label of a checklist item's tick."""
+    upload_title: Text
+    """The heading over the upload of a worksheet filled in offline."""
+    upload_help: Text
+    """What to upload (the filled XLSX or PDF) and what comes back."""
+    upload_file: Text
+    """The label of the file to upload."""
+    upload_send: Text
+    """The button sending the upload."""
+    download: Text
+    """The lead magnet's download button."""
+    personalise: Text
+    """The heading over the optional name and company printed on the cover."""
+    your_name: Text
+    company: Text
+
+
 class UiStrings(Strict):
     """The words the layouts put around the content, in one language."""
 
@@ -531,11 +560,15 @@ class UiStrings(Strict):
     contact: Text
     updated: Text
     """Before the revision date on the cover, e.g. ``Uppdaterad``."""
+    prepared_for: Text
+    """Before a reader's name on a personalised guide's cover, e.g. ``Prepared for``."""
     quotes: Annotated[str, StringConstraints(strict=True, min_length=4, max_length=4)]
     """The language's quotation marks: double open and close, single open and close (Swedish
     ``””’’``, Norwegian ``«»‘’``); straight quotes in content become these."""
     workbook: WorkbookWords
     """The words of a client's workbook."""
+    web: WebWords
+    """The words of the web pages (``journeykit serve``)."""
     conjunctions: list[Text] = Field(default_factory=list)
     """Words joining two things (``och``, ``and``): a KPI written with one names several
     figures, which the lint flags."""
