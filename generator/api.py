@@ -37,6 +37,7 @@ from generator.layouts import Layouts
 from generator.loading import language_names, load_library, split_name
 from generator.logo import logo_path
 from generator.model import (
+    PREPARED_FOR_LENGTH,
     Brand,
     Checklist,
     Colors,
@@ -388,13 +389,17 @@ def render(
     paper: str | None = None,
     print_marks: bool = False,
     executor: Executor | None = None,
+    prepared_for: str = "",
 ) -> dict[str, bytes]:
     """The documents the filters select (``document``: ``guide``, ``worksheet``; the others as
     :func:`build`), rendered to bytes, by language and file name (``sv/kundresan.pdf``,
     ``sv/kundresan-worksheet-blank.xlsx``), for one brand: a brand's id, or
     a :class:`Brand` made on the spot (a personalised download). Nothing is written, no
-    manifest is read. Raises :class:`ContentErrors` for filters that match nothing and
-    :class:`RenderFailed` when a document cannot be rendered."""
+    manifest is read. ``prepared_for`` (e.g. ``"Anna Berg, Acme AB"``; one line, at most
+    :data:`~generator.model.PREPARED_FOR_LENGTH` characters) is printed on the guides' covers
+    after the language's "Prepared for"; without it the files are those a build writes.
+    Raises :class:`ContentErrors` for filters that match nothing or a ``prepared_for`` that
+    is too long, and :class:`RenderFailed` when a document cannot be rendered."""
     root, layouts, library = _open(project)
     if isinstance(brand, Brand):
         library = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
@@ -412,10 +417,20 @@ def render(
         "executor": executor,
         "jobs": 1,
     }
-    result = _build(library, layouts, root, [brand], options)
+    result = _build(library, layouts, root, [brand], options, _prepared_for(prepared_for))
     if result.failed:
         raise RenderFailed(result.failed)
     return {str(Path(*Path(file).parts[1:])): data for file, data in sink.files.items()}
+
+
+def _prepared_for(text: str) -> str:
+    """Who a guide is prepared for, on one line; :class:`ContentErrors` when it is too long."""
+    line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(line) > PREPARED_FOR_LENGTH:
+        hint = f"at most {PREPARED_FOR_LENGTH} characters: a name and a company"
+        message = f"{len(line)} characters is too long"
+        raise ContentErrors([ContentError(None, message, field="prepared_for", hint=hint)])
+    return line
 
 
 @contextmanager
@@ -650,8 +665,10 @@ def _build(
     project: Project,
     brands: list[str],
     options: Options,
+    prepared_for: str = "",
 ) -> BuildResult:
-    """Plan, warn about brands that get nothing, then build."""
+    """Plan, warn about brands that get nothing, then build (the guides prepared for someone,
+    when ``prepared_for`` says who)."""
     sink = options.get("sink") or FolderSink(_output(options.get("out"), project.output))
     out = sink.location("")
     filters = Filters(
@@ -663,6 +680,7 @@ def _build(
         options.get("paper"),
         options.get("print_marks", False),
         _listed(options.get("document", ())),  # type: ignore[arg-type]
+        prepared_for,
     )
     planned = plan(library, filters)
     busy = {job.brand for job in planned}

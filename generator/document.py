@@ -232,6 +232,13 @@ class DocumentView:
         return self.brand.footer or self.brand.name
 
     @property
+    def prepared_for(self) -> str:
+        """The cover's "Prepared for …" line of a personalised guide, or ""."""
+        if not self.job.prepared_for:
+            return ""
+        return f"{self.ui.prepared_for} {self.job.prepared_for}"
+
+    @property
     def cover_details(self) -> list[str]:
         """The cover's last line: website, e-mail, phone and revision date, those there are."""
         contact = self.brand.contact

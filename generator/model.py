@@ -668,6 +668,10 @@ class Library(Strict):
         raise KeyError(example_id)
 
 
+PREPARED_FOR_LENGTH = 160
+"""The longest "prepared for" line a personalised guide's cover takes (name, company)."""
+
+
 class Job(Strict):
     """One file to make: a guide or worksheet, in a language, for a brand, in a format."""
 
@@ -683,6 +687,10 @@ class Job(Strict):
     paper: PaperName = DEFAULT_PAPER
     print_marks: StrictBool = False
     """Bleed and crop marks for a print shop (PDF)."""
+    prepared_for: OptionalText = Field(default="", max_length=PREPARED_FOR_LENGTH, exclude=True)
+    """Guides: the reader the cover says the guide was prepared for (a personalised download,
+    :func:`generator.api.render`); empty for every file a build writes. Left out of the job's
+    dump, so that a job without it is described (and its digest made) as before."""
 
     def filename(self) -> str:
         """The file's name inside ``<brand>/<language>/``."""

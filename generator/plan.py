@@ -32,6 +32,8 @@ class Filters:
     print_marks: bool = False
     documents: Sequence[DocumentKind] = ()
     """Only these documents: ``guide``, ``worksheet`` (empty: both)."""
+    prepared_for: str = ""
+    """Who the guides' covers say they were prepared for (a personalised download)."""
 
 
 def unknown_values(
@@ -109,7 +111,14 @@ def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
         for brand in brands:
             paper = paper_for(library.brands[brand], filters.paper)
             jobs += documents_jobs(
-                guide_id, language, brand, documents, filters.formats, paper, filters.print_marks
+                guide_id,
+                language,
+                brand,
+                documents,
+                filters.formats,
+                paper,
+                filters.print_marks,
+                filters.prepared_for,
             )
     if not jobs:
         raise ContentErrors(nothing_selected(library, filters))
@@ -182,9 +191,11 @@ def documents_jobs(
     formats: Sequence[str],
     paper: str,
     print_marks: bool = False,
+    prepared_for: str = "",
 ) -> list[Job]:
     """The jobs of a guide's documents (document, worksheet, variant) for one brand, in each
-    format (every format when none is given) that makes them."""
+    format (every format when none is given) that makes them; a guide's cover says it was
+    ``prepared_for`` someone when that is given."""
     return [
         Job(
             guide=guide_id,
@@ -196,6 +207,7 @@ def documents_jobs(
             format=fmt,
             paper=paper,
             print_marks=print_marks,
+            prepared_for=prepared_for if document == "guide" else "",
         )
         for document, sheet, variant in documents
         for fmt in formats or FORMATS

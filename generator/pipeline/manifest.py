@@ -88,6 +88,7 @@ class InputHasher:
                 sorted(view.locales.items()),  # loanwords are tagged with their language's locale
                 *content,
                 *brand,
+                *([view.job.prepared_for] if view.job.prepared_for else []),
             ]
         )
 

@@ -884,6 +884,9 @@ class DocxWriter:
         self.add_text(self.styled(document.add_paragraph(), "Title"), view.guide.title)
         if view.guide.subtitle:
             self.add_text(self.styled(document.add_paragraph(), "Subtitle"), view.guide.subtitle)
+        if view.prepared_for:
+            prepared = self.add_text(document.add_paragraph(), view.prepared_for, bold=True)
+            prepared.paragraph_format.space_before = Pt(14)
         for index, stage in enumerate(view.stages, start=1):
             item = document.add_paragraph()
             item.paragraph_format.space_before = Cm(2.5 if index == 1 else 0)
