@@ -30,12 +30,14 @@ from typing import TypedDict
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
 
+from generator.entries import DONE, NOTE, SIGNED_BY, SIGNED_ON
+from generator.entries import field_path as field_path
 from generator.errors import ContentError, ContentErrors
 from generator.filled import Filled, read_client_bytes, read_client_file, read_form
 from generator.formats import FORMATS
 from generator.layouts import Layouts
 from generator.loading import language_names, load_library, split_name
-from generator.logo import logo_path
+from generator.logo import logo_path, logo_png
 from generator.model import (
     PREPARED_FOR_LENGTH,
     Brand,
@@ -47,9 +49,11 @@ from generator.model import (
     Id,
     Job,
     Library,
+    UiStrings,
     Worksheet,
     field_problems,
 )
+from generator.palette import Palette
 from generator.pipeline.build import Failure, Listener, Outcomes, Silent, Written
 from generator.pipeline.build import build as build_jobs
 from generator.pipeline.sink import FolderSink, MemorySink, Sink
@@ -81,12 +85,17 @@ __all__ = [
     "RenderFailed",
     "Silent",
     "Sink",
+    "UiStrings",
     "ValidationResult",
     "Worksheet",
     "Written",
     "batch",
+    "brand_logo",
+    "brand_palette",
     "build",
     "documents_for",
+    "entry_names",
+    "field_path",
     "import_workbook",
     "load",
     "new_brand",
@@ -355,6 +364,32 @@ def read_filled(
         if isinstance(source, bytes):
             return read_client_bytes(source, library, Path(name))
         return read_client_file(Path(source).resolve(), library)
+
+
+def entry_names(worksheet: Worksheet) -> dict[str, str]:
+    """The names of a worksheet's parts as a form fills them in (:func:`field_path`): its
+    sign-off's ``signed_by`` and ``signed_on``, and the last part of a checklist item's tick
+    (``done``) and note (``note``): ``{"signed_by": "kundresan.signed_by", "done": "done",
+    …}``. What :func:`read_filled` reads back from a mapping."""
+    return {
+        SIGNED_BY: field_path(worksheet.id, SIGNED_BY),
+        SIGNED_ON: field_path(worksheet.id, SIGNED_ON),
+        DONE: DONE,
+        NOTE: NOTE,
+    }
+
+
+def brand_palette(brand: Brand) -> dict[str, str]:
+    """The colours a brand's documents paint with, by role (``primary``, ``accent``, ``text``,
+    ``paper``, ``label_fill``, ``help_text``, ``accent_text``, ``muted``, ``rule``,
+    ``on_primary`` …), each ``#RRGGBB``: a web page in the brand's colours uses the same."""
+    return {name: str(value) for name, value in vars(Palette.of(brand.colors)).items()}
+
+
+def brand_logo(brand: Brand) -> bytes | None:
+    """The brand's logo as PNG bytes (an SVG rasterised, a large image scaled down), or None
+    when it has none."""
+    return logo_png(brand)
 
 
 def documents_for(
