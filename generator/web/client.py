@@ -137,7 +137,7 @@ async def fill_page(request: Request) -> Response:
 async def fill_send(request: Request) -> Response:
     """The form's values back as the filled documents (a ZIP)."""
     brand, lang, worksheet = _named(request)
-    form = await _form(request, request.app.state.settings.upload_bytes)
+    form = await form_of(request, request.app.state.settings.upload_bytes)
     settings = request.app.state.settings
     prefix = f"{worksheet.id}."
     values: dict[str, str] = {}
@@ -168,7 +168,7 @@ async def fill_upload(request: Request) -> Response:
     """A worksheet filled offline (its XLSX or PDF) back as the filled documents (a ZIP)."""
     brand, _, _ = _named(request)
     settings = request.app.state.settings
-    form = await _form(request, settings.upload_bytes)
+    form = await form_of(request, settings.upload_bytes)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(400, "choose the filled-in worksheet (XLSX or PDF) to upload")
@@ -223,7 +223,7 @@ def _named(request: Request) -> tuple[api.Brand, str, api.Worksheet]:
     return brand, params["lang"], worksheet
 
 
-async def _form(request: Request, limit: int) -> FormData:
+async def form_of(request: Request, limit: int) -> FormData:
     """The request's form, at most ``limit`` bytes and ``Settings.fields`` fields, with a valid
     CSRF token (else 413, 400 or 403)."""
     settings = request.app.state.settings

@@ -1,8 +1,143 @@
 """The prospect's view: a guide's lead magnet to download, ``/get/<brand>/<lang>/<guide>``,
-optionally prepared for a name and company printed on its cover, rendered on request."""
+optionally prepared for a name and company printed on its cover, rendered on request.
+
+The name and company are used for the one response and never kept (nor logged).
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from collections import OrderedDict
+from io import BytesIO
 
-ROUTES: list[BaseRoute] = []
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from generator import api
+from generator.web.client import form_of, page, safe_name
+
+NAME_CHARACTERS = 70
+"""The longest name, and the longest company, a cover takes."""
+COVERS = 32
+"""How many cover images are kept in memory (each a few tens of kB)."""
+
+
+async def get_page(request: Request) -> Response:
+    """The guide's download page: title, subtitle, cover, the optional name and company."""
+    brand, lang, guide = _named(request)
+    return page(
+        request,
+        "get.html.j2",
+        lang=lang,
+        ui=request.app.state.site.current().ui[lang],
+        brand=brand,
+        logo=api.brand_logo(brand) is not None,
+        guide=guide,
+        csrf=request.app.state.tokens.new(),
+        name_characters=NAME_CHARACTERS,
+    )
+
+
+async def get_download(request: Request) -> Response:
+    """The guide's PDF, its cover saying who it was prepared for when a name or company was
+    given."""
+    brand, lang, guide = _named(request)
+    form = await form_of(request, 64 * 1024)
+    given = []
+    for field in ("name", "company"):
+        value = form.get(field, "")
+        if not isinstance(value, str):
+            raise HTTPException(400, f"{field}: a text was expected, not a file")
+        value = " ".join(value.split())
+        if len(value) > NAME_CHARACTERS:
+            raise HTTPException(
+                413, f"{field}: {len(value)} characters; at most {NAME_CHARACTERS} fit on the cover"
+            )
+        given.append(value)
+    prepared_for = ", ".join(value for value in given if value)
+    project = request.app.state.settings.project
+
+    def work() -> bytes:
+        files = api.render(
+            project,
+            brand.id,
+            guide=guide.id,
+            lang=lang,
+            document="guide",
+            format="pdf",
+            prepared_for=prepared_for,
+        )
+        return files[f"{lang}/{guide.id}.pdf"]
+
+    try:
+        data = await request.app.state.renders.run(work)
+    except api.ContentErrors as exc:
+        raise HTTPException(400, "; ".join(e.message for e in exc.errors)) from None
+    except api.RenderFailed:
+        raise HTTPException(500) from None
+    stem = "-".join(filter(None, [guide.id, safe_name(" ".join(given), "")]))
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'attachment; filename="{stem}.pdf"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+async def get_cover(request: Request) -> Response:
+    """The guide's cover as a PNG (its plain PDF's first page), kept in memory per content
+    load."""
+    brand, lang, guide = _named(request)
+    state = request.app.state
+    covers: OrderedDict[tuple[object, ...], bytes] = getattr(state, "covers", None) or OrderedDict()
+    state.covers = covers
+    key = (state.site.generation, brand.id, lang, guide.id)
+    if key not in covers:
+        project = state.settings.project
+
+        def work() -> bytes:
+            files = api.render(
+                project, brand.id, guide=guide.id, lang=lang, document="guide", format="pdf"
+            )
+            return _first_page_png(files[f"{lang}/{guide.id}.pdf"])
+
+        try:
+            covers[key] = await state.renders.run(work)
+        except (api.ContentErrors, api.RenderFailed):
+            raise HTTPException(404) from None
+        while len(covers) > COVERS:
+            covers.popitem(last=False)
+    return Response(covers[key], media_type="image/png", headers={"cache-control": "max-age=60"})
+
+
+def _first_page_png(pdf: bytes, width: int = 480) -> bytes:
+    """A PDF's first page as a PNG ``width`` pixels wide."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        first = document[0]
+        image = first.render(scale=width / first.get_width()).to_pil()
+        out = BytesIO()
+        image.save(out, "PNG", optimize=True)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def _named(request: Request) -> tuple[api.Brand, str, api.Guide]:
+    """The brand, language and guide the URL names, each checked against the library."""
+    site, params = request.app.state.site, request.path_params
+    brand = site.brand(params["brand"])
+    guide = site.guide(params["guide"], params["lang"])
+    return brand, params["lang"], guide
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/get/{brand}/{lang}/{guide}", get_page, methods=["GET"]),
+    Route("/get/{brand}/{lang}/{guide}", get_download, methods=["POST"]),
+    Route("/get/{brand}/{lang}/{guide}/cover.png", get_cover, methods=["GET"]),
+]
