@@ -704,17 +704,17 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
     def start(project: Path, *options: str) -> Server:
         port = free_port()
-        log = (tmp_path / f"serve-{port}.log").open("w")
-        process = start_cli(
-            "serve",
-            "--project",
-            str(project),
-            "--port",
-            str(port),
-            *options,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with (tmp_path / f"serve-{port}.log").open("w") as log:  # the process keeps its own
+            process = start_cli(
+                "serve",
+                "--project",
+                str(project),
+                "--port",
+                str(port),
+                *options,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         server = Server(f"http://127.0.0.1:{port}", process)
         started.append(server)
         deadline = time.monotonic() + 30

@@ -20,12 +20,17 @@ from io import BytesIO
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from generator import api
 from generator.web.security import TOKEN_FIELD
+
+MultiPartParser.spool_max_size = 2**31
+"""An upload stays in memory, never in a temporary file: the request's size is checked first
+(``Settings.upload_bytes``), and nothing a client sends is written to disk."""
 
 
 @dataclass(frozen=True)
@@ -169,10 +174,13 @@ async def fill_upload(request: Request) -> Response:
     brand, _, _ = _named(request)
     settings = request.app.state.settings
     form = await form_of(request, settings.upload_bytes)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise HTTPException(400, "choose the filled-in worksheet (XLSX or PDF) to upload")
-    data = await upload.read(settings.upload_bytes + 1)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise HTTPException(400, "choose the filled-in worksheet (XLSX or PDF) to upload")
+        data = await upload.read(settings.upload_bytes + 1)
+    finally:
+        await form.close()
     if len(data) > settings.upload_bytes:
         raise HTTPException(413, f"the file is over {settings.upload_bytes // 2**20} MB")
     if not data:
@@ -184,7 +192,7 @@ async def fill_upload(request: Request) -> Response:
         filled = api.read_filled(data, project, name=name)
         return _documents(filled, brand, project)
 
-    return _zip_response(*await _run(request, work))
+    return _zip_response(*await _run(request, work, name))
 
 
 async def brand_css(request: Request) -> Response:
@@ -238,24 +246,32 @@ async def form_of(request: Request, limit: int) -> FormData:
     request._body = bytes(body)  # the form is parsed from what was read
     try:
         form = await request.form(max_files=1, max_fields=settings.fields + 1, max_part_size=limit)
-    except HTTPException:
-        raise
+    except HTTPException as exc:  # Starlette's own limits, in this site's words
+        if "fields" in str(exc.detail):
+            raise HTTPException(400, f"the form has more than {settings.fields} fields") from None
+        if "files" in str(exc.detail):
+            raise HTTPException(400, "send one file at a time") from None
+        raise HTTPException(400, "the form could not be read") from None
     except Exception:
         raise HTTPException(400, "the form could not be read") from None
     if len(form) > settings.fields + 1:  # and its token
         raise HTTPException(400, f"the form has more than {settings.fields} fields")
     if not request.app.state.tokens.valid(form):
+        await form.close()
         raise HTTPException(403)
     return form
 
 
-async def _run(request: Request, work: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+async def _run(
+    request: Request, work: Callable[[], tuple[str, bytes]], file: str = ""
+) -> tuple[str, bytes]:
     """``work`` on a render thread; what a client sent that cannot be used is a 400 naming
-    why (never the server's paths)."""
+    why (their ``file``'s name, never the server's paths)."""
     try:
         return await request.app.state.renders.run(work)
     except api.ContentErrors as exc:
-        raise HTTPException(400, "; ".join(_message(e) for e in exc.errors)) from None
+        problems = "; ".join(_message(e) for e in exc.errors)
+        raise HTTPException(400, f"{file}: {problems}" if file else problems) from None
     except api.RenderFailed:
         raise HTTPException(500) from None
 
