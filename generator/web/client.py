@@ -109,10 +109,13 @@ def ticks(worksheet: api.Worksheet) -> list[Tick]:
 
 
 def page(request: Request, template: str, **values: object) -> HTMLResponse:
-    """A page of ``layouts/web/`` (:func:`generator.web.app.page`, which imports this module)."""
-    from generator.web.app import page as app_page
-
-    return app_page(request, template, **values)
+    """A page of ``layouts/web/``, as :func:`generator.web.app.page` renders one (that module
+    imports this one, so it is not imported here)."""
+    state = request.app.state
+    html = state.templates.get_template(template).render(
+        request=request, public=state.settings.public, **values
+    )
+    return HTMLResponse(html)
 
 
 async def fill_page(request: Request) -> Response:
