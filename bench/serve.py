@@ -121,9 +121,10 @@ def main() -> None:
             )
             for clients in (1, 8):
                 took = downloads(url, args.downloads, clients)
+                p50, p95 = percentile(took, 0.5), percentile(took, 0.95)
                 print(
-                    f"personalised download, {clients} client(s): p50 {percentile(took, 0.5):.2f} s, "
-                    f"p95 {percentile(took, 0.95):.2f} s ({len(took)} downloads)"
+                    f"personalised download, {clients} client(s): p50 {p50:.2f} s, "
+                    f"p95 {p95:.2f} s ({len(took)} downloads)"
                 )
         finally:
             process.terminate()
