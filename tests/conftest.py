@@ -715,6 +715,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        log.close()  # the server has its own copy of the file
         server = Server(f"http://127.0.0.1:{port}", process)
         started.append(server)
         deadline = time.monotonic() + 30

@@ -88,15 +88,18 @@ async def watch(site: Site, previews: Previews, changes: Changes, stop: asyncio.
     folders = watched(site)
     if not folders:
         return
-    async for batch in awatch(
-        *folders,
-        watch_filter=OwnFiles(site.project.output),
-        debounce=DEBOUNCE_MS,
-        step=20,
-        stop_event=stop,
-    ):
-        if any(not path.endswith(TEXT_SUFFIXES) for _, path in batch):
-            previews.version += 1
-        await asyncio.to_thread(site.reload)
-        log.info("reloaded after %d change(s): generation %d", len(batch), site.generation)
-        changes.publish()
+    try:
+        async for batch in awatch(
+            *folders,
+            watch_filter=OwnFiles(site.project.output),
+            debounce=DEBOUNCE_MS,
+            step=20,
+            stop_event=stop,
+        ):
+            if any(not path.endswith(TEXT_SUFFIXES) for _, path in batch):
+                previews.version += 1
+            await asyncio.to_thread(site.reload)
+            log.info("reloaded after %d change(s): generation %d", len(batch), site.generation)
+            changes.publish()
+    except OSError as exc:  # e.g. too many folders for the system's file watches
+        log.warning("the pages will not follow saved files: %s", exc)
