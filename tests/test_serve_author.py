@@ -71,6 +71,18 @@ def test_home_lists_each_guide_with_its_files_and_thumbnails(client: TestClient)
     assert client.get("/thumb/default/en/onboarding/4.png").status_code == 404
 
 
+def test_planned_names_the_files_render_makes(project: Path) -> None:
+    """``api.planned`` (the file list the home page links) is what ``api.render`` makes, for
+    a brand's own language and for one asked for."""
+    made = api.render(project, "default", guide="onboarding", lang="en")
+    planned = api.planned(project, "default", guide="onboarding", lang="en")
+    assert {f"{job.language}/{job.filename()}" for job in planned} == set(made)
+    everything = api.planned(project, "all")
+    assert {job.guide for job in everything} == {g for g, _ in api.load(project).guides}
+    with pytest.raises(api.ContentErrors):
+        api.planned(project, "default", guide="nothing")
+
+
 def test_the_files_are_the_documents_build_makes(client: TestClient) -> None:
     """Each file is rendered on request and is what it says: a PDF, a Word document, a
     workbook; a name the API does not plan, or a path, is 404."""
@@ -166,6 +178,20 @@ def test_a_broken_file_is_shown_over_the_last_good_pages(client: TestClient, pro
     client.app.state.site.reload()
     fixed = client.get(GUIDE + "/state").json()
     assert fixed["problems"] == [] and fixed["pages"] == good["pages"]
+
+
+def test_the_layouts_warnings_come_with_the_pages(client: TestClient, project: Path) -> None:
+    """A grid whose help is far too long for its page: the guide's state says the worksheet
+    runs over its page, naming its file (as ``build`` warns)."""
+    framework = project / "content/frameworks/funnel.en.yaml"
+    long = "Map what your customers do before they buy, and what each stage asks of you. " * 30
+    framework.write_text(
+        framework.read_text().replace('"One number that shows it worked."', f'"{long}"')
+    )
+    client.app.state.site.reload()
+    notices = client.get(GUIDE + "/state").json()["notices"]
+    spills = [n for n in notices if n["where"] == "default/en/onboarding-worksheet-blank.pdf"]
+    assert spills and re.match(r"the worksheet .* runs over \d pages", spills[0]["message"])
 
 
 def test_home_shows_what_validate_finds(client: TestClient, project: Path) -> None:

@@ -133,7 +133,11 @@
           const state = await response.json();
           const list = card.querySelector("ul.notices");
           list.replaceChildren();
-          state.problems.concat(state.notices).forEach(function (one) { item(list, one); });
+          // The content's own problems are shown once, above every card.
+          const loads = document.querySelector("section.problems.hidden") !== null;
+          (loads ? state.problems : []).concat(state.notices).forEach(function (one) {
+            item(list, one);
+          });
         } catch (error) {
           return;
         }
