@@ -43,8 +43,11 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(project: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(project))) as client:
-        yield client
+    """The app in this process, without its lifespan: no watcher, so a test reloads the site
+    itself when it changed a file (the real server's watcher is tested below)."""
+    app = create_app(Settings(project))
+    yield TestClient(app)
+    app.state.renders.close()
 
 
 def files_of(folder: Path) -> dict[str, int]:
@@ -212,11 +215,15 @@ def test_home_shows_what_validate_finds(client: TestClient, project: Path) -> No
 def test_a_project_of_brands_shows_the_guides_in_each_brands_language(tmp_path: Path) -> None:
     """A project holding only the brand acme (Swedish): the shipped Swedish guides, for acme."""
     project = copy_project(BRANDED, tmp_path / "branded")
-    with TestClient(create_app(Settings(project))) as client:
-        home = client.get("/").text
+    client = TestClient(create_app(Settings(project)))
+    home = client.get("/").text
     guides = set(re.findall(r'href="/guide/([^"/]+/[^"/]+/[^"/]+)"', home))
     library = api.load(project)
     assert guides == {f"acme/{lang}/{g}" for g, lang in library.guides if lang == "sv"}
+    page = client.get("/guide/acme/sv/kundresan").text
+    assert '<a href="/guide/acme/sv/kundresan" aria-current="page">Acme' in page
+    # Another brand and language can be asked for by URL (the switch lists the project's).
+    assert client.get("/guide/default/en/customer-journey").status_code == 200
 
 
 # --- the real server ----------------------------------------------------------------------
