@@ -101,6 +101,7 @@ __all__ = [
     "new_brand",
     "new_guide",
     "open_project",
+    "planned",
     "read_filled",
     "render",
     "validate",
@@ -411,6 +412,24 @@ def documents_for(
     if outcomes.failed:
         raise RenderFailed(outcomes.failed)
     return {Path(file).name: data for file, data in sink.files.items()}
+
+
+def planned(
+    project: PathLike = ".",
+    brand: str | Sequence[str] = DEFAULT_BRAND,
+    guide: str | Sequence[str] = (),
+    lang: str | Sequence[str] = (),
+) -> list[Job]:
+    """The files :func:`build` and :func:`render` would make for these filters (``brand`` as
+    :func:`build` takes it), planned but not made: a job each, named by ``job.filename()``.
+    Raises :class:`ContentErrors` like them."""
+    _, _, library = _open(project)
+    if isinstance(brand, str):
+        brands = sorted(library.brands) if brand == "all" else [brand]
+    else:
+        brands = list(brand)
+    filters = Filters(_listed(guide), _listed(lang), brands=brands)
+    return plan(library, filters)
 
 
 def render(
