@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from generator.web import author, client, prospect
+from generator.web.pages import page
 from generator.web.renders import RETRY_SECONDS, Busy, Renders
 from generator.web.security import SecurityHeaders, Tokens
 from generator.web.settings import Settings
@@ -65,15 +65,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.tokens = Tokens(settings.token_seconds)
     app.state.templates = site.templates()
     return app
-
-
-def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    """A page from ``layouts/web/<template>``."""
-    state = request.app.state
-    html = state.templates.get_template(template).render(
-        request=request, public=state.settings.public, **values
-    )
-    return HTMLResponse(html, status_code=status)
 
 
 STATIC_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.(css|js|png|svg)")

@@ -26,10 +26,11 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from generator import api
+from generator.web.pages import page
 from generator.web.previews import Key, Preview, Previews, Problem, problem
 from generator.web.site import Site
 from generator.web.watch import Changes, watch
@@ -164,15 +165,6 @@ def checked_key(request: Request) -> Key:
     site.brand(brand)
     site.guide(guide, lang)
     return (brand, lang, guide)
-
-
-def page(request: Request, template: str, **values: Any) -> HTMLResponse:
-    """An author's page from ``layouts/web/<template>`` (as :func:`generator.web.app.page`,
-    which this module cannot import: the app imports it)."""
-    html = request.app.state.templates.get_template(template).render(
-        request=request, public=False, **values
-    )
-    return HTMLResponse(html)
 
 
 # --- routes -------------------------------------------------------------------------------

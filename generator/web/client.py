@@ -22,10 +22,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from generator import api
+from generator.web.pages import page
 from generator.web.security import TOKEN_FIELD
 
 MultiPartParser.spool_max_size = 2**31
@@ -106,16 +107,6 @@ def ticks(worksheet: api.Worksheet) -> list[Tick]:
         )
         for number, item in enumerate(worksheet.items, start=1)
     ]
-
-
-def page(request: Request, template: str, **values: object) -> HTMLResponse:
-    """A page of ``layouts/web/``, as :func:`generator.web.app.page` renders one (that module
-    imports this one, so it is not imported here)."""
-    state = request.app.state
-    html = state.templates.get_template(template).render(
-        request=request, public=state.settings.public, **values
-    )
-    return HTMLResponse(html)
 
 
 async def fill_page(request: Request) -> Response:

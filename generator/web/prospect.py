@@ -15,7 +15,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from generator import api
-from generator.web.client import form_of, page, safe_name
+from generator.web.client import form_of, safe_name
+from generator.web.pages import page
 
 NAME_CHARACTERS = 70
 """The longest name, and the longest company, a cover takes."""
