@@ -32,6 +32,7 @@ MESSAGES = {
     404: "There is nothing here.",
     405: "That is not something this address does.",
     413: "That is more than this site takes.",
+    500: "Something went wrong on our side; it has been noted.",
     503: "The server is busy. Please try again in a few seconds.",
 }
 """What an error page says (no detail of the server's: it may face the internet)."""
@@ -56,7 +57,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _error_page, Busy: _busy},
+        exception_handlers={HTTPException: _error_page, Busy: _busy, Exception: _failed},
     )
     app.add_middleware(SecurityHeaders)
     app.state.settings = settings
@@ -96,6 +97,11 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     if exc.status_code == 503:
         response.headers["retry-after"] = str(RETRY_SECONDS)
     return response
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    """A bug: the error page (uvicorn logs the traceback, with no request data)."""
+    return await _error_page(request, HTTPException(500))
 
 
 async def _busy(request: Request, exc: Exception) -> Response:
