@@ -402,3 +402,27 @@ def test_screenshots_of_the_pages(serve: Any, browser: Any, tmp_path: Path) -> N
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.close()
     assert (tmp_path / "fill-1280.png").stat().st_size > 10_000
+
+
+def test_a_full_render_queue_is_answered_503_with_retry_after(client: TestClient) -> None:
+    """When every render slot and queue place is taken, a request that would render is told
+    to come back (503, Retry-After) instead of piling up; the page that renders nothing is
+    still served."""
+    page = client.get("/get/default/en/onboarding")
+    assert page.status_code == 200
+    renders = client.app.state.renders  # type: ignore[attr-defined]
+    renders.waiting = renders.settings.renders + renders.settings.queue  # all taken
+    busy = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
+    assert busy.status_code == 503 and busy.headers["retry-after"].isdigit()
+    assert "busy" in busy.text.lower()
+    renders.waiting = 0
+    done = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
+    assert done.status_code == 200 and done.content.startswith(b"%PDF")
+
+
+def test_a_render_over_its_time_is_answered_503(tmp_path: Path) -> None:
+    """A render that takes longer than ``render_seconds`` is not waited for."""
+    with limited(render_seconds=0.001) as slow:
+        page = slow.get("/get/default/en/onboarding")
+        late = slow.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
+    assert late.status_code == 503 and "retry-after" in late.headers
