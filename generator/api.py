@@ -210,6 +210,9 @@ class Options(TypedDict, total=False):
     """Where files go (default: a :class:`FolderSink` of ``out``, with its manifest)."""
     document: Sequence[str]
     """Only these documents: ``guide``, ``worksheet`` (empty: both)."""
+    library: Library | None
+    """The project's content as the caller loaded it already (a server's, after a change),
+    instead of loading it again (``build`` only)."""
 
 
 def build(
@@ -222,7 +225,7 @@ def build(
     ``brand`` is an id, several ids, or ``"all"``. Files whose inputs did not change are left
     alone unless ``force``.
     """
-    root, layouts, library = _open(project)
+    root, layouts, library = _open(project, options.get("library"))
     if isinstance(brand, str):
         brands = sorted(library.brands) if brand == "all" else [brand]
     else:
@@ -666,10 +669,10 @@ NEW_LANGUAGE = "en"
 """The language of a new brand in a project with no guides of its own."""
 
 
-def _open(project: PathLike) -> tuple[Project, Layouts, Library]:
-    """The project, its layouts and its content."""
+def _open(project: PathLike, library: Library | None = None) -> tuple[Project, Layouts, Library]:
+    """The project, its layouts and its content (``library``: as the caller loaded it)."""
     root = _project(project)
-    return root, Layouts(root), load_library(root)
+    return root, Layouts(root), library if library is not None else load_library(root)
 
 
 def _output(given: PathLike | None, default: Path) -> Path:

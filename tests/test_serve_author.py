@@ -185,7 +185,8 @@ def test_a_broken_file_is_shown_over_the_last_good_pages(client: TestClient, pro
 
 def test_the_layouts_warnings_come_with_the_pages(client: TestClient, project: Path) -> None:
     """A grid whose help is far too long for its page: the guide's state says the worksheet
-    runs over its page, naming its file (as ``build`` warns)."""
+    runs over its page, naming the guide it is in (as ``build`` warns; the preview renders the
+    guide alone, whose pages hold the worksheet's)."""
     framework = project / "content/frameworks/funnel.en.yaml"
     long = "Map what your customers do before they buy, and what each stage asks of you. " * 30
     framework.write_text(
@@ -193,7 +194,7 @@ def test_the_layouts_warnings_come_with_the_pages(client: TestClient, project: P
     )
     client.app.state.site.reload()
     notices = client.get(GUIDE + "/state").json()["notices"]
-    spills = [n for n in notices if n["where"] == "default/en/onboarding-worksheet-blank.pdf"]
+    spills = [n for n in notices if n["where"] == "default/en/onboarding.pdf"]
     assert spills and re.match(r"the worksheet .* runs over \d pages", spills[0]["message"])
 
 

@@ -162,9 +162,11 @@ class Previews:
                 guide=[guide_id],
                 lang=[lang],
                 format=["pdf"],
+                document=["guide"],  # its worksheets' pages are in it, their spills noticed
                 sink=sink,
                 force=True,
                 jobs=1,
+                library=self.site.library,  # loaded once a change, not again here
             )
         except api.ContentErrors as exc:
             preview.problems = [problem(error, self.site) for error in exc.errors]

@@ -19,7 +19,7 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
-from generator.document import DocumentView, Grid
+from generator.document import DocumentView, Grid, SheetBlock
 from generator.errors import BuildError
 from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
@@ -332,6 +332,9 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
     what = str(guide_view.job.relative_path())
     guide, laid_out = lay_out_view(guide_view, layouts, what)
     spans = pages_by_anchor(guide.pages)
+    for block in guide_view.blocks:
+        if isinstance(block, SheetBlock) and len(spans.get(block.anchor, [])) > 1:
+            _spilled(what, block.title, len(spans[block.anchor]))
 
     def one(view: DocumentView) -> bytes:
         what = str(view.job.relative_path())
