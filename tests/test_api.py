@@ -86,6 +86,9 @@ def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> 
 
 
 def test_validate_returns_warnings_and_strict_raises_them(tmp_path: Path) -> None:
+    """The shipped examples' advice is a warning, and a problem with ``strict``; strict also
+    lays out every shipped PDF, which gives no further problem (no page left nearly empty, no
+    worksheet running over its page)."""
     result = api.validate(ROOT)
     assert len(result.library.guides) == 10
     assert result.warnings and all(isinstance(w, ContentError) for w in result.warnings)
