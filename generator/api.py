@@ -773,16 +773,22 @@ def _build(
 
 
 def _layout_problems(project: Project, library: Library) -> list[ContentError]:
-    """What laying out the project's own PDFs shows (a guide or a brand of the project's own
-    files): pages left nearly empty, a worksheet that runs over its page, a file that cannot be
-    made. The PDFs are made in memory and nothing is written."""
+    """What laying out the project's own guide PDFs shows (a guide or a brand of the project's
+    own files): pages left nearly empty, a worksheet that runs over its page, a guide that
+    cannot be made. The PDFs are made in memory and nothing is written."""
 
     def own(path: Path | None) -> bool:
         return path is not None and path.is_relative_to(project.root)
 
     guides = sorted({g.id for g in library.guides.values() if own(g.path)})
     brands = sorted(b.id for b in library.brands.values() if own(b.folder))
-    options: Options = {"sink": MemorySink(), "format": ["pdf"], "force": True}
+    # the guides alone: their pages hold every worksheet's (each spill is noticed there)
+    options: Options = {
+        "sink": MemorySink(),
+        "format": ["pdf"],
+        "document": ["guide"],
+        "force": True,
+    }
     if not brands:  # the project's own guides, in the default brand
         brands, options["guide"] = [DEFAULT_BRAND], guides
     if not guides and brands == [DEFAULT_BRAND]:

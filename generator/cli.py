@@ -512,7 +512,12 @@ def describe_shape(worksheet: Worksheet) -> str:
 def validate(
     project: ProjectOption = Path("."),
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings (lint) as errors: exit 2.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Treat warnings as errors (exit 2), and lay out the project's own guides to "
+            "find pages left nearly empty and worksheets that run over their page.",
+        ),
     ] = False,
     worksheet: Annotated[
         list[Path],
