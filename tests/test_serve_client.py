@@ -411,11 +411,11 @@ def test_a_full_render_queue_is_answered_503_with_retry_after(client: TestClient
     page = client.get("/get/default/en/onboarding")
     assert page.status_code == 200
     renders = client.app.state.renders  # type: ignore[attr-defined]
-    renders.waiting = renders.settings.renders + renders.settings.queue  # all taken
+    renders.taken = renders.settings.renders + renders.settings.queue  # all taken
     busy = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
     assert busy.status_code == 503 and busy.headers["retry-after"].isdigit()
     assert "busy" in busy.text.lower()
-    renders.waiting = 0
+    renders.taken = 0
     done = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
     assert done.status_code == 200 and done.content.startswith(b"%PDF")
 

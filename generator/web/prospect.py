@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from generator import api
 from generator.web.client import form_of, safe_name
 from generator.web.pages import page
+from generator.web.renders import PDFIUM
 
 NAME_CHARACTERS = 70
 """The longest name, and the longest company, a cover takes."""
@@ -118,15 +119,16 @@ def _first_page_png(pdf: bytes, width: int = 480) -> bytes:
     """A PDF's first page as a PNG ``width`` pixels wide."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        first = document[0]
-        image = first.render(scale=width / first.get_width()).to_pil()
-        out = BytesIO()
-        image.save(out, "PNG", optimize=True)
-        return out.getvalue()
-    finally:
-        document.close()
+    with PDFIUM:  # PDFium is not thread-safe: two covers at once could crash the server
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            first = document[0]
+            image = first.render(scale=width / first.get_width()).to_pil()
+        finally:
+            document.close()
+    out = BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def _named(request: Request) -> tuple[api.Brand, str, api.Guide]:
