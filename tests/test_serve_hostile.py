@@ -76,3 +76,51 @@ def test_a_cover_waits_for_pdfium(tmp_path: Path) -> None:
         assert cover.is_alive() and not made
     cover.join(30)
     assert made and made[0].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("host", "public", "status"),
+    [
+        ("127.0.0.1:8000", False, 200),
+        ("localhost:8000", False, 200),
+        ("[::1]:8000", False, 200),
+        ("rebound.example:8000", False, 400),
+        ("127.0.0.1.rebound.example", False, 400),
+        ("rebound.example", True, 200),
+    ],
+)
+def test_the_authors_server_answers_only_to_this_machines_names(
+    host: str, public: bool, status: int
+) -> None:
+    """DNS rebinding: a web page the author visits can point its own name at 127.0.0.1 and
+    read the author's view (unpublished guides, file listings, paths) unless the server
+    refuses a Host that is not this machine's. A public server answers to any name."""
+    with TestClient(create_app(Settings(MINIMAL, public=public))) as client:
+        answer = client.get("/fill/default/en/funnel", headers={"host": host})
+    assert answer.status_code == status
+    if status == 400:
+        assert "onboarding" not in answer.text and str(MINIMAL) not in answer.text
+
+
+@pytest.fixture
+def author() -> Iterator[TestClient]:
+    """The minimal project's author's view (not public), in process."""
+    with TestClient(create_app(Settings(MINIMAL)), base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+def test_a_files_language_is_checked_before_anything_is_planned(author: TestClient) -> None:
+    """``/files/<brand>/<lang>/…`` with languages the library lacks is 404 and keeps nothing
+    (each one used to be planned on a thread and kept until the content changed)."""
+    for number in range(20):
+        assert author.get(f"/files/default/x{number}/onboarding.pdf").status_code == 404
+    planned = author.app.state.author.planned  # type: ignore[attr-defined]
+    assert all(lang == "en" for _, _, lang in planned)
+
+
+@pytest.mark.parametrize("number", ["0", "4", "1000000000", "9" * 5000, "01", "+1", "١"])
+def test_a_thumbnails_odd_number_is_404(author: TestClient, number: str) -> None:
+    """A thumbnail's page number past the first three, or too long to be a number, is 404
+    (5 000 digits used to be a 500: Python refuses to read such an int)."""
+    answer = author.get(f"/thumb/default/en/onboarding/{number}.png")
+    assert answer.status_code == 404

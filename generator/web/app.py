@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from generator.web import author, client, prospect
 from generator.web.pages import page
 from generator.web.renders import RETRY_SECONDS, Busy, Renders
-from generator.web.security import SecurityHeaders, Tokens
+from generator.web.security import HostCheck, SecurityHeaders, Tokens
 from generator.web.settings import Settings
 from generator.web.site import Site
 
@@ -59,6 +59,8 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: _error_page, Busy: _busy, Exception: _failed},
     )
+    if not settings.public:
+        app.add_middleware(HostCheck, hosts=settings.hosts)
     app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.site = site

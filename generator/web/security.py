@@ -7,6 +7,7 @@ import secrets
 
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.datastructures import FormData
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -44,6 +45,33 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class HostCheck:
+    """ASGI middleware: a request whose Host is not one of ``hosts`` is answered 400 (DNS
+    rebinding: another site's name pointed at this machine)."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.hosts = {host.lower() for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.hosts:
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+            if host_name(host) not in self.hosts:
+                refused = PlainTextResponse(
+                    "This server answers only to this machine's own names.", status_code=400
+                )
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def host_name(host: str) -> str:
+    """A Host header's name without its port (``[::1]:8000`` → ``::1``)."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class Tokens:
