@@ -124,3 +124,111 @@ def test_a_thumbnails_odd_number_is_404(author: TestClient, number: str) -> None
     (5 000 digits used to be a 500: Python refuses to read such an int)."""
     answer = author.get(f"/thumb/default/en/onboarding/{number}.png")
     assert answer.status_code == 404
+
+
+def test_a_token_is_good_only_for_the_form_it_came_with(public: TestClient) -> None:
+    """A token is signed for its page's form: one taken from a worksheet's page is refused by
+    the download form (and by another worksheet's), not just one made by another server."""
+    fill = token(public.get("/fill/default/en/funnel").text)
+    other = token(public.get("/fill/default/en/launch").text)
+    get = token(public.get("/get/default/en/onboarding").text)
+    assert public.post("/get/default/en/onboarding", data={"csrf": fill}).status_code == 403
+    sent = {"csrf": other, "funnel.attract.goal": "x"}
+    assert public.post("/fill/default/en/funnel", data=sent).status_code == 403
+    assert public.post("/get/default/en/onboarding", data={"csrf": get}).status_code == 200
+    with TestClient(create_app(Settings(MINIMAL, public=True))) as another:
+        assert another.post("/get/default/en/onboarding", data={"csrf": get}).status_code == 403
+
+
+def test_a_file_name_from_a_request_is_one_safe_header(public: TestClient) -> None:
+    """The download's name from the reader's name and company: never a line break or quote in
+    the header; a name in another script is kept as RFC 5987's ``filename*`` beside an ASCII
+    ``filename``."""
+    sent = {
+        "csrf": token(public.get("/get/default/en/onboarding").text),
+        "name": 'Łucja Żółć"\r\nSet-Cookie: a=1',
+        "company": "Ærø; filename=x.exe",
+    }
+    answer = public.post("/get/default/en/onboarding", data=sent)
+    assert answer.status_code == 200
+    header = answer.headers["content-disposition"]
+    assert "set-cookie" not in {name.lower() for name in answer.headers}
+    assert re.fullmatch(r'attachment; filename="[a-z0-9.-]+"; filename\*=UTF-8\'\'[\w%.-]+', header)
+    assert "%C5%81ucja-%C5%BB%C3%B3%C5%82%C4%87" in header and "%C3%86r%C3%B8" in header
+    assert header.count("filename=") == 1 and header.count("filename*=") == 1
+    assert all(part.endswith('.pdf"') or part.endswith(".pdf") for part in header.split("; ")[1:])
+
+
+async def _slow_post(app: object, path: str, body: bytes, pause: float) -> list[dict[str, object]]:
+    """POST ``body`` to the app as a client that sends half of it, then waits ``pause`` s."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    half = len(body) // 2
+    parts = [(body[:half], True), (body[half:], False)]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        if len(parts) == 1:
+            await asyncio.sleep(pause)
+        if not parts:
+            await asyncio.sleep(3600)
+            return {"type": "http.disconnect"}
+        chunk, more = parts.pop(0)
+        return {"type": "http.request", "body": chunk, "more_body": more}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # type: ignore[operator]
+    return sent
+
+
+def _status(sent: list[dict[str, object]]) -> int:
+    return int(sent[0]["status"])  # type: ignore[call-overload]
+
+
+def test_a_body_sent_too_slowly_is_408() -> None:
+    """A client trickling its form is answered 408 after ``body_seconds``, not waited for."""
+    app = create_app(Settings(MINIMAL, public=True, body_seconds=0.5))
+    csrf = app.state.tokens.new("get/default/en/onboarding")
+    body = f"csrf={csrf}&name=Ada".encode()
+    started = time.monotonic()
+    sent = asyncio.run(_slow_post(app, "/get/default/en/onboarding", body, pause=30))
+    assert _status(sent) == 408 and time.monotonic() - started < 5
+    app.state.renders.close()
+
+
+def test_bodies_read_at_once_are_bounded() -> None:
+    """Each body being read is held in memory (up to ``upload_bytes``): beyond ``bodies`` of
+    them at once a request is answered 503 with Retry-After, the others are served."""
+    app = create_app(Settings(MINIMAL, public=True, bodies=2, body_seconds=10))
+    csrf = app.state.tokens.new("get/default/en/onboarding")
+    body = f"csrf={csrf}&name=Ada".encode()
+
+    async def three() -> list[list[dict[str, object]]]:
+        slow = [_slow_post(app, "/get/default/en/onboarding", body, pause=1.5) for _ in range(2)]
+        tasks = [asyncio.ensure_future(one) for one in slow]
+        await asyncio.sleep(0.3)
+        late = await _slow_post(app, "/get/default/en/onboarding", body, pause=0)
+        return [late, *await asyncio.gather(*tasks)]
+
+    late, *served = asyncio.run(three())
+    app.state.renders.close()
+    assert _status(late) == 503
+    assert [_status(one) for one in served] == [200, 200]

@@ -28,6 +28,7 @@ from generator.web.site import Site
 
 MESSAGES = {
     400: "That request could not be used.",
+    408: "That took too long to arrive. Please send it again.",
     403: "This form has expired or was not sent from this site. Reload the page and send it again.",
     404: "There is nothing here.",
     405: "That is not something this address does.",
@@ -66,6 +67,8 @@ def create_app(settings: Settings) -> Starlette:
     app.state.site = site
     app.state.renders = Renders(settings)
     app.state.tokens = Tokens(settings.token_seconds)
+    app.state.reading = 0
+    """Request bodies being read now (at most ``settings.bodies``)."""
     app.state.templates = site.templates()
     return app
 

@@ -15,9 +15,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from generator import api
-from generator.web.client import form_of, safe_name
+from generator.web.client import form_of, form_scope, safe_name
 from generator.web.pages import page
 from generator.web.renders import PDFIUM
+from generator.web.security import attachment
 
 NAME_CHARACTERS = 70
 """The longest name, and the longest company, a cover takes."""
@@ -36,7 +37,7 @@ async def get_page(request: Request) -> Response:
         brand=brand,
         logo=api.brand_logo(brand) is not None,
         guide=guide,
-        csrf=request.app.state.tokens.new(),
+        csrf=request.app.state.tokens.new(form_scope(request)),
         name_characters=NAME_CHARACTERS,
     )
 
@@ -78,12 +79,13 @@ async def get_download(request: Request) -> Response:
         raise HTTPException(400, "; ".join(e.message for e in exc.errors)) from None
     except api.RenderFailed:
         raise HTTPException(500) from None
-    stem = "-".join(filter(None, [guide.id, safe_name(" ".join(given), "")]))
+    fallback = "-".join(filter(None, [guide.id, safe_name(" ".join(given), "")]))
+    stem = "-".join(filter(None, [guide.id, *given]))
     return Response(
         data,
         media_type="application/pdf",
         headers={
-            "content-disposition": f'attachment; filename="{stem}.pdf"',
+            "content-disposition": attachment(stem, fallback, "pdf"),
             "cache-control": "no-store",
         },
     )

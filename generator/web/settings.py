@@ -26,6 +26,11 @@ class Settings:
     """The largest upload (a filled workbook or PDF), as ``import`` allows."""
     text_characters: int = 5_000
     """The longest value of one form field."""
+    bodies: int = 8
+    """Request bodies (forms, uploads) read at once: each is held in memory, so more are
+    answered 503 with Retry-After."""
+    body_seconds: float = 60.0
+    """How long a client may take to send its form or upload (else 408)."""
     fields: int = 400
     """The most fields one form may send."""
     token_seconds: int = 24 * 3600
