@@ -6,12 +6,14 @@ web front (issue 18) that failed before its fix."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ from generator import api
 from generator.web import Settings, create_app
 from generator.web.prospect import _first_page_png
 from generator.web.renders import PDFIUM, Busy, Renders
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, ROOT, copy_project
 
 with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2, which is not packaged
     warnings.simplefilter("ignore")
@@ -232,3 +234,77 @@ def test_bodies_read_at_once_are_bounded() -> None:
     app.state.renders.close()
     assert _status(late) == 503
     assert [_status(one) for one in served] == [200, 200]
+
+
+HOSTILE = '"><img src=x onerror=alert(1)></textarea><script>alert(1)</script>'
+"""Text that would run or break out of an attribute or a text area if a page did not escape it."""
+
+
+def test_hostile_content_is_text_in_every_page(tmp_path: Path) -> None:
+    """A guide title, a worksheet's title, stage, label and help, and a section's text made of
+    markup are shown as text by the author's, the client's and the prospect's pages, and a
+    YAML error quoting it is too (the scripts add data with textContent only)."""
+    project = copy_project(MINIMAL, tmp_path / "hostile")
+    guide = project / "content/guides/onboarding/guide.en.yaml"
+    guide.write_text(guide.read_text().replace('"Onboarding"', json.dumps(f"Onb {HOSTILE}")))
+    sheet = project / "content/frameworks/funnel.en.yaml"
+    text = sheet.read_text()
+    for plain in ("Funnel", "Attract", "Goal", "What the stage must achieve."):
+        text = text.replace(f'"{plain}"', json.dumps(f"{plain} {HOSTILE}"))
+    sheet.write_text(text)
+    section = project / "content/guides/onboarding/sections/intro.en.md"
+    section.write_text(f"{section.read_text()}\n\n`{HOSTILE}`\n")
+    with TestClient(create_app(Settings(project)), base_url="http://127.0.0.1:8000") as client:
+        pages = ["/", "/guide/default/en/onboarding", "/fill/default/en/funnel"]
+        pages.append("/get/default/en/onboarding")
+        for path in pages:
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            assert "<script>alert" not in answer.text and "<img src=x" not in answer.text, path
+            assert "&lt;script&gt;alert(1)" in answer.text, path
+        guide.write_text(f"title: {json.dumps(HOSTILE)}\nframework: [\n")
+        client.app.state.site.reload()  # type: ignore[attr-defined]
+        home = client.get("/").text
+        assert "The content does not load" in home and "<script>alert" not in home
+    scripts = (ROOT / "layouts/web/static/author.js").read_text()
+    scripts += (ROOT / "layouts/web/static/fill.js").read_text()
+    assert "innerHTML" not in scripts and "insertAdjacentHTML" not in scripts
+
+
+def test_a_public_server_logs_nothing_a_client_sent_and_shows_no_path(
+    serve: Any, tmp_path: Path
+) -> None:
+    """The real ``journeykit serve --public``: the author's routes are 404, an error page
+    names no path of the server's and no traceback, and its log holds nothing a client sent
+    (names, values, a file's name), even when what was sent is refused."""
+    import httpx
+
+    server = serve(MINIMAL, "--public")
+    secret = "Hemligsson"
+    with httpx.Client(base_url=server.url, timeout=120) as web:
+        page = web.get("/get/default/en/onboarding").text
+        sent = {"csrf": token(page), "name": f"Zoë {secret}", "company": f"{secret} AB"}
+        assert web.post("/get/default/en/onboarding", data=sent).status_code == 200
+        fill = token(web.get("/fill/default/en/funnel").text)
+        sent = {"csrf": fill, "funnel.attract.goal": f"{secret}\x01", "funnel.signed_by": secret}
+        refused = [web.post("/fill/default/en/funnel", data=sent)]
+        upload = {"file": (f"{secret}.xlsx", b"PK\x03\x04" + secret.encode())}
+        refused.append(
+            web.post("/fill/default/en/funnel/upload", data={"csrf": fill}, files=upload)
+        )
+        refused.append(web.post("/get/default/en/onboarding", data={"name": secret}))
+        for path in ("/", "/guide/default/en/onboarding", "/events", "/image/0.png"):
+            refused.append(web.get(path))
+        refused.append(web.get("/files/default/en/onboarding.pdf"))
+        refused.append(web.get(f"/thumb/default/en/onboarding/1.png?{secret}"))
+        refused.append(web.get(f"/static/..%2f{secret}.css"))
+    assert [answer.status_code for answer in refused] == [400, 400, 403] + [404] * 7
+    for answer in refused:
+        assert str(ROOT) not in answer.text and "Traceback" not in answer.text
+        assert "/work" not in answer.text and ".yaml" not in answer.text
+    server.process.terminate()
+    server.process.wait(10)
+    [log] = tmp_path.glob("serve-*.log")
+    logged = log.read_text()
+    assert "serving" in logged  # the log was written
+    assert secret not in logged and "Zoë" not in logged, logged
