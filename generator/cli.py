@@ -455,12 +455,38 @@ def serve(
     """
     import uvicorn
 
-    from generator.web import Settings, create_app
+    from generator.web import LOOPBACK, Settings, create_app
 
+    wildcard = host in ("0.0.0.0", "::", "")
+    hosts = () if wildcard else (*LOOPBACK, host.strip("[]"))
     with invalid_exits(project, "{count} problem(s); not served."):
-        settings = Settings(api.open_project(project).root, public=public)
+        settings = Settings(api.open_project(project).root, public=public, hosts=hosts)
     console.print(f"serving {escape(as_typed(project))} at http://{host}:{port}/", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if not public and not _loopback(host):
+        console.print(
+            f"[yellow]warning[/yellow]: the author's view (previews, file listings, paths) is "
+            f"open to anyone who reaches {escape(host)}; add --public to serve only the "
+            "client's and the prospect's pages",
+            highlight=False,
+        )
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        limit_concurrency=settings.connections,
+    )
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is only reached from this machine (``localhost``, ``127.x``, ``::1``)."""
+    import ipaddress
+
+    name = host.strip("[]")
+    try:
+        return name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @app.command("list")

@@ -28,6 +28,8 @@ with warnings.catch_warnings():  # Starlette would have httpx2; httpx does the s
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
+LOCAL = "http://127.0.0.1:8000"
+"""Where the author's server is reached (it answers only to this machine's names)."""
 GUIDE = "/guide/default/en/onboarding"
 SECTION = Path("content/guides/onboarding/sections/intro.en.md")
 GUIDE_FILE = Path("content/guides/onboarding/guide.en.yaml")
@@ -46,7 +48,7 @@ def client(project: Path) -> Iterator[TestClient]:
     """The app in this process, without its lifespan: no watcher, so a test reloads the site
     itself when it changed a file (the real server's watcher is tested below)."""
     app = create_app(Settings(project))
-    yield TestClient(app)
+    yield TestClient(app, base_url=LOCAL)
     app.state.renders.close()
 
 
@@ -216,7 +218,7 @@ def test_home_shows_what_validate_finds(client: TestClient, project: Path) -> No
 def test_a_project_of_brands_shows_the_guides_in_each_brands_language(tmp_path: Path) -> None:
     """A project holding only the brand acme (Swedish): the shipped Swedish guides, for acme."""
     project = copy_project(BRANDED, tmp_path / "branded")
-    client = TestClient(create_app(Settings(project)))
+    client = TestClient(create_app(Settings(project)), base_url=LOCAL)
     home = client.get("/").text
     guides = set(re.findall(r'href="/guide/([^"/]+/[^"/]+/[^"/]+)"', home))
     library = api.load(project)

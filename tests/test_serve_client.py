@@ -118,7 +118,9 @@ def test_a_sent_form_comes_back_as_its_documents(client: TestClient, tmp_path: P
     page = client.get("/fill/default/en/funnel").text
     response = client.post("/fill/default/en/funnel", data={"csrf": token(page), **GRID})
     assert response.status_code == 200, response.text
-    assert response.headers["content-disposition"] == 'attachment; filename="funnel-asa-berg.zip"'
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"funnel-asa-berg.zip\"; filename*=UTF-8''funnel-%C3%85sa-Berg.zip"
+    )
     files = unzip(response.content)
     assert {Path(name).suffix for name in files} == {".pdf", ".docx", ".xlsx"}
     check_grid(files, tmp_path, GRID)
@@ -247,7 +249,10 @@ def test_the_guide_is_prepared_for_its_reader(client: TestClient, tmp_path: Path
     values = {"csrf": token(page.text), "name": "Åsa  Berg", "company": "Acme <AB>"}
     response = client.post("/get/default/en/onboarding", data=values)
     assert response.status_code == 200, response.text
-    name = 'attachment; filename="onboarding-asa-berg-acme-ab.pdf"'
+    name = (
+        'attachment; filename="onboarding-asa-berg-acme-ab.pdf"; '
+        "filename*=UTF-8''onboarding-%C3%85sa-Berg-Acme-AB.pdf"
+    )
     assert response.headers["content-disposition"] == name
     path = tmp_path / "prepared.pdf"
     path.write_bytes(response.content)
@@ -411,11 +416,11 @@ def test_a_full_render_queue_is_answered_503_with_retry_after(client: TestClient
     page = client.get("/get/default/en/onboarding")
     assert page.status_code == 200
     renders = client.app.state.renders  # type: ignore[attr-defined]
-    renders.waiting = renders.settings.renders + renders.settings.queue  # all taken
+    renders.taken = renders.settings.renders + renders.settings.queue  # all taken
     busy = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
     assert busy.status_code == 503 and busy.headers["retry-after"].isdigit()
     assert "busy" in busy.text.lower()
-    renders.waiting = 0
+    renders.taken = 0
     done = client.post("/get/default/en/onboarding", data={"csrf": token(page.text)})
     assert done.status_code == 200 and done.content.startswith(b"%PDF")
 

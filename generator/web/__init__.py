@@ -9,6 +9,6 @@ and the **prospect's** (the lead magnet's download, personalised on its cover).
 from __future__ import annotations
 
 from generator.web.app import create_app
-from generator.web.settings import Settings
+from generator.web.settings import LOOPBACK, Settings
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["LOOPBACK", "Settings", "create_app"]

@@ -22,12 +22,13 @@ from starlette.routing import BaseRoute, Route
 from generator.web import author, client, prospect
 from generator.web.pages import page
 from generator.web.renders import RETRY_SECONDS, Busy, Renders
-from generator.web.security import SecurityHeaders, Tokens
+from generator.web.security import HostCheck, SecurityHeaders, Tokens
 from generator.web.settings import Settings
 from generator.web.site import Site
 
 MESSAGES = {
     400: "That request could not be used.",
+    408: "That took too long to arrive. Please send it again.",
     403: "This form has expired or was not sent from this site. Reload the page and send it again.",
     404: "There is nothing here.",
     405: "That is not something this address does.",
@@ -59,11 +60,15 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: _error_page, Busy: _busy, Exception: _failed},
     )
+    if not settings.public:
+        app.add_middleware(HostCheck, hosts=settings.hosts)
     app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.site = site
     app.state.renders = Renders(settings)
     app.state.tokens = Tokens(settings.token_seconds)
+    app.state.reading = 0
+    """Request bodies being read now (at most ``settings.bodies``)."""
     app.state.templates = site.templates()
     return app
 

@@ -274,8 +274,9 @@ async def guide_state(request: Request) -> Response:
 async def thumbnail(request: Request) -> Response:
     """A small image of one of a guide's first pages (rendered when first asked for)."""
     key = checked_key(request)
-    number = request.path_params["number"]
-    if not 1 <= number <= THUMBNAILS:
+    shown_numbers = {str(number): number for number in range(1, THUMBNAILS + 1)}
+    number = shown_numbers.get(request.path_params["number"])
+    if number is None:
         raise HTTPException(404)
     author = _author(request.app)
     preview = None if author.site.problems else await author.previews.get(key)
@@ -307,6 +308,8 @@ async def download(request: Request) -> Response:
     site: Site = request.app.state.site
     brand, lang, name = params["brand"], params["lang"], params["filename"]
     site.brand(brand)
+    if lang not in {language for _, language in site.current().guides}:
+        raise HTTPException(404)  # before anything is planned (and kept) for it
     author = _author(request.app)
     job = (await files_of(author, brand, lang)).get(name)
     if job is None:
@@ -351,7 +354,7 @@ ROUTES: list[BaseRoute] = [
     Route("/", home, name="author-home"),
     Route("/guide/{brand}/{lang}/{guide}", guide_page, name="author-guide"),
     Route("/guide/{brand}/{lang}/{guide}/state", guide_state, name="author-state"),
-    Route("/thumb/{brand}/{lang}/{guide}/{number:int}.png", thumbnail, name="author-thumb"),
+    Route("/thumb/{brand}/{lang}/{guide}/{number}.png", thumbnail, name="author-thumb"),
     Route("/image/{name}.png", image, name="author-image"),
     Route("/files/{brand}/{lang}/{filename}", download, name="author-file"),
     Route("/events", events, name="author-events"),

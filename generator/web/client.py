@@ -11,6 +11,7 @@ back as from the worksheet's workbook or PDF. A brand's colours and logo come fr
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 import zipfile
@@ -27,7 +28,8 @@ from starlette.routing import BaseRoute, Route
 
 from generator import api
 from generator.web.pages import page
-from generator.web.security import TOKEN_FIELD
+from generator.web.renders import Busy
+from generator.web.security import TOKEN_FIELD, attachment
 
 MultiPartParser.spool_max_size = 2**31
 """An upload stays in memory, never in a temporary file: the request's size is checked first
@@ -127,7 +129,7 @@ async def fill_page(request: Request) -> Response:
         ticks=ticks(worksheet),
         signed_by=names["signed_by"],
         signed_on=names["signed_on"],
-        csrf=request.app.state.tokens.new(),
+        csrf=request.app.state.tokens.new(form_scope(request)),
         text_characters=request.app.state.settings.text_characters,
         storage_key=f"journeykit:{brand.id}:{lang}:{worksheet.id}",
     )
@@ -225,18 +227,38 @@ def _named(request: Request) -> tuple[api.Brand, str, api.Worksheet]:
     return brand, params["lang"], worksheet
 
 
+def form_scope(request: Request) -> str:
+    """The form a page's CSRF token is for: its view, brand, language and worksheet or guide
+    (the same for the worksheet's send and its upload)."""
+    params = request.path_params
+    view = request.url.path.strip("/").split("/", 1)[0]
+    thing = params.get("worksheet") or params.get("guide")
+    return f"{view}/{params['brand']}/{params['lang']}/{thing}"
+
+
 async def form_of(request: Request, limit: int) -> FormData:
-    """The request's form, at most ``limit`` bytes and ``Settings.fields`` fields, with a valid
-    CSRF token (else 413, 400 or 403)."""
-    settings = request.app.state.settings
+    """The request's form, at most ``limit`` bytes sent within ``Settings.body_seconds`` and
+    at most ``Settings.fields`` fields, with a valid CSRF token for this form (else 413, 408,
+    400 or 403). At most ``Settings.bodies`` are read at once (else 503: each is in memory)."""
+    state = request.app.state
+    settings = state.settings
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"the request is over {limit // 2**20} MB")
+    if state.reading >= settings.bodies:
+        raise Busy
+    state.reading += 1
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413, f"the request is over {limit // 2**20} MB")
+    try:
+        async with asyncio.timeout(settings.body_seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise HTTPException(413, f"the request is over {limit // 2**20} MB")
+    except TimeoutError:
+        raise HTTPException(408) from None
+    finally:
+        state.reading -= 1
     request._body = bytes(body)  # the form is parsed from what was read
     try:
         form = await request.form(max_files=1, max_fields=settings.fields + 1, max_part_size=limit)
@@ -250,7 +272,7 @@ async def form_of(request: Request, limit: int) -> FormData:
         raise HTTPException(400, "the form could not be read") from None
     if len(form) > settings.fields + 1:  # and its token
         raise HTTPException(400, f"the form has more than {settings.fields} fields")
-    if not request.app.state.tokens.valid(form):
+    if not request.app.state.tokens.valid(form, form_scope(request)):
         await form.close()
         raise HTTPException(403)
     return form
@@ -278,25 +300,24 @@ def _message(error: api.ContentError) -> str:
 
 
 def _documents(filled: api.Filled, brand: api.Brand, project: object) -> tuple[str, bytes]:
-    """The filled worksheet's documents in one ZIP, and its file name (worksheet, client)."""
+    """The filled worksheet's documents in one ZIP, and its Content-Disposition (named by the
+    worksheet and who signed it)."""
     signed = " ".join(filled.entries.get(("signed_by",), []))
     files = api.documents_for(filled, brand.id, signed, project=project)  # type: ignore[arg-type]
     archive = BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name, data in sorted(files.items()):
             zipped.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
-    stem = "-".join(filter(None, [filled.worksheet.id, safe_name(signed, "")]))
-    return f"{stem}.zip", archive.getvalue()
+    fallback = "-".join(filter(None, [filled.worksheet.id, safe_name(signed, "")]))
+    stem = "-".join(filter(None, [filled.worksheet.id, signed]))
+    return attachment(stem, fallback, "zip"), archive.getvalue()
 
 
-def _zip_response(name: str, data: bytes) -> Response:
+def _zip_response(disposition: str, data: bytes) -> Response:
     return Response(
         data,
         media_type="application/zip",
-        headers={
-            "content-disposition": f'attachment; filename="{name}"',
-            "cache-control": "no-store",
-        },
+        headers={"content-disposition": disposition, "cache-control": "no-store"},
     )
 
 

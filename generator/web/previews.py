@@ -21,7 +21,7 @@ from typing import Any
 import pypdfium2
 
 from generator import api
-from generator.web.renders import Renders
+from generator.web.renders import PDFIUM, Renders
 from generator.web.site import Site
 
 Key = tuple[str, str, str]
@@ -35,9 +35,6 @@ IMAGES = 600
 """Images kept in memory at most (the oldest used go first)."""
 RASTERS = 60
 """PDFs whose pages are kept as images at most."""
-
-_pdfium = threading.Lock()
-"""PDFium is not thread-safe: one render thread at a time uses it."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +186,7 @@ class Previews:
         if seen is not None and all(self.image(page.image) for page in seen):
             return digest, seen
         pages = []
-        with _pdfium:
+        with PDFIUM:
             document = pypdfium2.PdfDocument(pdf)
             try:
                 for number in range(len(document)):
@@ -215,7 +212,7 @@ class Previews:
             known = self.thumbs.get((preview.pdf, number))
         if known is not None and self.image(known) is not None:
             return known
-        with _pdfium:
+        with PDFIUM:
             document = pypdfium2.PdfDocument(pdf)
             try:
                 name = self.keep(_png(document[number - 1], THUMB_SCALE)[0])

@@ -15,8 +15,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from generator import api
-from generator.web.client import form_of, safe_name
+from generator.web.client import form_of, form_scope, safe_name
 from generator.web.pages import page
+from generator.web.renders import PDFIUM
+from generator.web.security import attachment
 
 NAME_CHARACTERS = 70
 """The longest name, and the longest company, a cover takes."""
@@ -35,7 +37,7 @@ async def get_page(request: Request) -> Response:
         brand=brand,
         logo=api.brand_logo(brand) is not None,
         guide=guide,
-        csrf=request.app.state.tokens.new(),
+        csrf=request.app.state.tokens.new(form_scope(request)),
         name_characters=NAME_CHARACTERS,
     )
 
@@ -77,12 +79,13 @@ async def get_download(request: Request) -> Response:
         raise HTTPException(400, "; ".join(e.message for e in exc.errors)) from None
     except api.RenderFailed:
         raise HTTPException(500) from None
-    stem = "-".join(filter(None, [guide.id, safe_name(" ".join(given), "")]))
+    fallback = "-".join(filter(None, [guide.id, safe_name(" ".join(given), "")]))
+    stem = "-".join(filter(None, [guide.id, *given]))
     return Response(
         data,
         media_type="application/pdf",
         headers={
-            "content-disposition": f'attachment; filename="{stem}.pdf"',
+            "content-disposition": attachment(stem, fallback, "pdf"),
             "cache-control": "no-store",
         },
     )
@@ -118,15 +121,16 @@ def _first_page_png(pdf: bytes, width: int = 480) -> bytes:
     """A PDF's first page as a PNG ``width`` pixels wide."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        first = document[0]
-        image = first.render(scale=width / first.get_width()).to_pil()
-        out = BytesIO()
-        image.save(out, "PNG", optimize=True)
-        return out.getvalue()
-    finally:
-        document.close()
+    with PDFIUM:  # PDFium is not thread-safe: two covers at once could crash the server
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            first = document[0]
+            image = first.render(scale=width / first.get_width()).to_pil()
+        finally:
+            document.close()
+    out = BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def _named(request: Request) -> tuple[api.Brand, str, api.Guide]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""This machine's own names."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -23,7 +26,19 @@ class Settings:
     """The largest upload (a filled workbook or PDF), as ``import`` allows."""
     text_characters: int = 5_000
     """The longest value of one form field."""
+    bodies: int = 8
+    """Request bodies (forms, uploads) read at once: each is held in memory, so more are
+    answered 503 with Retry-After."""
+    body_seconds: float = 60.0
+    """How long a client may take to send its form or upload (else 408)."""
     fields: int = 400
     """The most fields one form may send."""
     token_seconds: int = 24 * 3600
     """How long a form's CSRF token is good for."""
+    connections: int = 200
+    """Connections and requests at once (uvicorn's ``limit_concurrency``): more are answered
+    503, so slow clients cannot hold every socket and task the process has."""
+    hosts: tuple[str, ...] = LOOPBACK
+    """The names (a request's Host, without its port) the author's server answers to, so that
+    a web page cannot rebind its own name to this machine and read the author's view; empty
+    for any. Not checked with ``public``."""

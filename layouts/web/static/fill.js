@@ -39,7 +39,16 @@
   }
 
   function fileName(response, fallback) {
+    // RFC 5987's filename* (a name in any script) before the plain ASCII filename
     var header = response.headers.get("content-disposition") || "";
+    var wide = /filename\*=UTF-8''([^;\s]+)/i.exec(header);
+    if (wide) {
+      try {
+        return decodeURIComponent(wide[1]);
+      } catch (e) {
+        // a malformed escape: the ASCII name below
+      }
+    }
     var match = /filename="([^"]+)"/.exec(header);
     return match ? match[1] : fallback;
   }
