@@ -362,3 +362,15 @@ def test_the_home_page_shows_thumbnails(
         30,
     )
     page.close()
+
+
+def test_a_guide_page_opened_while_the_content_is_broken_shows_the_problem(
+    project: Path,
+) -> None:
+    """A server started on content that does not load: a guide's page shows the problem with
+    its file and line, not "the server is busy"."""
+    guide = project / GUIDE_FILE
+    guide.write_text(guide.read_text().replace("framework: funnel", "framework: [funnel"))
+    response = TestClient(create_app(Settings(project)), base_url=LOCAL).get(GUIDE)
+    assert response.status_code == 200
+    assert "guide.en.yaml:" in response.text

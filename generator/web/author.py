@@ -219,7 +219,10 @@ async def home(request: Request) -> Response:
 
 
 async def guide_page(request: Request) -> Response:
-    """A guide's pages, with a brand and language switch; author.js fills them in."""
+    """A guide's pages, with a brand and language switch; author.js fills them in. While the
+    content does not load, the home page's problems instead (not a 503)."""
+    if request.app.state.site.library is None:
+        return await home(request)
     brand_id, lang, guide_id = checked_key(request)
     site: Site = request.app.state.site
     library = site.current()
