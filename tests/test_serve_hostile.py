@@ -12,6 +12,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def test_a_render_past_its_time_keeps_its_place_until_it_ends() -> None:
         return told, await renders.run(lambda: 2)
 
     try:
-        told, done = asyncio.run(scenario())
+        told, done = run_apart(scenario())
     finally:
         renders.close()
     assert told < 0.3 and done == 2
@@ -211,7 +212,7 @@ def test_a_body_sent_too_slowly_is_408() -> None:
     csrf = app.state.tokens.new("get/default/en/onboarding")
     body = f"csrf={csrf}&name=Ada".encode()
     started = time.monotonic()
-    sent = asyncio.run(_slow_post(app, "/get/default/en/onboarding", body, pause=30))
+    sent = run_apart(_slow_post(app, "/get/default/en/onboarding", body, pause=30))
     assert _status(sent) == 408 and time.monotonic() - started < 5
     app.state.renders.close()
 
@@ -230,7 +231,7 @@ def test_bodies_read_at_once_are_bounded() -> None:
         late = await _slow_post(app, "/get/default/en/onboarding", body, pause=0)
         return [late, *await asyncio.gather(*tasks)]
 
-    late, *served = asyncio.run(three())
+    late, *served = run_apart(three())
     app.state.renders.close()
     assert _status(late) == 503
     assert [_status(one) for one in served] == [200, 200]
@@ -308,3 +309,10 @@ def test_a_public_server_logs_nothing_a_client_sent_and_shows_no_path(
     logged = log.read_text()
     assert "serving" in logged  # the log was written
     assert secret not in logged and "Zoë" not in logged, logged
+
+
+def run_apart(coroutine: Any) -> Any:
+    """``asyncio.run`` on a thread of its own: the browser tests' Playwright keeps an event
+    loop running on this worker's main thread."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
