@@ -13,7 +13,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import suppress
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 from generator import __version__
@@ -41,15 +41,19 @@ class InputHasher:
     def __init__(self, library: Library, layouts: Layouts) -> None:
         self.library = library
         self.layouts = layouts
+        self.files: dict[Path, str] = {}
+        """Each file's hash, read once (the cache lives and dies with the hasher: a method
+        cache of ``functools`` would keep every hasher, and its library, for ever)."""
 
-    @cache  # noqa: B019 - one hasher per build, so the cache lives as long as the build
     def file(self, path: Path) -> str:
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return "missing"
+        if path not in self.files:
+            try:
+                self.files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self.files[path] = "missing"
+        return self.files[path]
 
-    @cache  # noqa: B019
+    @cached_property
     def layout_files(self) -> str:
         """Every file of the layouts folders (templates, stylesheet, fonts)."""
         parts = [
@@ -64,7 +68,7 @@ class InputHasher:
         """One hash of the content and layouts every document of this build is made from (what
         a worker must have to render its tasks)."""
         return _combine(
-            [__version__, self.layout_files(), *sorted(map(str, self.library.digests.items()))]
+            [__version__, self.layout_files, *sorted(map(str, self.library.digests.items()))]
         )
 
     def brand_files(self, brand: Brand) -> list[Path]:
@@ -83,7 +87,7 @@ class InputHasher:
             [
                 __version__,
                 view.job.model_dump_json(),
-                self.layout_files(),
+                self.layout_files,
                 view.brand.model_dump_json(),
                 sorted(view.locales.items()),  # loanwords are tagged with their language's locale
                 *content,
