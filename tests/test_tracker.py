@@ -21,6 +21,7 @@ from generator.filled import read_filled
 from generator.lint import several_figures
 from generator.model import KPI_KINDS, Library
 from generator.renderers.xlsx.sheet import column_pixels
+from generator.renderers.xlsx.tracker import rate_format
 from tests.conftest import BRANDED, RECALC_ALWAYS, ROOT, RenderJob, libreoffice, named, pdf_text
 
 TRACKER = "KPI-uppföljning"
@@ -281,3 +282,9 @@ def test_the_logo_sits_inside_the_table_clear_of_the_title(tmp_path: Path) -> No
         right = left + EMU_to_pixels(image.anchor.ext.width)
         title = str(sheet["A1"].value)
         assert left > 8 + 14 * len(title) and right <= sum(widths) - 4, sheet.title
+
+
+def test_a_rate_shows_its_per_cent_sign_as_the_language_writes_it() -> None:
+    """2.5 % in Swedish and Norwegian, 2.5% in English (Babel's CLDR percent patterns)."""
+    assert rate_format("sv_SE") == rate_format("nb_NO") == '0.0" %"'
+    assert rate_format("en_GB") == '0.0"%"'

@@ -83,12 +83,21 @@ class NumberFormats:
 
     @classmethod
     def of(cls, locale: str) -> NumberFormats:
-        """Counts as typed (2.5 stays 2.5), rates with one decimal and a per cent sign, averages
-        with one or two decimals, amounts in whole units of the locale's currency."""
-        return cls("General", '0.0" %"', "#,##0.0#", money_format(locale))
+        """Counts as typed (2.5 stays 2.5), rates with one decimal and the locale's per cent
+        sign, averages with one or two decimals, amounts in whole units of the locale's
+        currency."""
+        return cls("General", rate_format(locale), "#,##0.0#", money_format(locale))
 
     def of_kind(self, kind: str) -> str:
         return str(getattr(self, kind))
+
+
+def rate_format(locale: str) -> str:
+    """A rate typed in per cent (2.5 meaning 2.5 %), with one decimal and the sign as the
+    locale writes it: ``0.0" %"`` in Swedish and Norwegian, ``0.0"%"`` in English."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    spaced = pattern.rstrip("%").endswith(("\xa0", " ", "\u202f"))
+    return '0.0" %"' if spaced else '0.0"%"'
 
 
 def money_format(locale: str) -> str:
