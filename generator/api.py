@@ -353,15 +353,17 @@ def read_filled(
     project: PathLike = ".",
     name: str = "upload",
     lang: str | None = None,
+    library: Library | None = None,
 ) -> Filled:
     """What a client filled in, from a workbook or fillable PDF of ours (a path, or its bytes
     as uploaded, called ``name`` in messages), or from a mapping of entry names to values (a
     web form's fields, ``kundresan.konvertering.kpi`` → text; ``lang`` picks the worksheet's
-    language when its id is in several).
+    language when its id is in several). ``library``: the project's content as the caller
+    loaded it already (a server's).
 
     Files are read as untrusted; raises :class:`ContentErrors` when the source cannot be used.
     """
-    library = load(project)
+    library = library if library is not None else load(project)
     if isinstance(source, Mapping):
         return _read_form(source, library, lang)
     with _one_problem():
@@ -402,11 +404,13 @@ def documents_for(
     name: str = "",
     format: Sequence[str] = (),
     project: PathLike = ".",
+    library: Library | None = None,
 ) -> dict[str, bytes]:
     """A filled worksheet's documents as bytes, by file name (as ``import`` writes them: the
     worksheet in each format, and the client's short guide as PDF and DOCX). Nothing is
-    written. Raises :class:`RenderFailed` when a document cannot be rendered."""
-    _, layouts, library = _open(project)
+    written (``library``: as the caller loaded it). Raises :class:`RenderFailed` when a
+    document cannot be rendered."""
+    _, layouts, library = _open(project, library)
     _check_choices(library, brand, format)
     sink = MemorySink()
     outcomes, _ = _client_documents(
@@ -447,6 +451,7 @@ def render(
     print_marks: bool = False,
     executor: Executor | None = None,
     prepared_for: str = "",
+    library: Library | None = None,
 ) -> dict[str, bytes]:
     """The documents the filters select (``document``: ``guide``, ``worksheet``; the others as
     :func:`build`), rendered to bytes, by language and file name (``sv/kundresan.pdf``,
@@ -456,8 +461,9 @@ def render(
     :data:`~generator.model.PREPARED_FOR_LENGTH` characters) is printed on the guides' covers
     after the language's "Prepared for"; without it the files are those a build writes.
     Raises :class:`ContentErrors` for filters that match nothing or a ``prepared_for`` that
-    is too long, and :class:`RenderFailed` when a document cannot be rendered."""
-    root, layouts, library = _open(project)
+    is too long, and :class:`RenderFailed` when a document cannot be rendered. ``library``:
+    the project's content as the caller loaded it already (a server's), not loaded again."""
+    root, layouts, library = _open(project, library)
     if isinstance(brand, Brand):
         library = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
         brand = brand.id

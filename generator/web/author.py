@@ -333,6 +333,7 @@ async def download(request: Request) -> Response:
                     variant=variant,
                     format=job.format,
                     document=job.document,
+                    library=site.library,
                 )
             )
         except (api.ContentErrors, api.RenderFailed) as exc:

@@ -156,11 +156,11 @@ async def fill_send(request: Request) -> Response:
         values[name] = value
     if not values:
         raise HTTPException(400, f"the form holds no entry of the worksheet {worksheet.id}")
-    project = settings.project
+    project, library = settings.project, request.app.state.site.current()
 
     def work() -> tuple[str, bytes]:
-        filled = api.read_filled(values, project, lang=lang)
-        return _documents(filled, brand, project)
+        filled = api.read_filled(values, project, lang=lang, library=library)
+        return _documents(filled, brand, project, library)
 
     return _zip_response(*await _run(request, work))
 
@@ -182,11 +182,11 @@ async def fill_upload(request: Request) -> Response:
     if not data:
         raise HTTPException(400, "the file is empty")
     name = safe_name(upload.filename or "upload", "upload")
-    project = settings.project
+    project, library = settings.project, request.app.state.site.current()
 
     def work() -> tuple[str, bytes]:
-        filled = api.read_filled(data, project, name=name)
-        return _documents(filled, brand, project)
+        filled = api.read_filled(data, project, name=name, library=library)
+        return _documents(filled, brand, project, library)
 
     return _zip_response(*await _run(request, work, name))
 
@@ -299,11 +299,19 @@ def _message(error: api.ContentError) -> str:
     return f"{text} ({error.hint})" if error.hint else text
 
 
-def _documents(filled: api.Filled, brand: api.Brand, project: object) -> tuple[str, bytes]:
+def _documents(
+    filled: api.Filled, brand: api.Brand, project: object, library: api.Library
+) -> tuple[str, bytes]:
     """The filled worksheet's documents in one ZIP, and its Content-Disposition (named by the
     worksheet and who signed it)."""
     signed = " ".join(filled.entries.get(("signed_by",), []))
-    files = api.documents_for(filled, brand.id, signed, project=project)  # type: ignore[arg-type]
+    files = api.documents_for(
+        filled,
+        brand.id,
+        signed,
+        project=project,  # type: ignore[arg-type]
+        library=library,
+    )
     archive = BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name, data in sorted(files.items()):

@@ -60,6 +60,7 @@ async def get_download(request: Request) -> Response:
         given.append(value)
     prepared_for = ", ".join(value for value in given if value)
     project = request.app.state.settings.project
+    library = request.app.state.site.current()  # loaded once a change, not once a download
 
     def work() -> bytes:
         files = api.render(
@@ -70,6 +71,7 @@ async def get_download(request: Request) -> Response:
             document="guide",
             format="pdf",
             prepared_for=prepared_for,
+            library=library,
         )
         return files[f"{lang}/{guide.id}.pdf"]
 
@@ -100,11 +102,17 @@ async def get_cover(request: Request) -> Response:
     state.covers = covers
     key = (state.site.generation, brand.id, lang, guide.id)
     if key not in covers:
-        project = state.settings.project
+        project, library = state.settings.project, state.site.current()
 
         def work() -> bytes:
             files = api.render(
-                project, brand.id, guide=guide.id, lang=lang, document="guide", format="pdf"
+                project,
+                brand.id,
+                guide=guide.id,
+                lang=lang,
+                document="guide",
+                format="pdf",
+                library=library,
             )
             return _first_page_png(files[f"{lang}/{guide.id}.pdf"])
 
