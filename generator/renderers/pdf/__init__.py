@@ -356,10 +356,15 @@ PAGE_NUMBER_BOX = "@bottom-right-corner"
 """Where a worksheet page of the guide shows its page number (style.css.j2)."""
 
 
+ATTACHED_NOTE = "attached-note"
+"""The class of the line saying the guide carries the worksheet as a workbook (sheets.html.j2)."""
+
+
 def without_page_number(page: Page) -> Page:
     """A guide's worksheet page for the worksheet's own PDF: the same, without the guide's page
-    number (the guide's page object itself is left as it is)."""
-    return weasy.without_margin_box(page, PAGE_NUMBER_BOX)
+    number and the line about the guide's attached workbook, which the worksheet's own PDF
+    does not carry (the guide's page object itself is left as it is)."""
+    return weasy.without_class(weasy.without_margin_box(page, PAGE_NUMBER_BOX), ATTACHED_NOTE)
 
 
 def pages_by_anchor(pages: list[Page]) -> dict[str, list[Page]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 import threading
 from collections import OrderedDict
@@ -40,6 +41,7 @@ __all__ = [
     "lay_out",
     "page_box",
     "setup",
+    "without_class",
     "without_margin_box",
 ]
 
@@ -137,6 +139,29 @@ def without_margin_box(page: Page, at_keyword: str) -> Page:
     box = page._page_box
     kept = [child for child in box.children if getattr(child, "at_keyword", "") != at_keyword]
     clone._page_box = box.copy_with_children(kept)
+    return clone
+
+
+def without_class(page: Page, name: str) -> Page:
+    """The same page without the boxes of elements of class ``name`` (floats: nothing else
+    moves); the page itself is left as it is, and only the boxes above a removed one are
+    copied."""
+
+    def marked(box: Box) -> bool:
+        element = getattr(box, "element", None)
+        return element is not None and name in (element.get("class") or "").split()
+
+    def pruned(box: Box) -> Box:
+        children = getattr(box, "children", None)
+        if not children:
+            return box
+        kept = [pruned(child) for child in children if not marked(child)]
+        if len(kept) == len(children) and all(map(operator.is_, kept, children)):
+            return box
+        return box.copy_with_children(kept)
+
+    clone = copy(page)
+    clone._page_box = pruned(page._page_box)
     return clone
 
 
