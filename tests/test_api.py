@@ -85,6 +85,7 @@ def test_batch_builds_the_good_rows_and_returns_the_bad_ones(tmp_path: Path) -> 
     assert sheet.oddFooter.center.text == "kunda.example"
 
 
+@pytest.mark.slow  # strict lays out every shipped guide
 def test_validate_returns_warnings_and_strict_raises_them(tmp_path: Path) -> None:
     """The shipped examples' advice is a warning, and a problem with ``strict``; strict also
     lays out every shipped PDF, which gives no further problem (no page left nearly empty, no

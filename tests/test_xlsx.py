@@ -240,6 +240,7 @@ def test_libreoffice_prints_every_sheet_with_the_count(
         assert squash(heading) in squash(text)
 
 
+@pytest.mark.slow  # strict lays out every shipped guide
 def test_validate_checks_a_worksheet_a_client_filled_in(
     render_job: RenderJob, library: Library, tmp_path: Path
 ) -> None:
