@@ -8,7 +8,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
@@ -19,14 +18,11 @@ from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
+from starlette.testclient import TestClient
 
 from generator import api
 from generator.web import Settings, create_app
 from tests.conftest import BRANDED, MINIMAL, Server, copy_project
-
-with warnings.catch_warnings():  # Starlette would have httpx2; httpx does the same here
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 LOCAL = "http://127.0.0.1:8000"
 """Where the author's server is reached (it answers only to this machine's names)."""

@@ -6,7 +6,6 @@ bombs, tokens, field limits, security headers)."""
 from __future__ import annotations
 
 import re
-import warnings
 import zipfile
 from collections.abc import Iterator
 from io import BytesIO
@@ -16,15 +15,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from starlette.testclient import TestClient
 
 from generator import api
 from generator.web import Settings, create_app
 from tests.conftest import MINIMAL, ROOT, copy_project, named, pdf_text, squash
+from tests.conftest import form_token as token
 from tests.test_import import zip_bomb
-
-with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2, which is not packaged
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
 
 GRID = {
     "funnel.attract.goal": "Be found by buyers\nRank for the brand",
@@ -35,13 +32,6 @@ GRID = {
     "funnel.signed_on": "2025-03-14",
 }
 """What the client types into the minimal project's grid, by entry name."""
-
-
-def token(page: str) -> str:
-    """A form's CSRF token, from its page."""
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
 
 
 @pytest.fixture

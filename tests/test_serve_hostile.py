@@ -10,30 +10,20 @@ import json
 import re
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from generator import api
 from generator.web import Settings, create_app
 from generator.web.prospect import _first_page_png
 from generator.web.renders import PDFIUM, Busy, Renders
 from tests.conftest import MINIMAL, ROOT, copy_project
-
-with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2, which is not packaged
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-
-def token(page: str) -> str:
-    """A form's CSRF token, from its page."""
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
+from tests.conftest import form_token as token
 
 
 @pytest.fixture
