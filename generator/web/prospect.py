@@ -7,6 +7,7 @@ The name and company are used for the one response and never kept (nor logged).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from io import BytesIO
 
 from starlette.exceptions import HTTPException
@@ -59,22 +60,7 @@ async def get_download(request: Request) -> Response:
             )
         given.append(value)
     prepared_for = ", ".join(value for value in given if value)
-    project = request.app.state.settings.project
-    library = request.app.state.site.current()  # loaded once a change, not once a download
-
-    def work() -> bytes:
-        files = api.render(
-            project,
-            brand.id,
-            guide=guide.id,
-            lang=lang,
-            document="guide",
-            format="pdf",
-            prepared_for=prepared_for,
-            library=library,
-        )
-        return files[f"{lang}/{guide.id}.pdf"]
-
+    work = _guide_pdf(request, brand, lang, guide, prepared_for)
     try:
         data = await request.app.state.renders.run(work)
     except api.ContentErrors as exc:
@@ -93,6 +79,29 @@ async def get_download(request: Request) -> Response:
     )
 
 
+def _guide_pdf(
+    request: Request, brand: api.Brand, lang: str, guide: api.Guide, prepared_for: str = ""
+) -> Callable[[], bytes]:
+    """The work of rendering the guide's PDF (on a render thread), from the library the server
+    loaded once a change, not once a request."""
+    project, library = request.app.state.settings.project, request.app.state.site.current()
+
+    def work() -> bytes:
+        files = api.render(
+            project,
+            brand.id,
+            guide=guide.id,
+            lang=lang,
+            document="guide",
+            format="pdf",
+            prepared_for=prepared_for,
+            library=library,
+        )
+        return files[f"{lang}/{guide.id}.pdf"]
+
+    return work
+
+
 async def get_cover(request: Request) -> Response:
     """The guide's cover as a PNG (its plain PDF's first page), kept in memory per content
     load."""
@@ -102,22 +111,9 @@ async def get_cover(request: Request) -> Response:
     state.covers = covers
     key = (state.site.generation, brand.id, lang, guide.id)
     if key not in covers:
-        project, library = state.settings.project, state.site.current()
-
-        def work() -> bytes:
-            files = api.render(
-                project,
-                brand.id,
-                guide=guide.id,
-                lang=lang,
-                document="guide",
-                format="pdf",
-                library=library,
-            )
-            return _first_page_png(files[f"{lang}/{guide.id}.pdf"])
-
+        pdf = _guide_pdf(request, brand, lang, guide)
         try:
-            covers[key] = await state.renders.run(work)
+            covers[key] = await state.renders.run(lambda: _first_page_png(pdf()))
         except (api.ContentErrors, api.RenderFailed):
             raise HTTPException(404) from None
         while len(covers) > COVERS:
