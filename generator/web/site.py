@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException
 
 from generator import api
@@ -74,7 +74,7 @@ class Site:
 
     def templates(self) -> Environment:
         """The pages' Jinja environment: autoescaped, undefined names are errors."""
-        loader = ChoiceLoader([FileSystemLoader([str(f) for f in self.folders("")])])
+        loader = FileSystemLoader([str(f) for f in self.folders("")])  # the first folder wins
         return Environment(
             loader=loader, autoescape=select_autoescape(default=True), undefined=StrictUndefined
         )
