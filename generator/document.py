@@ -20,6 +20,7 @@ from generator.model import (
     Brand,
     Checklist,
     ChecklistItem,
+    Contact,
     ContentItem,
     Example,
     Form,
@@ -182,6 +183,9 @@ class DocumentView:
     example sheet): the guide's first example of that worksheet."""
     attachments: list[DocumentView] = field(default_factory=list)
     """A guide PDF's worksheets as workbooks, to carry inside it (blank, one per worksheet)."""
+    colours: Palette | None = None
+    """The palette to paint with instead of the brand's own: a stamping template's sentinel
+    colours (:mod:`generator.renderers.stamp.brandless`)."""
 
     @property
     def shows_contents(self) -> bool:
@@ -223,8 +227,8 @@ class DocumentView:
 
     @cached_property
     def palette(self) -> Palette:
-        """The brand's colours and the fills made from them."""
-        return Palette.of(self.brand.colors)
+        """The brand's colours and the fills made from them (or the :attr:`colours` given)."""
+        return self.colours or Palette.of(self.brand.colors)
 
     @property
     def footer_line(self) -> str:
@@ -247,16 +251,7 @@ class DocumentView:
 
     def href(self, text: str) -> str:
         """The link for one of the brand's contact details (web, e-mail, phone), or ""."""
-        contact = self.brand.contact
-        if not text:
-            return ""
-        if text == contact.website:
-            return text if "://" in text else f"https://{text}"
-        if text == contact.email:
-            return f"mailto:{text}"
-        if text == contact.phone:
-            return "tel:" + "".join(c for c in text if c.isdigit() or c == "+")
-        return ""
+        return contact_href(self.brand.contact, text)
 
     @property
     def paper(self) -> Paper:
@@ -324,8 +319,22 @@ def blank_sheet(library: Library, guide: Guide, worksheet_id: str, ui: UiStrings
     return sheet_for(worksheet, template_title(worksheet, ui), anchor=anchor)
 
 
-def build_view(library: Library, job: Job) -> DocumentView:
-    """Resolve a job into the blocks its document shows."""
+def contact_href(contact: Contact, text: str) -> str:
+    """The link for one of a brand's contact details (web, e-mail, phone), or ""."""
+    if not text:
+        return ""
+    if text == contact.website:
+        return text if "://" in text else f"https://{text}"
+    if text == contact.email:
+        return f"mailto:{text}"
+    if text == contact.phone:
+        return "tel:" + "".join(c for c in text if c.isdigit() or c == "+")
+    return ""
+
+
+def build_view(library: Library, job: Job, colours: Palette | None = None) -> DocumentView:
+    """Resolve a job into the blocks its document shows (painted in ``colours`` instead of the
+    brand's own palette, when given)."""
     guide = library.guides[(job.guide, job.language)]
     framework = library.framework_of(guide)
     ui = library.ui[guide.language]
@@ -357,11 +366,14 @@ def build_view(library: Library, job: Job) -> DocumentView:
                         "format": carried,
                     }
                 ),
+                colours,
             )
             for carried in sorted(shown.carries)
             for sheet in (guide.framework, *guide.worksheets)
         ]
-    return DocumentView(job, guide, framework, ui, brand, blocks, locales, companion, attachments)
+    return DocumentView(
+        job, guide, framework, ui, brand, blocks, locales, companion, attachments, colours
+    )
 
 
 def _first_example(library: Library, guide: Guide, worksheet_id: str) -> Sheet | None:
