@@ -241,6 +241,8 @@ def retitled_field(pdf: pikepdf.Pdf) -> None:
 
 
 def xmp_replaced(old: bytes, new: bytes) -> Callable[[pikepdf.Pdf], None]:
+    """An edit replacing ``old`` by ``new`` in the XMP packet."""
+
     def edit(pdf: pikepdf.Pdf) -> None:
         metadata = pdf.Root.Metadata.read_bytes()
         assert old in metadata
@@ -249,7 +251,11 @@ def xmp_replaced(old: bytes, new: bytes) -> Callable[[pikepdf.Pdf], None]:
     return edit
 
 
-def set_key(get: Callable[[pikepdf.Pdf], pikepdf.Object], key: str, value: object):
+def set_key(
+    get: Callable[[pikepdf.Pdf], pikepdf.Object], key: str, value: object
+) -> Callable[[pikepdf.Pdf], None]:
+    """An edit setting ``key`` to ``value`` in the dictionary ``get`` finds."""
+
     def edit(pdf: pikepdf.Pdf) -> None:
         get(pdf)[key] = value
 
