@@ -47,7 +47,8 @@ from generator.renderers.stamp.brandless import (
 
 Key = tuple[str, ...]
 """A slot's key: what is written there for a brand (``("string", placeholder, form, refs)``,
-``("colour", sentinel, case)``, ``("logo", place, quantity)``)."""
+``("colour", sentinel, case)``, ``("fill", pattern, colour, colour)``, ``("logo", place,
+quantity)``)."""
 Chunks = list[bytes | tuple[str, ...]]
 
 HEADER_ELEMENTS = {
@@ -60,6 +61,11 @@ HEADER_ELEMENTS = {
 }
 """An XLSX sheet's print headers and footers, where ``&`` starts a code."""
 TEXT_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)$')
+LOGO_ANCHOR = (
+    rb"<oneCellAnchor><from><col>(\d+)</col><colOff>(\d+)</colOff><row>0</row>"
+    rb'<rowOff>(\d+)</rowOff></from><ext cx="(\d+)" cy="(\d+)"/><pic>.*?</oneCellAnchor>'
+)
+"""A picture on an XLSX sheet's title row, as openpyxl writes one."""
 PATTERN_FILL = re.compile(
     rb'<patternFill( patternType="\w+")?><fgColor rgb="00([0-9A-F]{6})"/>'
     rb'<bgColor rgb="00([0-9A-F]{6})"/></patternFill>'
@@ -67,6 +73,8 @@ PATTERN_FILL = re.compile(
 """A solid fill as openpyxl writes one in XLSX styles."""
 LINE_BREAKS = re.compile(r"[\t\n\r]")
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CORE_PROPERTY_MAX = 255
+"""The longest author python-docx writes (a longer name fails the direct render)."""
 DEFLATE = (zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
 """How :mod:`zipfile` deflates a member (its default level, a raw stream)."""
 
@@ -94,7 +102,7 @@ class Member:
 def read_members(data: bytes) -> tuple[list[Member], bytes]:
     """The archive's members in order (from its central directory) and its end record."""
     end = data.rfind(b"PK\x05\x06")
-    count, size, offset = struct.unpack("<HLL", data[end + 10 : end + 20])
+    count, _, offset = struct.unpack("<HLL", data[end + 10 : end + 20])
     members, position = [], offset
     for _ in range(count):
         flags, method, csize = struct.unpack("<HH8xL", data[position + 8 : position + 24])
@@ -181,7 +189,9 @@ def pattern_fill(pattern: str, colours: list[str]) -> bytes:
         for element, colour in zip(("fgColor", "bgColor"), colours, strict=True)
         if colour != "000000"
     )
-    whole = f"<patternFill{pattern}>{inside}</patternFill>" if inside else f"<patternFill{pattern}/>"
+    whole = (
+        f"<patternFill{pattern}>{inside}</patternFill>" if inside else f"<patternFill{pattern}/>"
+    )
     return whole.encode()
 
 
@@ -346,7 +356,15 @@ class OfficeTemplate:
             refs = "refs" if writes_references(member.name, content) else ""
             spans: list[tuple[int, int, Key]] = []
             fills = [
-                (*found.span(), ("fill", found.group(1).decode(), found.group(2).decode(), found.group(3).decode()))
+                (
+                    *found.span(),
+                    (
+                        "fill",
+                        found.group(1).decode(),
+                        found.group(2).decode(),
+                        found.group(3).decode(),
+                    ),
+                )
                 for found in PATTERN_FILL.finditer(content)
             ]
             for found in strings.finditer(content):
@@ -432,7 +450,10 @@ class OfficeTemplate:
             return
         self.logo = Logo(image, media, media[0].rsplit(".", 1)[-1])
         if self.format == "xlsx":
-            self.logo.bars = [title_bar(sheet) for sheet in self.sheets()]
+            try:
+                self.logo.bars = [title_bar(sheet) for sheet in self.sheets()]
+            except Refused as refused:
+                self.logo_broken = str(refused)
 
     def logo_spans(self, member: Member) -> list[tuple[int, int, Key]]:
         """The numbers of ``member`` that the logo's size decides."""
@@ -454,10 +475,7 @@ class OfficeTemplate:
                 -1,
             )
             place = f"sheet{sheet}"
-            pattern = (
-                rb"<oneCellAnchor><from><col>(\d+)</col><colOff>(\d+)</colOff><row>0</row>"
-                rb'<rowOff>(\d+)</rowOff></from><ext cx="(\d+)" cy="(\d+)"/><pic>.*?</oneCellAnchor>'
-            )
+            pattern = LOGO_ANCHOR
             quantities = ("col", "colOff", "rowOff", "cx", "cy")
         for drawing in re.finditer(pattern, member.content, re.S):
             embed = re.search(rb'r:embed="([^"]+)"', drawing.group())
@@ -660,20 +678,21 @@ class OfficeTemplate:
         else:
             self.check_xlsx(pairs)
         values: dict[Key, bytes] = {}
+        numbers = sizes or (self.logo.sizes if self.logo is not None else {})
 
         def value(key: Key) -> bytes:
             if key not in values:
                 if key[0] == "fill":
-                    own = [coloured(colours.get(f"#{c}", f"#{c}"), "upper").decode() for c in key[2:]]
+                    own = [
+                        coloured(colours.get(f"#{c}", f"#{c}"), "upper").decode() for c in key[2:]
+                    ]
                     values[key] = pattern_fill(key[1], own)
                 elif key[0] == "string":
                     values[key] = escaped(pairs[key[1]], key[2], key[3] == "refs")
                 elif key[0] == "colour":
                     values[key] = coloured(colours[f"#{key[1]}"], key[2])
                 else:
-                    values[key] = str(
-                        sizes.get(key, self.logo.sizes[key] if self.logo else 0)
-                    ).encode()  # type: ignore[union-attr]
+                    values[key] = str(numbers[key]).encode()
             return values[key]
 
         written: list[tuple[Member, bytes | None]] = []
@@ -708,6 +727,8 @@ class OfficeTemplate:
         for text in string_pairs(brand).values():
             if LINE_BREAKS.search(text):
                 raise Refused(f"{text!r} holds a tab or a line break")
+            if text != text.strip():  # loading strips them: a writer would mark the space kept
+                raise Refused(f"{text!r} starts or ends with a space")
             if NOT_XML.search(text):
                 raise Refused(f"{text!r} holds a character XML cannot")
 
@@ -736,7 +757,7 @@ class OfficeTemplate:
         if self.format == "docx":
             drawn &= {key[1] for key in self.logo.sizes}
         if drawn != {key[1] for key in self.logo.sizes}:
-            raise Refused("its logo is too narrow to show beside a title (or shows where the template's does not)")
+            raise Refused("its logo is too narrow to show beside a title (or the template's is)")
         return image, sizes
 
     def check_docx(self, brand: Brand, pairs: dict[str, str]) -> None:
@@ -745,6 +766,8 @@ class OfficeTemplate:
         from generator.renderers.docx.fonts import REPERTOIRE
         from generator.text import split_languages
 
+        if len(brand.name) > CORE_PROPERTY_MAX:
+            raise Refused(f"python-docx holds its author to {CORE_PROPERTY_MAX} characters")
         for text in (brand.name, brand.footer):
             if text and split_languages(text, self.view.ui) != [(text, None)]:
                 raise Refused(f"{text!r} holds a word of another language")
@@ -756,7 +779,8 @@ class OfficeTemplate:
         """Its contact lines take as many lines on the instructions sheet as the template's."""
         from generator.renderers.xlsx.instructions import CONTACT_COLUMN, paragraph_height
 
-        for held in (PLACEHOLDER_NAME, *vars(PLACEHOLDER_CONTACT).values()):
+        held_lines = (PLACEHOLDER_NAME, *PLACEHOLDER_CONTACT.model_dump().values())
+        for held in held_lines:  # the instructions sheet's contact lines
             if held in pairs and paragraph_height(pairs[held], CONTACT_COLUMN) != paragraph_height(
                 held, CONTACT_COLUMN
             ):
@@ -766,9 +790,10 @@ class OfficeTemplate:
         """No two styles (or shared strings) the template holds apart are equal for the
         brand (openpyxl would have written them once)."""
         for member, content in written:
-            if content is not None and member.name in self.counts:
-                if distinct(content) != self.counts[member.name]:
-                    raise Refused(f"two of its colours make two entries of {member.name} equal")
+            if content is None or member.name not in self.counts:
+                continue
+            if distinct(content) != self.counts[member.name]:
+                raise Refused(f"two of its colours make two entries of {member.name} equal")
 
 
 def check_links(written: list[tuple[Member, bytes | None]]) -> None:
