@@ -42,7 +42,7 @@ from generator.fonts import family_files
 from generator.layouts import Layouts
 from generator.logo import logo_png
 from generator.markdown import IMAGE_HEIGHT_MM, alt_text, lone_image
-from generator.model import Section
+from generator.model import Brand, Section
 from generator.paper import Paper
 from generator.renderers.docx.fonts import embed_fonts
 from generator.renderers.docx.measure import FALLBACK, Metrics, metrics, wrapped_lines
@@ -137,6 +137,19 @@ def picture_size(png: bytes, width: Length, height: Length) -> tuple[Length, Len
     return Length(int(image.px_width * scale)), Length(int(image.px_height * scale))
 
 
+def header_logo_size(png: bytes) -> tuple[Length, Length]:
+    """The size the brand's logo shows at in the page header: :data:`LOGO_HEIGHT` tall, as
+    wide as its proportions (and resolution) make it, as Word sizes a picture given a height."""
+    width, height = Image.from_blob(png).scaled_dimensions(None, LOGO_HEIGHT)
+    return Length(width), Length(height)
+
+
+def cover_logo_size(png: bytes) -> tuple[Length, Length]:
+    """The size the brand's logo shows at on the cover: within :data:`COVER_LOGO_WIDTH` ×
+    :data:`COVER_LOGO_HEIGHT`."""
+    return picture_size(png, COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT)
+
+
 def list_style(context: list[str], opening: str) -> str:
     """The style of a list or quote opened inside ``context`` (the styles of the containers
     around it): nested lists are indented more."""
@@ -160,6 +173,22 @@ class TextFonts:
     heading: Metrics = FALLBACK
     bold: Metrics = FALLBACK
     """The body font's bold, for bold words in running text."""
+
+
+def text_fonts(brand: Brand, layouts: Layouts) -> TextFonts:
+    """The brand's body font (regular) and heading font (bold), measured."""
+    fonts, folder = brand.fonts, brand.folder
+
+    def measured(family: str, styles: tuple[str, ...]) -> Metrics:
+        files = family_files(family, layouts.project.font_families, folder)
+        path = next((files[style] for style in styles if style in files), None)
+        return metrics(path) if path is not None else FALLBACK
+
+    return TextFonts(
+        body=measured(fonts.body, ("regular", "variable")),
+        heading=measured(fonts.heading, ("bold", "semibold", "variable", "regular")),
+        bold=measured(fonts.body, ("semibold", "bold", "variable", "regular")),
+    )
 
 
 @dataclass(frozen=True)
@@ -236,9 +265,19 @@ def estimate_pages(
     split with two lines at least on each page; a picture by its height and a table of a
     section (``prose_tables``) row by row.
     """
-    blocks = _blocks(document, contents, entries, prose_tables, fonts)
+    blocks = page_blocks(document, contents, entries, prose_tables, fonts)
+    return paginate(blocks, page_height(document))
+
+
+def page_height(document: DocxDocument) -> float:
+    """The height between the first section's margins, in points."""
     section = document.sections[0]
-    height = Length(section.page_height - section.top_margin - section.bottom_margin).pt
+    return Length(section.page_height - section.top_margin - section.bottom_margin).pt
+
+
+def paginate(blocks: list[PageBlock], height: float) -> dict[BaseOxmlElement, int]:
+    """The page each block is on, the body filling pages ``height`` points tall as
+    :func:`estimate_pages` describes."""
     pages: dict[BaseOxmlElement, int] = {}
     page, used = 1, 0.0
     for index, block in enumerate(blocks):
@@ -271,7 +310,7 @@ def estimate_pages(
     return pages
 
 
-def _kept(blocks: list[_Block], index: int) -> float:
+def _kept(blocks: list[PageBlock], index: int) -> float:
     """What must share a page with the block at ``index``, which keeps with the next: the
     next, whole if it keeps with one in turn (a tag with its heading), else its first lines."""
     kept = 0.0
@@ -285,7 +324,7 @@ def _kept(blocks: list[_Block], index: int) -> float:
 
 
 @dataclass
-class _Block:
+class PageBlock:
     """A paragraph or table of the body as :func:`estimate_pages` sets it, in points."""
 
     element: BaseOxmlElement
@@ -310,49 +349,84 @@ class _Block:
         return 2 * self.line
 
 
-def _blocks(
+@dataclass(frozen=True)
+class Measure:
+    """How :func:`estimate_pages` measures a document's body: each paragraph style's setting,
+    the width between the margins and the brand's fonts."""
+
+    settings: dict[str, _Setting]
+    normal: _Setting
+    width: float
+    fonts: TextFonts
+
+    @classmethod
+    def of(cls, document: DocxDocument, fonts: TextFonts) -> Measure:
+        settings = _settings(document, fonts)
+        normal = settings[document.styles["Normal"].style_id]
+        return cls(settings, normal, usable_width(document.sections[0]).pt, fonts)
+
+    def setting(self, part: BaseOxmlElement) -> _Setting:
+        """A paragraph's style's setting (Normal's when it has none of its own)."""
+        return self.settings.get(part.style or "", self.normal)
+
+    def lines(self, part: BaseOxmlElement) -> int:
+        """How many lines a paragraph's text wraps to (none without text), each run in its
+        font (a bold run in the bold one)."""
+        setting = self.setting(part)
+        if not "".join(t.text or "" for t in part.iter(qn("w:t"))):
+            return 0
+        runs = [
+            (
+                "".join(t.text or "" for t in run.iter(qn("w:t"))),
+                self.fonts.bold
+                if run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+                else setting.metrics,
+            )
+            for run in part.iter(qn("w:r"))
+        ]
+        return wrapped_lines(runs, setting.size, self.width - setting.indent)
+
+    def height(self, part: BaseOxmlElement, lines: int) -> float:
+        """How tall a paragraph of ``lines`` lines sets: its lines, or its pictures."""
+        setting = self.setting(part)
+        line = setting.size * setting.metrics.line * setting.line_spacing
+        return max(lines * line, sum(picture_heights(part)))
+
+
+def picture_heights(part: BaseOxmlElement) -> list[float]:
+    """The height of each picture in a paragraph, in points."""
+    return [int(extent.get("cy")) / EMU_PER_POINT for extent in part.iter(qn("wp:extent"))]
+
+
+def page_blocks(
     document: DocxDocument,
     contents: BaseOxmlElement,
     entries: int,
     prose_tables: Collection[BaseOxmlElement],
     fonts: TextFonts,
-) -> list[_Block]:
+) -> list[PageBlock]:
     """The body's paragraphs and tables, measured (a worksheet's table fills its page)."""
-    settings = _settings(document, fonts)
-    normal = settings[document.styles["Normal"].style_id]
-    section = document.sections[0]
-    width = usable_width(section).pt
-    found: list[_Block] = []
+    measure = Measure.of(document, fonts)
+    settings, normal, width = measure.settings, measure.normal, measure.width
+    found: list[PageBlock] = []
     previous = ""
     for part in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
         if part.tag == qn("w:tbl"):
             if part in prose_tables:
-                found.append(_Block(part, _table_height(part, width, settings.get("Cell", normal))))
+                found.append(
+                    PageBlock(part, _table_height(part, width, settings.get("Cell", normal)))
+                )
             else:
-                found.append(_Block(part, 0.0, fills_page=True))
+                found.append(PageBlock(part, 0.0, fills_page=True))
             previous = ""
             continue
         style = part.style or ""
-        setting = settings.get(style, normal)
+        setting = measure.setting(part)
         text = "".join(t.text or "" for t in part.iter(qn("w:t")))
-        pictures = [int(extent.get("cy")) / EMU_PER_POINT for extent in part.iter(qn("wp:extent"))]
+        pictures = picture_heights(part)
         properties = part.pPr
         line = setting.size * setting.metrics.line * setting.line_spacing
-        if part is contents:
-            lines = entries
-        elif text:
-            runs = [
-                (
-                    "".join(t.text or "" for t in run.iter(qn("w:t"))),
-                    fonts.bold
-                    if run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
-                    else setting.metrics,
-                )
-                for run in part.iter(qn("w:r"))
-            ]
-            lines = wrapped_lines(runs, setting.size, width - setting.indent)
-        else:
-            lines = 0
+        lines = entries if part is contents else measure.lines(part)
         before, after = setting.before, setting.after
         if setting.contextual and style == previous:
             before = found[-1].after = 0.0  # the items of one list sit close
@@ -362,9 +436,9 @@ def _blocks(
             properties is not None and properties.find(qn("w:keepNext")) is not None
         )
         found.append(
-            _Block(
+            PageBlock(
                 part,
-                max(lines * line, sum(pictures)) if shown else 0.0,
+                measure.height(part, lines) if shown else 0.0,
                 line,
                 before if shown else 0.0,
                 after if shown else 0.0,
@@ -650,18 +724,7 @@ class DocxWriter:
 
     def text_fonts(self) -> TextFonts:
         """The brand's body font (regular) and heading font (bold), measured."""
-        fonts, folder = self.view.brand.fonts, self.view.brand.folder
-
-        def measured(family: str, styles: tuple[str, ...]) -> Metrics:
-            files = family_files(family, self.layouts.project.font_families, folder)
-            path = next((files[style] for style in styles if style in files), None)
-            return metrics(path) if path is not None else FALLBACK
-
-        return TextFonts(
-            body=measured(fonts.body, ("regular", "variable")),
-            heading=measured(fonts.heading, ("bold", "semibold", "variable", "regular")),
-            bold=measured(fonts.body, ("semibold", "bold", "variable", "regular")),
-        )
+        return text_fonts(self.view.brand, self.layouts)
 
     def embed_fonts(self) -> None:
         """The brand's heading and body fonts inside the file, for machines without them."""
@@ -870,7 +933,7 @@ class DocxWriter:
         primary = rgb(view.palette.primary)
         logo = logo_png(view.brand)
         if logo is not None:
-            width, height = picture_size(logo, COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT)
+            width, height = cover_logo_size(logo)
             holder = document.add_paragraph()
             holder.paragraph_format.space_after = Pt(10)
             picture = holder.add_run().add_picture(BytesIO(logo), width, height)
@@ -1136,12 +1199,13 @@ class DocxWriter:
         view = self.view
         self.document.sections[0].different_first_page_header_footer = view.job.document == "guide"
         logo = logo_png(view.brand)
+        logo_size = header_logo_size(logo) if logo is not None else None
         for section in self.document.sections:
             section.header.is_linked_to_previous = False
             section.footer.is_linked_to_previous = False
             header = section.header.paragraphs[0]
-            if logo is not None:
-                header.add_run().add_picture(BytesIO(logo), height=LOGO_HEIGHT)
+            if logo is not None and logo_size is not None:
+                header.add_run().add_picture(BytesIO(logo), *logo_size)
                 header.add_run("   ")
             self.add_text(header, view.guide.title)
             footer = section.footer.paragraphs[0]

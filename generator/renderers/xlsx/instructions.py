@@ -19,6 +19,8 @@ from generator.renderers.xlsx.table import LINE_HEIGHT
 
 WIDTHS = [5, 30, 72]
 PADDING = 6
+CONTACT_COLUMN = 2
+"""The column the brand's name and contact details start in."""
 
 
 def write_instructions(
@@ -51,7 +53,7 @@ def write_instructions(
     contact = view.brand.contact
     for line in (view.brand.name, contact.website, contact.email, contact.phone):
         if line:
-            row = _paragraph(sheet, view, row, line, column=2)
+            row = _paragraph(sheet, view, row, line, column=CONTACT_COLUMN)
     write_credit(sheet, view, row + 1)
     set_print(sheet, view, len(WIDTHS), row + 1, landscape=False)
     protect(sheet)
@@ -98,7 +100,11 @@ def _paragraph(
     cell.font, cell.alignment = font(view, size=BODY_SIZE, bold=bold), TOP_LEFT
     if column < len(WIDTHS):
         sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=len(WIDTHS))
-    width = sum(WIDTHS[column - 1 :])
-    lines = max(minimum_lines, wrapped_lines(text, width))
-    sheet.row_dimensions[row].height = lines * LINE_HEIGHT + PADDING
+    sheet.row_dimensions[row].height = paragraph_height(text, column, minimum_lines)
     return row + 1
+
+
+def paragraph_height(text: str, column: int, minimum_lines: int = 1) -> float:
+    """The height of a row holding ``text`` wrapped from ``column`` to the last column."""
+    lines = max(minimum_lines, wrapped_lines(text, sum(WIDTHS[column - 1 :])))
+    return lines * LINE_HEIGHT + PADDING

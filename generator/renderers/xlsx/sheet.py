@@ -116,6 +116,34 @@ def write_title(sheet: Worksheet, view: DocumentView, title: str, last_column: i
         _add_logo(sheet, Image(BytesIO(logo)), widths, title)
 
 
+def logo_anchor(size: tuple[float, float], widths: list[float], title: str) -> OneCellAnchor | None:
+    """Where a logo of ``size`` pixels (width, height) sits on a title bar over columns
+    ``widths`` wide that shows ``title``: at the bar's right end, inside the table (so it
+    prints) and clear of the title; scaled to the bar's height, and smaller where the title
+    leaves less room. None when the title leaves too little room for a legible logo."""
+    table = sum(column_pixels(width) for width in widths)
+    title_end = LOGO_INSET + len(title) * TITLE_CHARACTER_PIXELS
+    room = table - title_end - 2 * LOGO_INSET
+    height = points_to_pixels(TITLE_HEIGHT - 8)
+    width = size[0] * height / size[1]
+    if width > room:
+        width, height = room, height * room / width
+    if width < LOGO_SMALLEST:
+        return None  # a title as wide as the table: the title, not a logo too small to read
+    left = table - LOGO_INSET - width
+    column, offset = 0, left
+    while offset >= column_pixels(widths[column]):
+        offset -= column_pixels(widths[column])
+        column += 1
+    top = (points_to_pixels(TITLE_HEIGHT) - height) / 2
+    return OneCellAnchor(
+        _from=AnchorMarker(
+            col=column, colOff=pixels_to_EMU(offset), row=TITLE_ROW - 1, rowOff=pixels_to_EMU(top)
+        ),
+        ext=XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height)),
+    )
+
+
 def column_pixels(width: float) -> int:
     """A column's width in pixels, as Excel and LibreOffice draw ``width`` characters of the
     default font (seven pixels each)."""
@@ -123,30 +151,11 @@ def column_pixels(width: float) -> int:
 
 
 def _add_logo(sheet: Worksheet, image: Image, widths: list[float], title: str) -> None:
-    """The logo at the title bar's right end, inside the table (so it prints) and clear of the
-    title: scaled to the bar's height, and smaller where the title leaves less room."""
-    table = sum(column_pixels(width) for width in widths)
-    title_end = LOGO_INSET + len(title) * TITLE_CHARACTER_PIXELS
-    room = table - title_end - 2 * LOGO_INSET
-    height = points_to_pixels(TITLE_HEIGHT - 8)
-    width = image.width * height / image.height
-    if width > room:
-        width, height = room, height * room / width
-    if width < LOGO_SMALLEST:
-        return  # a title as wide as the table: the title, not a logo too small to read
-    left = table - LOGO_INSET - width
-    column, offset = 0, left
-    while offset >= column_pixels(widths[column]):
-        offset -= column_pixels(widths[column])
-        column += 1
-    top = (points_to_pixels(TITLE_HEIGHT) - height) / 2
-    image.width, image.height = width, height
-    image.anchor = OneCellAnchor(
-        _from=AnchorMarker(
-            col=column, colOff=pixels_to_EMU(offset), row=TITLE_ROW - 1, rowOff=pixels_to_EMU(top)
-        ),
-        ext=XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height)),
-    )
+    """The logo where :func:`logo_anchor` places it, if anywhere."""
+    anchor = logo_anchor((image.width, image.height), widths, title)
+    if anchor is None:
+        return
+    image.anchor = anchor
     sheet.add_image(image)
 
 
