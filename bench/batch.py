@@ -1,19 +1,24 @@
 """Benchmark of ``journeykit batch`` (a benchmark, not a test): N generated brands' full sets.
 
 Prints per-brand cost, throughput, the peak memory of each worker process, the speed-up of
-``--jobs 2`` over ``--jobs 1`` and the time of a rebuild where nothing changed.
+``--jobs 2`` over ``--jobs 1``, stamped against direct renders (``--no-stamp``) in the same run,
+how many brands were stamped and why any were not, and the time of a rebuild where nothing
+changed; the machine's load before and after.
 
-    .venv/bin/python bench/batch.py 100 [--guide kundresan] [--no-serial]
+    .venv/bin/python bench/batch.py 100 [--guide kundresan] [--no-serial] [--no-direct]
 
-A brand's full set is every document of the guides in its language (sv): with
-``--guide kundresan``, the guide PDF and DOCX and each worksheet variant as PDF, DOCX and XLSX
-(8 files). ``--no-serial`` skips the ``--jobs 1`` run (for the long runs).
+Every brand has a logo of its own (PNG, every seventh a JPEG, every tenth an SVG) and a
+website, e-mail address and phone number. A brand's full set is every document of the guides
+in its language (sv): with ``--guide kundresan``, the guide PDF and DOCX and each worksheet
+variant as PDF, DOCX and XLSX (8 files). ``--no-serial`` skips the ``--jobs 1`` run and
+``--no-direct`` the ``--no-stamp`` one (for the long runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import colorsys
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,8 +30,9 @@ HEADER = "id,name,primary,accent,logo,website,email,phone,language\n"
 JOURNEYKIT = [sys.executable, "-m", "generator"]
 
 
-def clients(count: int) -> str:
-    """A CSV of ``count`` brands with distinct dark primaries and light accents."""
+def clients(count: int, folder: Path) -> str:
+    """A CSV of ``count`` brands with distinct dark primaries and light accents, each with a
+    logo of its own written into ``folder``."""
     rows = []
     for index in range(count):
         hue = index / max(count, 1)
@@ -34,10 +40,33 @@ def clients(count: int) -> str:
         light = colorsys.hls_to_rgb((hue + 0.5) % 1, 0.82, 0.9)
         primary = "#" + "".join(f"{round(c * 255):02X}" for c in dark)
         accent = "#" + "".join(f"{round(c * 255):02X}" for c in light)
-        rows.append(
-            f"client-{index:04d},Client {index} AB,{primary},{accent},,c{index}.example,,,sv"
-        )
+        logo = make_logo(folder, index, primary)
+        contact = f"c{index}.example,hej@c{index}.example,+46 8 {index:04d}"
+        rows.append(f"client-{index:04d},Client {index} AB,{primary},{accent},{logo},{contact},sv")
     return HEADER + "\n".join(rows) + "\n"
+
+
+def make_logo(folder: Path, index: int, colour: str) -> str:
+    """A logo of its own for client ``index`` (its shape varies): its file name."""
+    from PIL import Image, ImageDraw
+
+    width = 200 + (index * 37) % 400
+    if index % 10 == 9:
+        name = f"logo-{index:04d}.svg"
+        (folder / name).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="100">'
+            f'<rect x="4" y="4" width="{width - 8}" height="92" rx="12" fill="{colour}"/>'
+            f'<circle cx="50" cy="50" r="{20 + index % 20}" fill="#F0C040"/></svg>',
+            encoding="utf-8",
+        )
+        return name
+    image = Image.new("RGB", (width, 100), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([6, 6, width - 6, 94], fill=colour)
+    draw.ellipse([20, 20, 80, 80], fill="#F0C040")
+    name = f"logo-{index:04d}." + ("jpg" if index % 7 == 6 else "png")
+    image.save(folder / name)
+    return name
 
 
 def peak_kib(pid: int) -> int:
@@ -62,22 +91,32 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def run(csv: Path, out: Path, jobs: int, extra: list[str]) -> tuple[float, int, int]:
+def run(csv: Path, out: Path, jobs: int, extra: list[str]) -> tuple[float, int, int, str]:
     """Seconds one ``journeykit batch`` takes, the main process's and the largest worker's
-    peak memory (KiB), sampled every 0.1 s."""
+    peak memory (KiB), sampled every 0.1 s, and what it printed about stamping."""
     command = [*JOURNEYKIT, "batch", str(csv), "--out", str(out), "--jobs", str(jobs), *extra]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    main_peak = worker_peak = 0
-    while process.poll() is None:
-        main_peak = max(main_peak, peak_kib(process.pid))
-        for child in children(process.pid):
-            worker_peak = max(worker_peak, peak_kib(child))
-        time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    if process.returncode:
-        raise SystemExit(f"journeykit batch failed with exit code {process.returncode}")
-    return seconds, main_peak, worker_peak
+    wide = {**os.environ, "COLUMNS": "200"}
+    with tempfile.TemporaryFile() as printed:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=printed, env=wide)
+        main_peak = worker_peak = 0
+        while process.poll() is None:
+            main_peak = max(main_peak, peak_kib(process.pid))
+            for child in children(process.pid):
+                worker_peak = max(worker_peak, peak_kib(child))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        if process.returncode:
+            raise SystemExit(f"journeykit batch failed with exit code {process.returncode}")
+        printed.seek(0)
+        lines = printed.read().decode().splitlines()
+    stamping = [line for line in lines if "stamped" in line or "×" in line]
+    return seconds, main_peak, worker_peak, "\n".join(stamping)
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes), as ``uptime`` gives them."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -85,17 +124,24 @@ def main() -> None:
     parser.add_argument("brands", type=int)
     parser.add_argument("--guide", action="append", default=[])
     parser.add_argument("--no-serial", action="store_true", help="skip the --jobs 1 run")
+    parser.add_argument("--no-direct", action="store_true", help="skip the --no-stamp run")
     args = parser.parse_args()
     extra = [flag for guide in args.guide for flag in ("--guide", guide)]
+    print(f"load before: {load()}")
     with tempfile.TemporaryDirectory() as folder:
         csv = Path(folder) / "clients.csv"
-        csv.write_text(clients(args.brands), encoding="utf-8")
+        csv.write_text(clients(args.brands, Path(folder)), encoding="utf-8")
         one = None if args.no_serial else run(csv, Path(folder) / "one", 1, extra)[0]
-        two, main_kib, worker_kib = run(csv, Path(folder) / "two", 2, extra)
+        two, main_kib, worker_kib, stamping = run(csv, Path(folder) / "two", 2, extra)
         noop = min(run(csv, Path(folder) / "two", 2, extra)[0] for _ in range(5))
         files = sum(1 for path in (Path(folder) / "two").rglob("*.*") if path.name[0] != ".")
+        direct = None
+        if not args.no_direct:
+            direct = run(csv, Path(folder) / "direct", 2, [*extra, "--no-stamp"])[0]
+    print(f"load after: {load()}")
     per = args.brands
     print(f"{per} brands, {files} files ({files // per} per brand)")
+    print(stamping or "nothing stamped")
     if one is not None:
         print(f"--jobs 1: {one:.1f} s ({one / per:.2f} s per brand)")
     print(
@@ -103,6 +149,9 @@ def main() -> None:
     )
     if one is not None:
         print(f"speed-up of --jobs 2 over --jobs 1: {one / two:.2f}x")
+    if direct is not None:
+        print(f"--jobs 2 --no-stamp: {direct:.1f} s ({direct / per:.2f} s per brand)")
+        print(f"stamped against direct: {direct / two:.1f}x faster")
     print(f"no-op rebuild (best of 5): {noop:.3f} s")
     worker_mib, main_mib = worker_kib / 1024, main_kib / 1024
     print(f"peak memory: largest worker {worker_mib:.0f} MiB, main process {main_mib:.0f} MiB")

@@ -54,7 +54,7 @@ from generator.model import (
     field_problems,
 )
 from generator.palette import Palette
-from generator.pipeline.build import Failure, Listener, Outcomes, Silent, Written
+from generator.pipeline.build import STAMP_FROM, Failure, Listener, Outcomes, Silent, Written
 from generator.pipeline.build import build as build_jobs
 from generator.pipeline.sink import FolderSink, MemorySink, Sink
 from generator.plan import DEFAULT_BRAND, Filters, filled_jobs, plan, unknown_values
@@ -63,6 +63,7 @@ from generator.project import Project
 
 __all__ = [
     "FORMATS",
+    "STAMP_FROM",
     "Brand",
     "BuildResult",
     "Checklist",
@@ -142,6 +143,10 @@ class BuildResult:
     """Whether Ctrl-C stopped the build; what was finished before is written and recorded."""
     read: list[Path] = field(default_factory=list)
     """Single files the build read besides the project's folders (a client CSV's logos)."""
+    stamped: set[str] = field(default_factory=set)
+    """Brands whose files were stamped onto a layout made once (see ``stamp``)."""
+    unstamped: dict[str, str] = field(default_factory=dict)
+    """Brands that were to be stamped but were rendered directly, and why."""
 
     @property
     def brands(self) -> list[str]:
@@ -213,6 +218,10 @@ class Options(TypedDict, total=False):
     library: Library | None
     """The project's content as the caller loaded it already (a server's, after a change),
     instead of loading it again (``build`` only)."""
+    stamp: bool | None
+    """Lay each guide out once for the brands that share its fonts, paper and details and
+    stamp each brand onto it: by default when enough brands share it (a batch); True always
+    (a server rendering one brand at a time keeps its layouts); False never."""
 
 
 def build(
@@ -698,11 +707,12 @@ def _write(
     force: bool,
     workers: int = 1,
     executor: Executor | None = None,
+    stamp: bool | None = None,
 ) -> Outcomes:
     """Build the jobs into ``sink``; a failing output folder (read-only, a full disk …) is an
     :class:`OutputError`."""
     try:
-        return build_jobs(library, layouts, jobs, sink, listener, force, workers, executor)
+        return build_jobs(library, layouts, jobs, sink, listener, force, workers, executor, stamp)
     except OSError as exc:
         where = Path(exc.filename or sink.location(""))
         raise OutputError(where, exc.strerror or str(exc)) from None
@@ -766,6 +776,7 @@ def _build(
         force=options.get("force", False),
         workers=max(1, options.get("jobs", CORES)),
         executor=options.get("executor"),
+        stamp=options.get("stamp"),
     )
     return BuildResult(
         out,
@@ -775,6 +786,8 @@ def _build(
         outcomes.failed,
         warnings + _noticed(outcomes, sink),
         interrupted=outcomes.interrupted,
+        stamped=outcomes.stamped,
+        unstamped=outcomes.unstamped,
     )
 
 

@@ -105,6 +105,19 @@ PrintMarksOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
 ]
+StampOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--stamp/--no-stamp",
+        help=(
+            "Lay each guide out once for the brands that share its fonts, paper and details, "
+            "and stamp each brand's name, colours and logo onto it (checked against a direct "
+            f"render of the first brand); by default when {api.STAMP_FROM} or more brands "
+            "share a layout. --no-stamp renders every brand on its own."
+        ),
+        show_default=False,
+    ),
+]
 JobsOption = Annotated[
     int,
     typer.Option(
@@ -176,6 +189,7 @@ def build(
     format: FormatOption = [],  # noqa: B006
     paper: PaperOption = None,
     print_marks: PrintMarksOption = False,
+    stamp: StampOption = None,
 ) -> None:
     """Build guides and worksheets into `<out>/<brand>/<language>/`.
 
@@ -265,6 +279,7 @@ def report(result: api.BuildResult, per_brand: bool) -> None:
         + (f", [red]{len(result.failed)} failed[/red]" if result.failed else "")
         + (" (use --force to rebuild them)" if result.current and not result.written else "")
     )
+    report_stamped(result)
     if per_brand:
         report_brands(result)
     else:
@@ -287,6 +302,19 @@ def exit_if_interrupted(result: api.BuildResult) -> None:
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def report_stamped(result: api.BuildResult) -> None:
+    """How many brands were stamped onto a layout made once, and why any others that were to
+    be were rendered directly (the most common reasons first)."""
+    if not result.stamped and not result.unstamped:
+        return
+    console.print(
+        f"{len(result.stamped)} brand(s) stamped onto a shared layout, "
+        f"{len(result.unstamped)} rendered directly"
+    )
+    for reason, count in Counter(result.unstamped.values()).most_common(3):
+        console.print(f"  {count} × {escape(reason)}", highlight=False, soft_wrap=True)
 
 
 def report_brands(result: api.BuildResult) -> None:
@@ -344,6 +372,7 @@ def batch(
     jobs: JobsOption = api.CORES,
     paper: PaperOption = None,
     print_marks: PrintMarksOption = False,
+    stamp: StampOption = None,
 ) -> None:
     """Build the full set for every client in a CSV, each under `<out>/<id>/`.
 

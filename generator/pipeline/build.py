@@ -8,9 +8,10 @@ planned; a job that fails to render is reported and the others still build.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -87,6 +88,10 @@ class Outcomes:
     """What the renderers saw in the files they wrote that a reader would catch."""
     interrupted: bool = False
     """Whether Ctrl-C stopped the build (what was finished before is written and recorded)."""
+    stamped: set[str] = field(default_factory=set)
+    """Brands whose sets were stamped from a template (:mod:`generator.renderers.stamp`)."""
+    unstamped: dict[str, str] = field(default_factory=dict)
+    """Brands that were to be stamped but were rendered directly, and why."""
 
 
 def outdated(
@@ -142,6 +147,7 @@ def build(
     force: bool = False,
     workers: int = 1,
     executor: Executor | None = None,
+    stamp: bool | None = None,
 ) -> Outcomes:
     """Render and write every job whose inputs changed through ``sink``; failures are collected.
 
@@ -149,7 +155,8 @@ def build(
     given (it must share this process's memory, as a thread pool does, or know the snapshot);
     otherwise in this process, or with several ``workers`` in the local process pool (handed
     one task per free worker, see :mod:`~generator.pipeline.executors`). The coordinator alone
-    records what was written.
+    records what was written. Sets are stamped from a template per worker (:func:`stamping`)
+    when ``stamp`` is True, not when False, and by default when enough brands share it.
     """
     listener = listener or Silent()
     listener.planned(jobs)
@@ -164,6 +171,8 @@ def build(
     snapshot = hasher.snapshot()
     shared = library.model_copy(update={"brands": {}})  # each task carries its own brand
     tasks = [Task(snapshot, library.brands[pending[0][0].brand], pending) for pending in sets]
+    if stamp is not False:
+        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM)
     own = executor is None
     if executor is None:
         many = workers > 1 and len(tasks) > 1
@@ -172,7 +181,7 @@ def build(
     try:
         started = listener.started
         window = workers if own else len(tasks)  # a given executor queues what it receives
-        for _, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
+        for task, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
             for done in future.result():
                 if done.error is not None:
                     result.failed.append(Failure(done.job, done.error))
@@ -181,6 +190,11 @@ def build(
                         manifest.record(done.name, done.digest)
                     result.written.append(Written(done.job, sink.location(done.name), done.size))
                     result.notices += [Notice(done.job, message) for message in done.notices]
+                if task.stamp and done.error is None:
+                    if done.unstamped is None:
+                        result.stamped.add(done.job.brand)
+                    else:
+                        result.unstamped[done.job.brand] = done.unstamped
                 listener.finished(done.job)
     except KeyboardInterrupt:  # Ctrl-C: keep what is finished, report it, start nothing more
         result.interrupted = True
@@ -191,3 +205,21 @@ def build(
         if manifest is not None:
             manifest.close()
     return result
+
+
+STAMP_FROM = 4
+"""Brands that must share a template in a build for stamping to pay (the first brand of each
+template in each worker is rendered twice, directly and stamped, to check the template)."""
+
+
+def stamping(tasks: list[Task], layouts: Layouts, least: int = STAMP_FROM) -> list[Task]:
+    """The tasks, those whose brand shares its set's template with at least ``least`` brands
+    of the build marked to be stamped."""
+    from generator.renderers.stamp import set_key  # loads the renderers
+
+    keys = [set_key(task.brand, [job for job, _ in task.jobs], layouts) for task in tasks]
+    sharing = Counter(keys)
+    return [
+        replace(task, stamp=True) if sharing[key] >= least else task
+        for task, key in zip(tasks, keys, strict=True)
+    ]

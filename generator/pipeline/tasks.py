@@ -18,7 +18,7 @@ from generator.formats import rendering_order
 from generator.layouts import Layouts
 from generator.model import Brand, Job, Library
 from generator.pipeline.sink import Sink
-from generator.renderers import render_documents
+from generator.renderers import Outcome, render_documents
 from generator.renderers.notices import collected
 
 
@@ -30,6 +30,9 @@ class Task:
     brand: Brand
     jobs: list[tuple[Job, str]]
     """Each job and the digest of its inputs (recorded once its file is written)."""
+    stamp: bool = False
+    """Whether to stamp the set from this worker's template for its guide and brand's key
+    (:mod:`generator.renderers.stamp`) rather than render it directly."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Done:
     error: str | None = None
     notices: tuple[str, ...] = ()
     """What the renderer saw that a reader would catch (a nearly empty page, a spill)."""
+    unstamped: str | None = None
+    """Why the set was rendered directly although the task asked for a stamp."""
 
 
 _SNAPSHOTS: dict[str, tuple[Library, Layouts]] = {}
@@ -66,7 +71,18 @@ def run(task: Task, sink: Sink) -> list[Done]:
         return [Done(job, str(job.relative_path()), d, error=reason) for job, d in task.jobs]
     library, layouts = found
     library = library.model_copy(update={"brands": {**library.brands, task.brand.id: task.brand}})
-    outcomes = render_set(library, layouts, [job for job, _ in task.jobs])
+    jobs = [job for job, _ in task.jobs]
+
+    def direct() -> list[Outcome]:
+        return render_set(library, layouts, jobs)
+
+    why = None
+    if task.stamp:  # WeasyPrint is loaded only when a set is rendered
+        from generator.renderers.stamp import stamped
+
+        outcomes, why = stamped(library, layouts, jobs, task.brand, direct)
+    else:
+        outcomes = direct()
     done = []
     for (job, digest), (data, error, notices) in zip(task.jobs, outcomes, strict=True):
         name = str(job.relative_path())
@@ -74,12 +90,8 @@ def run(task: Task, sink: Sink) -> list[Done]:
             done.append(Done(job, name, digest, error=error or "failed"))
         else:
             sink.write(name, data)
-            done.append(Done(job, name, digest, len(data), notices=notices))
+            done.append(Done(job, name, digest, len(data), notices=notices, unstamped=why))
     return done
-
-
-Outcome = tuple[bytes | None, str | None, tuple[str, ...]]
-"""A rendered file's bytes, or why it failed; and the renderer's notices about it."""
 
 
 def render_set(library: Library, layouts: Layouts, jobs: list[Job]) -> list[Outcome]:

@@ -14,6 +14,9 @@ from generator.formats import FORMATS
 from generator.layouts import Layouts
 from generator.model import Job
 
+Outcome = tuple[bytes | None, str | None, tuple[str, ...]]
+"""A rendered file's bytes, or why it failed; and the renderer's notices about it."""
+
 Made = Mapping[Job, bytes]
 """Documents already rendered in the same set, by job: what another format carries inside."""
 

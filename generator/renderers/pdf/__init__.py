@@ -9,7 +9,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Sequence
 from copy import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from io import BytesIO
 from pathlib import Path
@@ -25,7 +25,7 @@ from generator.fonts import FALLBACK_FAMILY, FONT_STYLES, family_files
 from generator.layouts import Layouts
 from generator.logo import logo_path, logo_src
 from generator.markdown import IMAGE_HEIGHT_MM
-from generator.model import Section
+from generator.model import Brand, Section
 from generator.paper import BLEED_MM
 from generator.renderers import Made
 from generator.renderers.notices import notice
@@ -109,20 +109,25 @@ def font_stack(family: str) -> Markup:
     return Markup(f"{css_string(family)}, {css_string(FALLBACK_FAMILY)}, sans-serif")
 
 
-def brand_files(view: DocumentView, layouts: Layouts) -> list[Path]:
-    """The files of the brand a document may read besides the project's: its logo (beside a
+def brand_files(brand: Brand, layouts: Layouts) -> list[Path]:
+    """The files of a brand a document may read besides the project's: its logo (beside a
     client's CSV) and its font files (installed on the machine, found by fontconfig)."""
-    fonts = view.brand.fonts
+    fonts = brand.fonts
     return [
-        *([path] if (path := logo_path(view.brand)) else []),
+        *([path] if (path := logo_path(brand)) else []),
         *(
             path
             for family in dict.fromkeys([fonts.heading, fonts.body])
-            for path in family_files(
-                family, layouts.project.font_families, view.brand.folder
-            ).values()
+            for path in family_files(family, layouts.project.font_families, brand.folder).values()
         ),
     ]
+
+
+def logo_image(brand: Brand, layouts: Layouts, document: Document) -> object:
+    """The brand's logo as WeasyPrint's image, read as a layout of ``document`` reads it (for
+    a document repainted with another brand's logo)."""
+    fetcher = ProjectFetcher([*layouts.project.readable_roots, *brand_files(brand, layouts)])
+    return weasy.image(logo_src(brand), fetcher, document, str(logo_path(brand)))
 
 
 def font_faces(view: DocumentView, layouts: Layouts) -> list[dict[str, str | int]]:
@@ -235,11 +240,31 @@ def html_to_pdf(html: str, layouts: Layouts, what: str) -> bytes:
 
 def render(view: DocumentView, layouts: Layouts, made: Made) -> bytes:
     """Render a guide or a worksheet to PDF bytes (a guide carries its workbooks from ``made``)."""
+    return _laid_alone(view, layouts).write(made)
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A PDF laid out and ready to write: its pages, its name in messages, and its view (what
+    it carries inside)."""
+
+    document: Document
+    what: str
+    view: DocumentView
+
+    def write(self, made: Made, document: Document | None = None) -> bytes:
+        """The PDF's bytes (of ``document`` instead, a repainted copy of the pages), carrying
+        its workbooks from ``made``."""
+        return write(document or self.document, self.what, workbooks(self.view, made))
+
+
+def _laid_alone(view: DocumentView, layouts: Layouts) -> Laid:
+    """A guide or worksheet laid out on its own."""
     what = str(view.job.relative_path())
     document, _ = lay_out_view(view, layouts, what)
     if view.job.document != "guide" and len(document.pages) > 1:
         _spilled(what, view.worksheet.title, len(document.pages))
-    return write(document, what, workbooks(view, made))
+    return Laid(document, what, view)
 
 
 def _spilled(what: str, title: str, pages: int) -> None:
@@ -262,7 +287,7 @@ def lay_out_view(view: DocumentView, layouts: Layouts, what: str) -> tuple[Docum
     pages = Pages(view)
     key = _settled_key(pages, html_of) if balancing else None
     pages = _with_settled(pages, key)
-    logo = brand_files(view, layouts)
+    logo = brand_files(view.brand, layouts)
     document = lay_out(html_of(pages), layouts, what, logo)
     for _ in range(MAX_PASSES):
         fitted = _fitted(pages, pages_by_anchor(document.pages))
@@ -320,15 +345,21 @@ def _fitted(pages: Pages, spans: dict[str, list[Page]]) -> Pages:
 
 
 def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list[bytes]:
-    """Render several documents of one guide, language and brand.
+    """Render several documents of one guide, language and brand (see :func:`lay_out_many`);
+    the guide carries the set's workbooks from ``made``."""
+    return [laid.write(made) for laid in lay_out_many(views, layouts)]
 
-    When the guide is among them, it is laid out once and each worksheet it shows is written as
-    a copy of its page there; otherwise every worksheet is laid out on its own, so a document is
-    never slower for being asked for alone. The guide carries the set's workbooks from ``made``.
+
+def lay_out_many(views: list[DocumentView], layouts: Layouts) -> list[Laid]:
+    """Lay out several documents of one guide, language and brand.
+
+    When the guide is among them, it is laid out once and each worksheet it shows is a copy of
+    its page there; otherwise every worksheet is laid out on its own, so a document is never
+    slower for being asked for alone.
     """
     guide_view = next((v for v in views if v.job.document == "guide"), None)
     if guide_view is None:
-        return [render(view, layouts, made) for view in views]
+        return [_laid_alone(view, layouts) for view in views]
     what = str(guide_view.job.relative_path())
     guide, laid_out = lay_out_view(guide_view, layouts, what)
     spans = pages_by_anchor(guide.pages)
@@ -336,18 +367,18 @@ def render_many(views: list[DocumentView], layouts: Layouts, made: Made) -> list
         if isinstance(block, SheetBlock) and len(spans.get(block.anchor, [])) > 1:
             _spilled(what, block.title, len(spans[block.anchor]))
 
-    def one(view: DocumentView) -> bytes:
+    def one(view: DocumentView) -> Laid:
         what = str(view.job.relative_path())
         if view is guide_view:
-            return write(guide, what, workbooks(view, made))
+            return Laid(guide, what, view)
         sheet_pages = spans.get(view.worksheet.anchor)
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
-            return render(view, layouts, made)  # its guide page holds more than the worksheet
+            return _laid_alone(view, layouts)  # its guide page holds more than the worksheet
         if len(sheet_pages) > 1:
             _spilled(what, view.worksheet.title, len(sheet_pages))
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
-        return write(sheet, what)
+        return Laid(sheet, what, view)
 
     return [one(view) for view in views]
 

@@ -16,7 +16,7 @@ import operator
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import copy
@@ -38,8 +38,10 @@ __all__ = [
     "LineBox",
     "Page",
     "errors_fail_the_build",
+    "image",
     "lay_out",
     "page_box",
+    "painting",
     "setup",
     "without_class",
     "without_margin_box",
@@ -73,6 +75,8 @@ def setup() -> None:
             return
         fix_font_times()  # identical bytes where WeasyPrint falls back to fontTools to subset
         _tag_languages()
+        _paint_swapped_colours()
+        _remember_page_references()
         LOGGER.addHandler(_ToCurrentRender())
         _done = True
 
@@ -127,6 +131,22 @@ def _font_config(html: str) -> FontConfiguration:
     return configs[key]
 
 
+def image(url: str, fetcher: URLFetcher, document: Document, what: str) -> object:
+    """The image at ``url`` as a layout of ``document`` makes it (default image options, SVG
+    text set with the document's fonts); a :class:`BuildError` when it cannot be read."""
+    from types import SimpleNamespace
+
+    from weasyprint import DEFAULT_OPTIONS
+    from weasyprint.images import get_image_from_uri
+
+    context = SimpleNamespace(font_config=document.font_config, dictionaries={})
+    with errors_fail_the_build(what):
+        found = get_image_from_uri({}, fetcher, DEFAULT_OPTIONS, url, context=context)
+    if found is None:
+        raise BuildError(f"{what}: the image cannot be read")
+    return found
+
+
 def page_box(page: Page) -> Box:
     """A laid-out page's box (page → html → body): WeasyPrint has no public accessor."""
     return page._page_box
@@ -163,6 +183,64 @@ def without_class(page: Page, name: str) -> Page:
     clone = copy(page)
     clone._page_box = pruned(page._page_box)
     return clone
+
+
+_swaps: ContextVar[dict[tuple[int, int, int], object] | None] = ContextVar(
+    "colour_swaps", default=None
+)
+
+
+@contextmanager
+def painting(colours: Mapping[str, str]) -> Iterator[None]:
+    """Draw what is written in this context with each colour (``#RRGGBB``) of ``colours``
+    swapped for its value: a template's sentinel colours for a brand's own
+    (:mod:`generator.renderers.pdf.repaint`)."""
+    from tinycss2.color5 import parse_color
+
+    swaps = {_rgb(parse_color(held)): parse_color(own) for held, own in colours.items()}
+    token = _swaps.set(swaps)
+    try:
+        yield
+    finally:
+        _swaps.reset(token)
+
+
+def _rgb(color: object) -> tuple[int, int, int]:
+    """An opaque sRGB colour's 8-bit channels (or an impossible value for any other)."""
+    if getattr(color, "space", None) != "srgb" or getattr(color, "alpha", 1) != 1:
+        return (-1, -1, -1)
+    red, green, blue = color.coordinates  # type: ignore[attr-defined]
+    return (round(red * 255), round(green * 255), round(blue * 255))
+
+
+def _paint_swapped_colours() -> None:
+    """Let :func:`painting` swap colours where WeasyPrint sets every colour it draws with."""
+    from weasyprint.pdf.stream import Stream
+
+    set_color = Stream.set_color
+
+    def set_swapped_color(self, color, stroke=False):  # type: ignore[no-untyped-def]
+        swaps = _swaps.get()
+        if swaps:
+            color = swaps.get(_rgb(color), color)
+        return set_color(self, color, stroke)
+
+    Stream.set_color = set_swapped_color
+
+
+def _remember_page_references() -> None:
+    """Let pydyf list a PDF's page references once per page added, not once per use: tagging
+    asks for them for every marked element (about a tenth of writing a guide)."""
+
+    def page_references(self):  # type: ignore[no-untyped-def]
+        kids = self.pages["Kids"]
+        known = self.__dict__.get("_page_references")
+        if known is None or known[0] != len(kids):
+            references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+            known = self.__dict__["_page_references"] = (len(kids), references)
+        return known[1]
+
+    pydyf.PDF.page_references = property(page_references)
 
 
 def _tag_languages() -> None:

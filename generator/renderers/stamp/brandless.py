@@ -52,7 +52,9 @@ class TemplateKey:
     fonts: tuple[str, str]
     font_files: tuple[Path, ...]
     """The files the fonts resolve to (a brand's own fonts lie in its folder)."""
-    logo: bool
+    logo: str
+    """The logo's kind (its file's suffix: the office files keep a small JPEG as a JPEG), or
+    "" without one."""
     contact: tuple[bool, bool, bool]
     """Whether it has a website, an e-mail address, a phone number."""
     footer: bool
@@ -68,7 +70,7 @@ def template_key(brand: Brand, font_files: tuple[Path, ...]) -> TemplateKey:
     return TemplateKey(
         fonts=(brand.fonts.heading, brand.fonts.body),
         font_files=font_files,
-        logo=bool(brand.logo),
+        logo=Path(brand.logo).suffix.lower().replace(".jpeg", ".jpg") if brand.logo else "",
         contact=(bool(contact.website), bool(contact.email), bool(contact.phone)),
         footer=bool(brand.footer),
         attribution=brand.attribution,
