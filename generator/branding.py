@@ -19,7 +19,7 @@ from generator.logo import MAX_LOGO_PIXELS
 from generator.model import Brand
 from generator.palette import Palette
 
-LOGO_SUFFIXES = (".svg", ".png")
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> lis
 
 
 def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
-    """A logo must be an SVG or PNG file inside the brand's own folder."""
+    """A logo must be an SVG, PNG or JPEG file inside the brand's own folder."""
     if not brand.logo:
         return []
     if "://" in brand.logo or brand.logo.startswith("data:"):
@@ -175,7 +175,7 @@ def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
             BrandProblem(("logo",), f"{brand.logo!r} is outside the brand's folder", _LOGO_HINT)
         ]
     if path.suffix.lower() not in LOGO_SUFFIXES:
-        return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG or PNG", _LOGO_HINT)]
+        return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG, PNG or JPEG", _LOGO_HINT)]
     if not path.is_file():
         return [BrandProblem(("logo",), f"no file {brand.logo!r}", _LOGO_HINT)]
     problem = _unreadable(path)
@@ -186,7 +186,7 @@ def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
 
 
 def _unreadable(path: Path) -> str:
-    """Why an SVG or PNG file cannot be shown, or "" when it can."""
+    """Why an SVG, PNG or JPEG file cannot be shown, or "" when it can."""
     if path.suffix.lower() == ".svg":
         try:
             root = ElementTree.parse(path).getroot()
@@ -213,13 +213,13 @@ def _unreadable(path: Path) -> str:
     return ""
 
 
-_LOGO_HINT = "put logo.svg or logo.png next to brand.yaml and write logo: logo.svg"
+_LOGO_HINT = "put logo.svg, logo.png or logo.jpg next to brand.yaml and write logo: logo.svg"
 
 
 BRAND_TEMPLATE = """\
 # The brand {id}: one file restyles every PDF, DOCX and XLSX built with --brand {id}.
 name: {quoted_name}                  # on covers, headers, document properties
-logo: ""                        # logo.svg or logo.png in this folder; "" for none
+logo: ""                        # logo.svg, .png or .jpg in this folder; "" for none
 # Colours as "#RRGGBB", in quotes (without them, YAML reads # as the start of a comment).
 colors: {{primary: "{primary}", accent: "{accent}", text: "{text}", background: "{background}"}}
 # Fonts: bundled {fonts}; a family installed on this machine

@@ -665,7 +665,7 @@ def brand_new(
         path = api.new_brand(brand_id, project, name, lang or None, primary or None)
     print_next(
         [path],
-        "put logo.svg or logo.png beside it and fill in the colours, fonts and contact",
+        "put logo.svg, logo.png or logo.jpg beside it and fill in the colours, fonts and contact",
         [
             f"validate --project {as_typed(project)}",
             f"build --project {as_typed(project)} --brand {brand_id}",

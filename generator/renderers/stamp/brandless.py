@@ -53,8 +53,9 @@ class TemplateKey:
     font_files: tuple[Path, ...]
     """The files the fonts resolve to (a brand's own fonts lie in its folder)."""
     logo: str
-    """The logo's kind (its file's suffix: the office files keep a small JPEG as a JPEG), or
-    "" without one."""
+    """The kind of image the office files carry the logo as (``jpg`` for a JPEG, which they
+    keep as it is; ``png`` for a PNG or an SVG, which they carry rasterised), or "" for no
+    logo (the PDF takes any logo in its box)."""
     contact: tuple[bool, bool, bool]
     """Whether it has a website, an e-mail address, a phone number."""
     footer: bool
@@ -70,13 +71,19 @@ def template_key(brand: Brand, font_files: tuple[Path, ...]) -> TemplateKey:
     return TemplateKey(
         fonts=(brand.fonts.heading, brand.fonts.body),
         font_files=font_files,
-        logo=Path(brand.logo).suffix.lower().replace(".jpeg", ".jpg") if brand.logo else "",
+        logo=_logo_kind(brand.logo),
         contact=(bool(contact.website), bool(contact.email), bool(contact.phone)),
         footer=bool(brand.footer),
         attribution=brand.attribution,
         attach_workbooks=brand.attach_workbooks,
         paper=brand.paper,
     )
+
+
+def _logo_kind(logo: str) -> str:
+    if not logo:
+        return ""
+    return "jpg" if Path(logo).suffix.lower() in (".jpg", ".jpeg") else "png"
 
 
 def placeholder(brand: Brand) -> Brand:
