@@ -79,13 +79,16 @@ def repainted(
     strings: Mapping[str, str],
     author: str,
     logo: Callable[[], object] | None = None,
+    swapped: dict[int, Box] | None = None,
 ) -> Document:
     """``document`` with each placeholder string of ``strings`` replaced by its brand's (the
     links among them too), the logo boxes showing the image ``logo()`` makes (a WeasyPrint
     image), and ``author`` as the author; :class:`NotRepaintable` when that cannot be done
-    exactly."""
+    exactly. ``swapped`` gets each text or logo box that changed or moved, by the ``id`` of
+    the template's box it stands for."""
+    swapped = {} if swapped is None else swapped
     pages = [
-        _page(page, lines, logos, strings, logo)
+        _page(page, lines, logos, strings, logo, swapped)
         for page, lines, logos in zip(document.pages, spots.lines, spots.logos, strict=True)
     ]
     result = document.copy(pages)
@@ -100,14 +103,15 @@ def _page(
     logos: tuple[tuple[Box, ...], ...],
     strings: Mapping[str, str],
     logo: Callable[[], object] | None,
+    swapped: dict[int, Box],
 ) -> Page:
     if not lines and not logos:
         return page
     replaced: dict[int, Box] = {}
     for path in lines:
-        replaced[id(path[-1])] = _line(path[-1], path[-2], strings)
+        replaced[id(path[-1])] = _line(path[-1], path[-2], strings, swapped)
     for path in logos:
-        replaced[id(path[-1])] = _logo(path[-1], strings, logo)
+        replaced[id(path[-1])] = swapped[id(path[-1])] = _logo(path[-1], strings, logo)
     parents = {id(box) for path in (*lines, *logos) for box in path[:-1]}
     return Page(_rebuilt(page._page_box, replaced, parents))
 
@@ -121,14 +125,16 @@ def _rebuilt(box: Box, replaced: dict[int, Box], parents: set[int]) -> Box:
     return box.copy_with_children([_rebuilt(c, replaced, parents) for c in box.children])
 
 
-def _line(line: LineBox, container: Box, strings: Mapping[str, str]) -> LineBox:
+def _line(
+    line: LineBox, container: Box, strings: Mapping[str, str], swapped: dict[int, Box]
+) -> LineBox:
     """A copy of ``line`` with the brand's strings, what follows them moved along and the
     line aligned as before; :class:`NotRepaintable` when it would no longer fit."""
     if sum(isinstance(child, LineBox) for child in container.children) != 1:
         raise NotRepaintable("the brand's string shares its paragraph with other lines")
     shaped: dict[int, TextBox] = {}
     grown = 0.0
-    for box in _inline_boxes(line):
+    for box in line_boxes(line):
         if isinstance(box, TextBox):
             text = _replaced(box.text, strings)
             if text != box.text:
@@ -137,14 +143,14 @@ def _line(line: LineBox, container: Box, strings: Mapping[str, str]) -> LineBox:
     width = line.width + grown
     available = container.width
     if width > available + EPSILON:
-        raise NotRepaintable("the brand's line would wrap")
+        raise NotRepaintable("the brand's string would wrap on its line")
     offset = _align_offset(line, available, width) - _align_offset(line, available, line.width)
     moved = [offset]
 
     def rebuilt(box: Box) -> Box:
         start = moved[0]
         if id(box) in shaped:
-            new = shaped[id(box)]
+            new = swapped[id(box)] = shaped[id(box)]
             new.position_x = box.position_x + start
             moved[0] += new.width - box.width
             return new
@@ -162,7 +168,7 @@ def _line(line: LineBox, container: Box, strings: Mapping[str, str]) -> LineBox:
             return box
         if not start:
             return box
-        new = box.deepcopy()
+        new = swapped[id(box)] = box.deepcopy()
         new.translate(start, 0)
         return new
 
@@ -236,20 +242,20 @@ def _logo(box: ReplacedBox, strings: Mapping[str, str], logo: Callable[[], objec
     return new
 
 
-def _inline_boxes(box: Box) -> list[Box]:
-    """The boxes on a line, in order."""
+def line_boxes(box: Box) -> list[Box]:
+    """The boxes on a line, in order (those inside an inline box after it)."""
     found = []
     for child in getattr(box, "children", ()):
         found.append(child)
         if isinstance(child, InlineBox):
-            found += _inline_boxes(child)
+            found += line_boxes(child)
     return found
 
 
 def _shows(line: LineBox, placeholders: tuple[str, ...]) -> bool:
     return any(
         isinstance(box, TextBox) and any(p in box.text for p in placeholders)
-        for box in _inline_boxes(line)
+        for box in line_boxes(line)
     )
 
 

@@ -37,9 +37,11 @@ __all__ = [
     "DocumentMetadata",
     "LineBox",
     "Page",
+    "draw_box",
     "errors_fail_the_build",
     "image",
     "lay_out",
+    "marking",
     "page_box",
     "painting",
     "setup",
@@ -77,6 +79,7 @@ def setup() -> None:
         _tag_languages()
         _paint_swapped_colours()
         _remember_page_references()
+        _mark_segments()
         LOGGER.addHandler(_ToCurrentRender())
         _done = True
 
@@ -226,6 +229,75 @@ def _paint_swapped_colours() -> None:
         return set_color(self, color, stroke)
 
     Stream.set_color = set_swapped_color
+
+
+_marks: ContextVar[tuple[Mapping[int, int], dict[int, tuple[object, ...]]] | None] = ContextVar(
+    "segment_marks", default=None
+)
+MARK_START, MARK_END = b"%JK<", b"%JK>"
+"""The comments around a marked box's drawing in a content stream (:func:`marking`)."""
+
+
+@contextmanager
+def marking(boxes: Mapping[int, int]) -> Iterator[dict[int, tuple[object, ...]]]:
+    """Write each box whose ``id`` is in ``boxes`` (a text box or a replaced box) between
+    comments naming its number (``%JK<7`` … ``%JK>``), a segment
+    :mod:`generator.renderers.pdf.splice` redraws for another brand; yields, by number, the
+    arguments it was drawn with and the stream's colours and opacities before it."""
+    recorded: dict[int, tuple[object, ...]] = {}
+    token = _marks.set((boxes, recorded))
+    try:
+        yield recorded
+    finally:
+        _marks.reset(token)
+
+
+def stream_state(stream: object) -> tuple[object, ...]:
+    """What a stream remembers of the colours and opacities it set (to skip setting them
+    again)."""
+    names = ("_current_color", "_current_color_stroke", "_current_alpha", "_current_alpha_stroke")
+    return tuple(getattr(stream, name) for name in names)
+
+
+def set_stream_state(stream: object, state: tuple[object, ...]) -> None:
+    """Make a stream remember colours and opacities as :func:`stream_state` gave them."""
+    names = ("_current_color", "_current_color_stroke", "_current_alpha", "_current_alpha_stroke")
+    for name, value in zip(names, state, strict=True):
+        setattr(stream, name, value)
+
+
+def draw_box(stream: object, box: Box, arguments: tuple[object, ...]) -> None:
+    """Draw a text box or a replaced box as WeasyPrint draws it on a page, with the
+    ``arguments`` :func:`marking` recorded for it."""
+    from weasyprint import draw
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    if isinstance(box, TextBox):
+        draw.draw_text(stream, box, *arguments)
+    else:
+        draw.draw_replacedbox(stream, box, *arguments)
+
+
+def _mark_segments() -> None:
+    """Let :func:`marking` mark where WeasyPrint draws a text box or a replaced box."""
+    from weasyprint import draw
+
+    def marked(drawing):  # type: ignore[no-untyped-def]
+        def draw_marked(stream, box, *arguments):  # type: ignore[no-untyped-def]
+            marks = _marks.get()
+            number = marks[0].get(id(box)) if marks else None
+            if number is None:
+                return drawing(stream, box, *arguments)
+            marks[1][number] = (arguments, stream_state(stream))  # type: ignore[index]
+            stream.stream.append(MARK_START + str(number).encode())
+            drawing(stream, box, *arguments)
+            stream.stream.append(MARK_END)
+            return None
+
+        return draw_marked
+
+    draw.draw_text = marked(draw.draw_text)
+    draw.draw_replacedbox = marked(draw.draw_replacedbox)
 
 
 def _remember_page_references() -> None:

@@ -328,6 +328,22 @@ def _structure(d: _Described) -> list[Plain]:
         entry = {"path": path, **d.keys(element, ELEMENT_KEYS_SKIPPED)}
         entry["kids"] = [_kid(d, kid, page, annotations) for kid in _kids(element)]
         entries.append(entry)
+    return _labelled(entries)
+
+
+def _labelled(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The elements with their ``/ID`` (a table cell's, which WeasyPrint makes of an object
+    number) and the ``/Headers`` naming them as labels in document order: two files number
+    their objects differently and name the same cells."""
+    labels: dict[Any, str] = {}
+    for entry in entries:
+        if "/ID" in entry:
+            entry["/ID"] = labels.setdefault(entry["/ID"], f"id {len(labels)}")
+    for entry in entries:
+        attributes = entry.get("/A")
+        for owned in attributes if isinstance(attributes, list) else [attributes]:
+            if isinstance(owned, dict) and isinstance(owned.get("/Headers"), list):
+                owned["/Headers"] = [labels.get(header, header) for header in owned["/Headers"]]
     return entries
 
 

@@ -9,18 +9,20 @@ first, since the guide PDF carries the brand's own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from generator.document import build_view
+from generator.document import build_view, contact_href
 from generator.formats import rendering_order
 from generator.layouts import Layouts
 from generator.model import Brand, Job, Library
-from generator.renderers import render_documents
+from generator.renderers import Made, render_documents
 from generator.renderers.notices import collected
-from generator.renderers.pdf import Laid, lay_out_many, logo_image, weasy
+from generator.renderers.pdf import Laid, lay_out_many, logo_image, weasy, workbooks
 from generator.renderers.pdf.repaint import NotRepaintable, Spots, find_spots, repainted
-from generator.renderers.pdf.weasy import Document
+from generator.renderers.pdf.splice import NotSpliceable, SplicedPdf
+from generator.renderers.pdf.weasy import Box, Document
 from generator.renderers.stamp.brandless import (
     PLACEHOLDER_CONTACT,
     PLACEHOLDER_FOOTER,
@@ -60,6 +62,10 @@ class SetTemplate:
     when only PDFs are built), after the set's own."""
     laid: dict[int, tuple[Laid, Spots]] = field(default_factory=dict)
     """Each PDF job's layout and where it shows the brand, by the job's place in :attr:`jobs`."""
+    spliced: dict[int, SplicedPdf | None] = field(default_factory=dict)
+    """Each PDF written once to splice brands into (None: written for each brand)."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """A template is stamped for one brand at a time (its PDFs are kept open and changed)."""
     office: dict[int, OfficeTemplate] = field(default_factory=dict)
     notices: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """What the renderers noticed in each file (the same for every brand: same layout)."""
@@ -91,11 +97,23 @@ class SetTemplate:
             for i in places:
                 about = str(every[i].job.relative_path())
                 template.notices[i] = tuple(m for what, m in seen if what == about)
+        links = {contact_href(held.contact, text) for text in PLACEHOLDERS[2:]}
+        for i, (laid, spots) in template.laid.items():
+            try:
+                template.spliced[i] = SplicedPdf.of(
+                    laid, spots, made, colour_pairs(brand), PLACEHOLDER_NAME, links - {""}
+                )
+            except NotSpliceable:
+                template.spliced[i] = None
         return template
 
     def stamp(self, brand: Brand) -> list[bytes]:
         """The brand's files, in the order of the template's jobs; raises
         :class:`CannotStamp` when one of them cannot be made exactly."""
+        with self.lock:
+            return self._stamped(brand)
+
+    def _stamped(self, brand: Brand) -> list[bytes]:
         files: dict[int, bytes] = {}
         made: dict[Job, bytes] = {}
         every = [*self.jobs, *self.carried]  # as the template's views name what they carry
@@ -108,14 +126,32 @@ class SetTemplate:
             first = next(iter(self.laid.values()))[0].document
             logo = _logo_maker(brand, self.layouts, first)
             strings = string_pairs(brand)
-            with weasy.painting(colour_pairs(brand)):
-                for i, (laid, spots) in self.laid.items():
-                    try:
-                        document = repainted(laid.document, spots, strings, brand.name, logo)
-                    except NotRepaintable as exc:
-                        raise CannotStamp(f"{every[i].filename()}: {exc}") from None
-                    files[i] = laid.write(made, document)
+            for i, (laid, spots) in self.laid.items():
+                swapped: dict[int, Box] = {}
+                try:
+                    document = repainted(laid.document, spots, strings, brand.name, logo, swapped)
+                except NotRepaintable as exc:
+                    raise CannotStamp(f"{every[i].filename()}: {exc}") from None
+                files[i] = self._written(i, document, swapped, brand, made)
         return [files[i] for i in range(self.shown)]
+
+    def _written(
+        self, i: int, document: Document, swapped: dict[int, Box], brand: Brand, made: Made
+    ) -> bytes:
+        """A brand's PDF spliced into the template's written file, or else written from its
+        repainted layout (``document``)."""
+        laid = self.laid[i][0]
+        colours = colour_pairs(brand)
+        spliced = self.spliced.get(i)
+        if spliced is not None:
+            attachments = workbooks(laid.view, made)
+            strings = string_pairs(brand)
+            try:
+                return spliced.stamp(document, swapped, colours, strings, brand.name, attachments)
+            except NotSpliceable:
+                pass
+        with weasy.painting(colours):
+            return laid.write(made, document)
 
 
 def _logo_maker(brand: Brand, layouts: Layouts, document: Document) -> Callable[[], object] | None:

@@ -1,0 +1,403 @@
+"""A template's PDF written once and spliced for each brand, without writing it again.
+
+Writing a repainted layout (:mod:`~generator.renderers.pdf.repaint`) still draws every page,
+builds the structure tree, subsets the fonts and serialises the file for each brand. A
+:class:`SplicedPdf` does that once, for the template, with each box a brand may change or move
+marked in the content streams (:func:`~generator.renderers.pdf.weasy.marking`), and keeps the
+written file open. A brand's PDF is then that file with:
+
+- each sentinel colour operator turned into the brand's colour for the same role;
+- each marked box drawn again by WeasyPrint as the brand's repainted layout has it (its
+  string, its position, its logo), with the colours and opacities the stream had there;
+- each font whose glyphs the brand's strings add to subset again with them (once per set of
+  glyphs), and the brand's logo as an image of its own;
+- the links' targets and rectangles from the brand's layout, the logo's alternative text, the
+  author in the document information and its XMP, and the brand's workbooks inside;
+
+saved by pikepdf as :func:`~generator.renderers.pdf.finish` saves a direct render. What it
+cannot splice (a logo whose drawing needs resources other than its image and opacities)
+raises :class:`NotSpliceable`, and the caller writes the repainted layout instead. Like
+:mod:`~generator.renderers.pdf.weasy`, this module reaches into WeasyPrint's internals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from copy import copy
+from dataclasses import dataclass, field
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import pikepdf
+import pydyf
+from tinycss2.color5 import parse_color
+from weasyprint import DEFAULT_OPTIONS
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import Box, ReplacedBox, TextBox
+from weasyprint.matrix import Matrix
+from weasyprint.pdf import VARIANTS
+from weasyprint.pdf.fonts import build_fonts_dictionary
+from weasyprint.pdf.stream import Stream
+from weasyprint.text.fonts import get_hb_object_data
+
+from generator.renderers.pdf import PDF_VARIANT, Attachments, Laid, attach, weasy
+from generator.renderers.pdf.repaint import Spots, line_boxes
+
+SCALE = 0.75
+"""PDF points per CSS pixel (WeasyPrint writes at zoom 1)."""
+SEGMENT = re.compile(rb"%JK<(\d+)\n(.*?)%JK>", re.S)
+GLYPHS = re.compile(rb"/(\w+) [-\d.]+ Tf|<([0-9a-f]+)>")
+OPTIONS = {**DEFAULT_OPTIONS, **VARIANTS[PDF_VARIANT][1]}
+"""The options a guide is written with (those the font dictionaries depend on)."""
+
+
+class NotSpliceable(Exception):
+    """The brand's PDF cannot be spliced from the template's (write the repainted layout)."""
+
+
+Chunk = bytes | tuple[str, bytes] | tuple[str, int]
+"""Literal content, a sentinel colour operator ``("colour", operator)``, or a marked
+segment ``("segment", number)``."""
+
+
+@dataclass
+class _Segment:
+    box: Box
+    arguments: tuple[object, ...]
+    state: tuple[object, ...]
+    drawn: bytes
+    """What the template drew there (kept for a brand that leaves the box as it is)."""
+
+
+@dataclass
+class SplicedPdf:
+    """A template's PDF, written once with the boxes a brand changes marked, kept open."""
+
+    laid: Laid
+    pdf: pikepdf.Pdf
+    contents: list[tuple[pikepdf.Stream, list[Chunk]]]
+    segments: list[_Segment]
+    sentinel_ops: dict[bytes, str]
+    """Each sentinel colour operator (``r g b rg``) and its sentinel's ``#RRGGBB``."""
+    glyphs: dict[str, set[int]]
+    """Each font's glyphs in the template's subset, by its resource name."""
+    fonts: dict[str, object]
+    """WeasyPrint's fonts of the template, by resource name (their first)."""
+    original_fonts: dict[str, pikepdf.Object]
+    links: list[tuple[int, pikepdf.Dictionary, str]]
+    """The template's links to a placeholder (web, e-mail, phone): page, annotation, target."""
+    alts: list[pikepdf.Dictionary]
+    held_name: str
+    images: set[str] = field(default_factory=set)
+    """The template's logo images among the page resources."""
+    xmp: bytes | None = None
+    """The template's XMP metadata (naming the placeholder as its creator)."""
+    grown: dict[tuple[str, frozenset[int]], pikepdf.Object] = field(default_factory=dict)
+    scratch_fonts: dict[object, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        laid: Laid,
+        spots: Spots,
+        made: Mapping[object, bytes],
+        sentinels: Iterable[str],
+        held_name: str,
+        held_links: set[str],
+    ) -> SplicedPdf:
+        """Write ``laid`` (the template's, for the placeholder brand) with every box its brand
+        lines and logos hold marked, and cut it for splicing."""
+        boxes: list[Box] = []
+        for page_lines, page_logos in zip(spots.lines, spots.logos, strict=True):
+            for path in page_lines:
+                boxes += [box for box in line_boxes(path[-1]) if isinstance(box, TextBox)]
+            boxes += [path[-1] for path in page_logos]
+        numbers = {id(box): n for n, box in enumerate(boxes)}
+        with weasy.marking(numbers) as recorded:
+            data = laid.write(made)
+        pdf = pikepdf.open(BytesIO(data))
+        ops = {
+            _colour_op(parse_color(held), stroke): held for held in sentinels for stroke in (0, 1)
+        }
+        template = cls(laid, pdf, [], [], ops, {}, {}, {}, [], [], held_name)
+        drawn: dict[int, bytes] = {}
+        for page in pdf.pages:
+            for stream in _content_streams(page):
+                chunks = template._cut(stream.read_bytes(), drawn)
+                if len(chunks) > 1 or not isinstance(chunks[0], bytes):
+                    template.contents.append((stream, chunks))
+        for n, box in enumerate(boxes):
+            if n not in recorded or n not in drawn:
+                raise NotSpliceable("a marked box was not drawn where it was expected")
+            arguments, state = recorded[n]
+            template.segments.append(_Segment(box, arguments, state, drawn[n]))
+        for font in laid.document.fonts.values():
+            template.glyphs.setdefault(font.hash, set()).update(font.widths)
+            template.fonts.setdefault(font.hash, font)
+        resources = pdf.pages[0].Resources
+        template.original_fonts = dict(resources.Font.items()) if "/Font" in resources else {}
+        template.images = {str(key) for key in resources.get("/XObject", {})}
+        for number, page in enumerate(pdf.pages):
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A")
+                held = str(action.get("/URI", "")) if action is not None else ""
+                if held in held_links:
+                    template.links.append((number, annotation, held))
+        template.alts = [
+            element
+            for element in _struct_elements(pdf)
+            if str(element.get("/Alt", "")) == held_name
+        ]
+        metadata = pdf.Root.get("/Metadata")
+        template.xmp = None if metadata is None else metadata.read_bytes()
+        return template
+
+    def _cut(self, content: bytes, drawn: dict[int, bytes]) -> list[Chunk]:
+        """The content cut at each marked segment and each sentinel colour operator."""
+        chunks: list[Chunk] = []
+        position = 0
+        for match in SEGMENT.finditer(content):
+            chunks += self._colours(content[position : match.start()])
+            number = int(match.group(1))
+            drawn[number] = match.group(2)
+            chunks.append(("segment", number))
+            position = match.end()
+        chunks += self._colours(content[position:])
+        return chunks or [b""]
+
+    def _colours(self, content: bytes) -> list[Chunk]:
+        if not self.sentinel_ops or not content:
+            return [content] if content else []
+        pattern = re.compile(b"|".join(re.escape(op) for op in self.sentinel_ops))
+        chunks: list[Chunk] = []
+        position = 0
+        for match in pattern.finditer(content):
+            chunks.append(content[position : match.start()])
+            chunks.append(("colour", match.group()))
+            position = match.end()
+        chunks.append(content[position:])
+        return [chunk for chunk in chunks if chunk != b""]
+
+    def stamp(
+        self,
+        document: Document,
+        swapped: Mapping[int, Box],
+        colours: Mapping[str, str],
+        strings: Mapping[str, str],
+        author: str,
+        attachments: Attachments,
+    ) -> bytes:
+        """The brand's PDF: ``document`` is the template's layout repainted for the brand
+        (``swapped``: its changed and moved boxes, by the template box's id), ``colours``
+        each sentinel and the brand's colour, ``strings`` each placeholder string (and link)
+        and the brand's."""
+        own_ops = {
+            op: _colour_op(parse_color(colours.get(held, held)), op.endswith(b"RG"))
+            for op, held in self.sentinel_ops.items()
+        }
+        resources = pydyf.Dictionary(
+            {"ExtGState": pydyf.Dictionary(), "XObject": pydyf.Dictionary()}
+        )
+        images: dict[str, dict[str, object]] = {}
+        with weasy.painting(colours):
+            drawn = [
+                self._drawn(segment, swapped, resources, images, own_ops)
+                for segment in self.segments
+            ]
+        states = {str(key)[1:] for key in self.pdf.pages[0].Resources.get("/ExtGState", {})}
+        if set(resources["ExtGState"]) - states or set(resources["XObject"]) - set(images):
+            raise NotSpliceable("the logo's drawing needs resources of its own")
+        for stream, chunks in self.contents:
+            stream.write(
+                b"".join(
+                    chunk
+                    if isinstance(chunk, bytes)
+                    else own_ops[chunk[1]]
+                    if chunk[0] == "colour"
+                    else drawn[chunk[1]]
+                    for chunk in chunks
+                )
+            )
+        self._fonts(drawn)
+        self._images(images)
+        self._links(document, strings)
+        for element in self.alts:
+            element.Alt = pikepdf.String(author)
+        self.pdf.docinfo[pikepdf.Name.Author] = pikepdf.String(author)
+        if self.xmp is not None:
+            held = escape(self.held_name).encode()
+            self.pdf.Root.Metadata.write(self.xmp.replace(held, escape(author).encode()))
+        attach(self.pdf, attachments)
+        written = BytesIO()
+        self.pdf.save(
+            written,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
+        return written.getvalue()
+
+    def _drawn(
+        self,
+        segment: _Segment,
+        swapped: Mapping[int, Box],
+        resources: pydyf.Dictionary,
+        images: dict[str, dict[str, object]],
+        own_ops: Mapping[bytes, bytes],
+    ) -> bytes:
+        """A segment's content for the brand: its box drawn again where the brand changes
+        or moves it (in the colours :func:`weasy.painting` swaps), else the template's with
+        the brand's colours."""
+        box = swapped.get(id(segment.box))
+        if box is None:
+            return b"".join(
+                chunk if isinstance(chunk, bytes) else own_ops[chunk[1]]
+                for chunk in self._colours(segment.drawn)
+            )
+        document = self.laid.document
+        stream = Stream(
+            self.scratch_fonts,
+            (0, 0, 0, 0),
+            resources,
+            images,
+            None,
+            document.color_profiles,
+            document.output_intent,
+        )
+        weasy.set_stream_state(stream, segment.state)
+        weasy.draw_box(stream, box, segment.arguments)
+        return b"\n".join(pydyf._to_bytes(op) for op in stream.stream) + b"\n"
+
+    def _fonts(self, drawn: list[bytes]) -> None:
+        """Each font the brand's segments use, subset again where they add glyphs."""
+        used: dict[str, set[int]] = {}
+        font = None
+        for segment in drawn:
+            for match in GLYPHS.finditer(segment):
+                if match.group(1):
+                    font = match.group(1).decode()
+                elif font is not None:
+                    hexes = match.group(2)
+                    used.setdefault(font, set()).update(
+                        int(hexes[i : i + 4], 16) for i in range(0, len(hexes), 4)
+                    )
+        font_resources = self.pdf.pages[0].Resources.Font
+        for name, original in self.original_fonts.items():
+            font_resources[name] = original
+        for name, glyphs in used.items():
+            known = self.glyphs.get(name, set())
+            if glyphs <= known:
+                continue
+            wanted = frozenset(known | glyphs)
+            if (name, wanted) not in self.grown:
+                self.grown[(name, wanted)] = self._grown_font(name, wanted)
+            font_resources["/" + name] = self.grown[(name, wanted)]
+
+    def _grown_font(self, name: str, glyphs: frozenset[int]) -> pikepdf.Object:
+        """The font ``name`` subset with ``glyphs``, as WeasyPrint would embed it."""
+        known = (*self.laid.document.fonts.values(), *self.scratch_fonts.values())
+        sources = [font for font in known if font.hash == name]
+        if not sources:
+            raise NotSpliceable(f"no font {name} to grow")
+        merged = copy(sources[0])
+        merged.file_content = get_hb_object_data(merged.hb_face)
+        merged.to_unicode, merged.widths = {}, {}
+        for source in sources:
+            merged.to_unicode.update(source.to_unicode)
+            merged.widths.update(source.widths)
+        merged.to_unicode = {g: t for g, t in merged.to_unicode.items() if g in glyphs}
+        merged.widths = {g: w for g, w in merged.widths.items() if g in glyphs}
+        if set(merged.widths) != set(glyphs):
+            raise NotSpliceable(f"the glyphs of font {name} are not all known")
+        scratch = pydyf.PDF()
+        dictionary = build_fonts_dictionary(scratch, {name: merged}, True, True, OPTIONS)
+        return self._imported(scratch, dictionary[name])
+
+    def _images(self, images: dict[str, dict[str, object]]) -> None:
+        """The brand's logo images as the page resources' images (the template's dropped)."""
+        xobjects = self.pdf.pages[0].Resources.get("/XObject")
+        if xobjects is None:
+            if images:
+                raise NotSpliceable("the template has no images")
+            return
+        for key in list(xobjects.keys()):
+            if str(key).startswith("/i") and str(key) not in self._kept_images:
+                del xobjects[key]
+        for key, image in images.items():
+            scratch = pydyf.PDF()
+            made = image["image"].get_x_object(image["interpolate"], max(image["dpi_ratios"]))
+            x_object = made
+            scratch.add_object(x_object)
+            if "SMask" in x_object.extra:
+                scratch.add_object(x_object.extra["SMask"])
+                x_object.extra["SMask"] = x_object.extra["SMask"].reference
+            xobjects["/" + key] = self._imported(scratch, x_object.reference)
+
+    @property
+    def _kept_images(self) -> set[str]:
+        """The template's images that are not its logo (those its content shows)."""
+        logos = {
+            "/" + key.decode()
+            for segment in self.segments
+            if isinstance(segment.box, ReplacedBox)
+            for key in re.findall(rb"/(i\w+) Do", segment.drawn)
+        }
+        return self.images - logos
+
+    def _imported(self, scratch: pydyf.PDF, reference: object) -> pikepdf.Object:
+        """An object of a pydyf PDF (``reference``) copied into the template's PDF."""
+        scratch.catalog["Imported"] = reference
+        written = BytesIO()
+        scratch.write(written)
+        with pikepdf.open(BytesIO(written.getvalue())) as other:
+            return self.pdf.copy_foreign(other.Root.Imported)
+
+    def _links(self, document: Document, strings: Mapping[str, str]) -> None:
+        """The links to the brand's web, e-mail and phone, where its layout puts them: the
+        template's links in order, each matched with the brand's link to the same detail on
+        the same page."""
+        found: dict[tuple[int, str], list[tuple[float, float, float, float]]] = {}
+        for number, page in enumerate(document.pages):
+            matrix = Matrix(SCALE, 0, 0, -SCALE, 0, page.height * SCALE)
+            for kind, target, rectangle, _ in page.links:
+                if kind == "external":
+                    x1, y1 = matrix.transform_point(*rectangle[:2])
+                    x2, y2 = matrix.transform_point(*rectangle[2:])
+                    found.setdefault((number, target), []).append((x1, y1, x2, y2))
+        for number, annotation, held in self.links:
+            target = strings.get(held, held)
+            places = found.get((number, target), [])
+            if not places:
+                raise NotSpliceable("the brand's links differ from the template's")
+            annotation.A.URI = pikepdf.String(target)
+            annotation.Rect = pikepdf.Array(places.pop(0))
+            if "/Contents" in annotation:
+                annotation.Contents = pikepdf.String(target)
+
+
+def _colour_op(color: object, stroke: int | bool) -> bytes:
+    """The operator WeasyPrint writes to set ``color`` (pydyf's number format)."""
+    red, green, blue = color.to("srgb").coordinates  # type: ignore[attr-defined]
+    numbers = (pydyf._to_bytes(value) for value in (red, green, blue))
+    return b" ".join((*numbers, b"RG" if stroke else b"rg"))
+
+
+def _content_streams(page: pikepdf.Page) -> list[pikepdf.Stream]:
+    contents = page.obj.Contents
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+
+
+def _struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every element of the structure tree."""
+    found = []
+    stack = [pdf.Root.get("/StructTreeRoot")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.get("/Type") == "/StructElem":
+            found.append(node)
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+    return found
