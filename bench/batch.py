@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,13 +82,15 @@ def peak_kib(pid: int) -> int:
 
 
 def children(pid: int) -> list[int]:
-    """The direct child processes of ``pid``."""
+    """Every process below ``pid`` (the pool's workers are children of its fork server)."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            found += [int(child) for child in (task / "children").read_text().split()]
+            direct = [int(child) for child in (task / "children").read_text().split()]
         except OSError:
             continue
+        for child in direct:
+            found += [child, *children(child)]
     return found
 
 
@@ -114,6 +117,36 @@ def run(csv: Path, out: Path, jobs: int, extra: list[str]) -> tuple[float, int, 
     return seconds, main_peak, worker_peak, "\n".join(stamping)
 
 
+def per_set(csv: Path, guides: list[str], direct_sets: int = 5) -> tuple[float, float, int]:
+    """Median CPU seconds of one brand's set stamped and rendered directly, in this process
+    (after the template is made and checked), and how many sets were stamped."""
+    from statistics import median
+
+    from generator import api
+    from generator.batch import load_brands_csv
+    from generator.loading import language_names
+    from generator.pipeline.tasks import render_set
+    from generator.plan import Filters, plan
+    from generator.renderers.stamp import stamped
+
+    project, layouts, library = api._open(ROOT)
+    brands = load_brands_csv(csv, project.font_families, language_names(library.ui))[0]
+    stamped_times, direct_times = [], []
+    for number, brand in enumerate(brands.values()):
+        own = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
+        jobs = plan(own, Filters(guides, [], brands=[brand.id]))
+        start = time.process_time()
+        if number < direct_sets:
+            render_set(own, layouts, jobs)
+            direct_times.append(time.process_time() - start)
+            continue
+        direct = partial(render_set, own, layouts, jobs)
+        _, why = stamped(own, layouts, jobs, brand, direct)
+        if why is None and number > direct_sets:  # the first is the template's and its check
+            stamped_times.append(time.process_time() - start)
+    return median(stamped_times), median(direct_times), len(stamped_times)
+
+
 def load() -> str:
     """The machine's load averages (1, 5, 15 minutes), as ``uptime`` gives them."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -138,6 +171,7 @@ def main() -> None:
         direct = None
         if not args.no_direct:
             direct = run(csv, Path(folder) / "direct", 2, [*extra, "--no-stamp"])[0]
+            one_stamped, one_direct, counted = per_set(csv, args.guide)
     print(f"load after: {load()}")
     per = args.brands
     print(f"{per} brands, {files} files ({files // per} per brand)")
@@ -151,7 +185,12 @@ def main() -> None:
         print(f"speed-up of --jobs 2 over --jobs 1: {one / two:.2f}x")
     if direct is not None:
         print(f"--jobs 2 --no-stamp: {direct:.1f} s ({direct / per:.2f} s per brand)")
-        print(f"stamped against direct: {direct / two:.1f}x faster")
+        print(f"whole batch, stamped against direct: {direct / two:.1f}x faster")
+        print(
+            f"one set's CPU in one process (median): stamped {one_stamped * 1000:.0f} ms "
+            f"({counted} sets), direct {one_direct * 1000:.0f} ms: "
+            f"{one_direct / one_stamped:.1f}x"
+        )
     print(f"no-op rebuild (best of 5): {noop:.3f} s")
     worker_mib, main_mib = worker_kib / 1024, main_kib / 1024
     print(f"peak memory: largest worker {worker_mib:.0f} MiB, main process {main_mib:.0f} MiB")

@@ -23,6 +23,7 @@ raises :class:`NotSpliceable`, and the caller writes the repainted layout instea
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint writes at zoom 1)."""
 SEGMENT = re.compile(rb"%JK<(\d+)\n(.*?)%JK>", re.S)
 GLYPHS = re.compile(rb"/(\w+) [-\d.]+ Tf|<([0-9a-f]+)>")
+RENEWED_AFTER = 25
+"""Brands after which the template's PDF is opened anew (pikepdf keeps every object a brand's
+fonts and logo added to it, used or not)."""
+FONTS_KEPT = 64
+"""Fonts subset again for brands' glyphs that a template keeps, the latest."""
 OPTIONS = {**DEFAULT_OPTIONS, **VARIANTS[PDF_VARIANT][1]}
 """The options a guide is written with (those the font dictionaries depend on)."""
 
@@ -75,26 +81,32 @@ class SplicedPdf:
     """A template's PDF, written once with the boxes a brand changes marked, kept open."""
 
     laid: Laid
-    pdf: pikepdf.Pdf
-    contents: list[tuple[pikepdf.Stream, list[Chunk]]]
+    data: bytes
+    """The template's PDF as written, with its marks."""
     segments: list[_Segment]
     sentinel_ops: dict[bytes, str]
     """Each sentinel colour operator (``r g b rg``) and its sentinel's ``#RRGGBB``."""
     glyphs: dict[str, set[int]]
     """Each font's glyphs in the template's subset, by its resource name."""
-    fonts: dict[str, object]
-    """WeasyPrint's fonts of the template, by resource name (their first)."""
-    original_fonts: dict[str, pikepdf.Object]
-    links: list[tuple[int, pikepdf.Dictionary, str]]
-    """The template's links to a placeholder (web, e-mail, phone): page, annotation, target."""
-    alts: list[pikepdf.Dictionary]
     held_name: str
-    images: set[str] = field(default_factory=set)
-    """The template's logo images among the page resources."""
-    xmp: bytes | None = None
+    held_links: set[str]
+    pdf: pikepdf.Pdf = field(init=False)
+    """The template's PDF, open: each brand changes it and saves it as its own (it is opened
+    again every :data:`RENEWED_AFTER` brands, so that what brands added does not pile up)."""
+    contents: list[tuple[pikepdf.Stream, list[Chunk]]] = field(init=False)
+    original_fonts: dict[str, pikepdf.Object] = field(init=False)
+    links: list[tuple[int, pikepdf.Dictionary, str]] = field(init=False)
+    """The template's links to a placeholder (web, e-mail, phone): page, annotation, target."""
+    alts: list[pikepdf.Dictionary] = field(init=False)
+    images: set[str] = field(init=False)
+    """The images among the page resources."""
+    xmp: bytes | None = field(init=False)
     """The template's XMP metadata (naming the placeholder as its creator)."""
-    grown: dict[tuple[str, frozenset[int]], pikepdf.Object] = field(default_factory=dict)
+    grown: OrderedDict[tuple[str, frozenset[int]], bytes] = field(default_factory=OrderedDict)
+    """Fonts subset again with a brand's glyphs, as a small PDF holding them (the latest)."""
+    copied: dict[tuple[str, frozenset[int]], pikepdf.Object] = field(default_factory=dict)
     scratch_fonts: dict[object, object] = field(default_factory=dict)
+    stamped: int = 0
 
     @classmethod
     def of(
@@ -116,42 +128,47 @@ class SplicedPdf:
         numbers = {id(box): n for n, box in enumerate(boxes)}
         with weasy.marking(numbers) as recorded:
             data = laid.write(made)
-        pdf = pikepdf.open(BytesIO(data))
-        ops = {
-            _colour_op(parse_color(held), stroke): held for held in sentinels for stroke in (0, 1)
-        }
-        template = cls(laid, pdf, [], [], ops, {}, {}, {}, [], [], held_name)
-        drawn: dict[int, bytes] = {}
-        for page in pdf.pages:
-            for stream in _content_streams(page):
-                chunks = template._cut(stream.read_bytes(), drawn)
-                if len(chunks) > 1 or not isinstance(chunks[0], bytes):
-                    template.contents.append((stream, chunks))
+        ops = {_colour_op(parse_color(held), pen): held for held in sentinels for pen in (0, 1)}
+        glyphs: dict[str, set[int]] = {}
+        for font in laid.document.fonts.values():
+            glyphs.setdefault(font.hash, set()).update(font.widths)
+        template = cls(laid, data, [], ops, glyphs, held_name, held_links)
+        drawn = template._open()
         for n, box in enumerate(boxes):
             if n not in recorded or n not in drawn:
                 raise NotSpliceable("a marked box was not drawn where it was expected")
             arguments, state = recorded[n]
             template.segments.append(_Segment(box, arguments, state, drawn[n]))
-        for font in laid.document.fonts.values():
-            template.glyphs.setdefault(font.hash, set()).update(font.widths)
-            template.fonts.setdefault(font.hash, font)
-        resources = pdf.pages[0].Resources
-        template.original_fonts = dict(resources.Font.items()) if "/Font" in resources else {}
-        template.images = {str(key) for key in resources.get("/XObject", {})}
-        for number, page in enumerate(pdf.pages):
+        return template
+
+    def _open(self) -> dict[int, bytes]:
+        """Open the template's PDF and find what a brand changes in it; return what each
+        marked segment drew."""
+        self.pdf = pikepdf.open(BytesIO(self.data))
+        self.contents, self.links, drawn = [], [], {}
+        self.copied = {}
+        for page in self.pdf.pages:
+            for stream in _content_streams(page):
+                chunks = self._cut(stream.read_bytes(), drawn)
+                if len(chunks) > 1 or not isinstance(chunks[0], bytes):
+                    self.contents.append((stream, chunks))
+        resources = self.pdf.pages[0].Resources
+        self.original_fonts = dict(resources.Font.items()) if "/Font" in resources else {}
+        self.images = {str(key) for key in resources.get("/XObject", {})}
+        for number, page in enumerate(self.pdf.pages):
             for annotation in page.get("/Annots", []):
                 action = annotation.get("/A")
                 held = str(action.get("/URI", "")) if action is not None else ""
-                if held in held_links:
-                    template.links.append((number, annotation, held))
-        template.alts = [
+                if held in self.held_links:
+                    self.links.append((number, annotation, held))
+        self.alts = [
             element
-            for element in _struct_elements(pdf)
-            if str(element.get("/Alt", "")) == held_name
+            for element in _struct_elements(self.pdf)
+            if str(element.get("/Alt", "")) == self.held_name
         ]
-        metadata = pdf.Root.get("/Metadata")
-        template.xmp = None if metadata is None else metadata.read_bytes()
-        return template
+        metadata = self.pdf.Root.get("/Metadata")
+        self.xmp = None if metadata is None else metadata.read_bytes()
+        return drawn
 
     def _cut(self, content: bytes, drawn: dict[int, bytes]) -> list[Chunk]:
         """The content cut at each marked segment and each sentinel colour operator."""
@@ -192,6 +209,10 @@ class SplicedPdf:
         (``swapped``: its changed and moved boxes, by the template box's id), ``colours``
         each sentinel and the brand's colour, ``strings`` each placeholder string (and link)
         and the brand's."""
+        self.stamped += 1
+        if self.stamped % RENEWED_AFTER == 0:
+            self.pdf.close()
+            self._open()
         own_ops = {
             op: _colour_op(parse_color(colours.get(held, held)), op.endswith(b"RG"))
             for op, held in self.sentinel_ops.items()
@@ -289,13 +310,19 @@ class SplicedPdf:
             known = self.glyphs.get(name, set())
             if glyphs <= known:
                 continue
-            wanted = frozenset(known | glyphs)
-            if (name, wanted) not in self.grown:
-                self.grown[(name, wanted)] = self._grown_font(name, wanted)
-            font_resources["/" + name] = self.grown[(name, wanted)]
+            key = (name, frozenset(known | glyphs))
+            if key not in self.copied:
+                if key not in self.grown:
+                    self.grown[key] = self._grown_font(*key)
+                    while len(self.grown) > FONTS_KEPT:
+                        self.grown.popitem(last=False)
+                self.grown.move_to_end(key)
+                self.copied[key] = self._imported(self.grown[key])
+            font_resources["/" + name] = self.copied[key]
 
-    def _grown_font(self, name: str, glyphs: frozenset[int]) -> pikepdf.Object:
-        """The font ``name`` subset with ``glyphs``, as WeasyPrint would embed it."""
+    def _grown_font(self, name: str, glyphs: frozenset[int]) -> bytes:
+        """The font ``name`` subset with ``glyphs``, as WeasyPrint would embed it, in a small
+        PDF of its own (:meth:`_imported`)."""
         known = (*self.laid.document.fonts.values(), *self.scratch_fonts.values())
         sources = [font for font in known if font.hash == name]
         if not sources:
@@ -312,7 +339,7 @@ class SplicedPdf:
             raise NotSpliceable(f"the glyphs of font {name} are not all known")
         scratch = pydyf.PDF()
         dictionary = build_fonts_dictionary(scratch, {name: merged}, True, True, OPTIONS)
-        return self._imported(scratch, dictionary[name])
+        return _written(scratch, dictionary[name])
 
     def _images(self, images: dict[str, dict[str, object]]) -> None:
         """The brand's logo images as the page resources' images (the template's dropped)."""
@@ -332,7 +359,7 @@ class SplicedPdf:
             if "SMask" in x_object.extra:
                 scratch.add_object(x_object.extra["SMask"])
                 x_object.extra["SMask"] = x_object.extra["SMask"].reference
-            xobjects["/" + key] = self._imported(scratch, x_object.reference)
+            xobjects["/" + key] = self._imported(_written(scratch, x_object.reference))
 
     @property
     def _kept_images(self) -> set[str]:
@@ -345,12 +372,9 @@ class SplicedPdf:
         }
         return self.images - logos
 
-    def _imported(self, scratch: pydyf.PDF, reference: object) -> pikepdf.Object:
-        """An object of a pydyf PDF (``reference``) copied into the template's PDF."""
-        scratch.catalog["Imported"] = reference
-        written = BytesIO()
-        scratch.write(written)
-        with pikepdf.open(BytesIO(written.getvalue())) as other:
+    def _imported(self, small: bytes) -> pikepdf.Object:
+        """The object a small PDF holds (:func:`_written`), copied into the template's."""
+        with pikepdf.open(BytesIO(small)) as other:
             return self.pdf.copy_foreign(other.Root.Imported)
 
     def _links(self, document: Document, strings: Mapping[str, str]) -> None:
@@ -374,6 +398,14 @@ class SplicedPdf:
             annotation.Rect = pikepdf.Array(places.pop(0))
             if "/Contents" in annotation:
                 annotation.Contents = pikepdf.String(target)
+
+
+def _written(scratch: pydyf.PDF, reference: object) -> bytes:
+    """A pydyf PDF holding an object (``reference``) of its own, written: to copy from."""
+    scratch.catalog["Imported"] = reference
+    written = BytesIO()
+    scratch.write(written)
+    return written.getvalue()
 
 
 def _colour_op(color: object, stroke: int | bool) -> bytes:
