@@ -130,25 +130,27 @@ def test_a_build_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> None:
-    """Three clients on two workers (3 sets of 3 PDFs), killed with its workers, then run again
-    (in process)."""
+    """Five clients sharing a layout (so stamped from a template) on two workers (5 sets of 3
+    PDFs), killed with its workers, then run again (in process): the files equal a clean
+    batch's."""
     clients = tmp_path / "clients.csv"
-    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,en" for n in range(3)]
+    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,en" for n in range(5)]
     clients.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     args = ["batch", str(clients), "--project", str(MINIMAL), "--guide", "onboarding"]
     args += ["--format", "pdf", "--variant", "blank", "--out", str(out), "--jobs", "2"]
     done_before = kill_half_way(args, out)
-    assert 0 < done_before < 9, "the batch should have been stopped half way"
+    assert 0 < done_before < 15, "the batch should have been stopped half way"
     narrow = {"guide": ["onboarding"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
     again = api.batch(clients, MINIMAL, out=out, **narrow)
-    assert again.ok and again.brands == ["k0", "k1", "k2"]
-    assert (len(again.written), len(again.current)) == (9 - done_before, done_before)
-    assert_every_file_is_valid(out, 9)
+    assert again.ok and again.brands == [f"k{n}" for n in range(5)]
+    assert (len(again.written), len(again.current)) == (15 - done_before, done_before)
+    assert_every_file_is_valid(out, 15)
     clean = api.batch(clients, MINIMAL, out=tmp_path / "clean", **narrow)
+    assert clean.stamped == {f"k{n}" for n in range(5)}
     for written in clean.written:  # resumed after a kill, as a clean batch makes them
         assert (out / written.path.relative_to(clean.out)).read_bytes() == written.path.read_bytes()
-    assert len(clean.written) == 9
+    assert len(clean.written) == 15
 
 
 def test_editing_an_example_rebuilds_only_what_shows_it(tmp_path: Path) -> None:

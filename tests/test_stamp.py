@@ -209,3 +209,59 @@ def test_a_layout_that_paints_the_brand_where_the_template_cannot_see_it_falls_b
     )
     for n in range(4):
         assert f"KUND {n} AB" in pdf_text(tmp_path / f"out/k{n}/en/onboarding.pdf")
+
+
+def test_a_brands_files_do_not_depend_on_the_brands_stamped_before(
+    library: Library, layouts: Layouts, logos: Path
+) -> None:
+    """A brand stamped after others from one template, and first from a template another
+    brand made, gets the same bytes (a batch resumed after a kill makes the files a clean run
+    makes), equal to its direct render."""
+    jobs = jobs_for(with_brand(library, brand(logos, "Bo AB")), "kundresan", "sv")
+    busy = SetTemplate.make(library, layouts, jobs, brand(logos, "Bo AB"))
+    for name in ("Anna AB", "Bertil Öst", "Cecilia & Co", "Dag Åström"):
+        busy.stamp(brand(logos, name))
+    last = brand(logos, "Eva Ødegård", "logo.svg")
+    fresh = SetTemplate.make(library, layouts, jobs, brand(logos, "Femte AB", "square.png"))
+    assert busy.stamp(last) == fresh.stamp(last)
+    found = compared(library, layouts, busy, last, jobs)
+    assert not any(found.values()), found
+    assert all(spliced is not None for spliced in busy.spliced.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("guide", "language"),
+    [
+        ("kundresan", "sv"),
+        ("intressetrappan", "sv"),
+        ("kpi-per-fas", "sv"),
+        ("b2b-kundresan", "sv"),
+        ("kundereisen", "nb"),
+        ("customer-journey", "en"),
+        ("engagement-ladder", "en"),
+        ("kpi-per-stage", "en"),
+        ("b2b-journey", "en"),
+        ("buyer-journey", "en"),
+    ],
+)
+def test_every_shipped_guide_stamps_as_it_renders(
+    library: Library, layouts: Layouts, logos: Path, guide: str, language: str, tmp_path: Path
+) -> None:
+    """Each shipped guide, in its language: a short and a long name, a name beyond Latin-1,
+    an SVG logo: stamped files equal direct renders, and qpdf finds every stamped PDF sound."""
+    first = brand(logos, "Bo AB")
+    jobs = jobs_for(with_brand(library, first), guide, language)
+    template = SetTemplate.make(library, layouts, jobs, first)
+    for client in (
+        brand(logos, "Nordisk Kommunikation & Strategi AB", "logo.svg"),
+        brand(logos, '"Q" <Tags> & Żółć Ærø'),
+    ):
+        found = compared(library, layouts, template, client, jobs)
+        assert not any(found.values()), (client.name, found)
+        for job, data in zip(jobs, template.stamp(client), strict=True):
+            if job.format == "pdf":
+                path = tmp_path / job.filename()
+                path.write_bytes(data)
+                check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
+                assert check.returncode == 0, check.stdout.decode()

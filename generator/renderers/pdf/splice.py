@@ -49,9 +49,6 @@ SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint writes at zoom 1)."""
 SEGMENT = re.compile(rb"%JK<(\d+)\n(.*?)%JK>", re.S)
 GLYPHS = re.compile(rb"/(\w+) [-\d.]+ Tf|<([0-9a-f]+)>")
-RENEWED_AFTER = 25
-"""Brands after which the template's PDF is opened anew (pikepdf keeps every object a brand's
-fonts and logo added to it, used or not)."""
 FONTS_KEPT = 64
 """Fonts subset again for brands' glyphs that a template keeps, the latest."""
 OPTIONS = {**DEFAULT_OPTIONS, **VARIANTS[PDF_VARIANT][1]}
@@ -91,13 +88,15 @@ class SplicedPdf:
     held_name: str
     held_links: set[str]
     pdf: pikepdf.Pdf = field(init=False)
-    """The template's PDF, open: each brand changes it and saves it as its own (it is opened
-    again every :data:`RENEWED_AFTER` brands, so that what brands added does not pile up)."""
-    contents: list[tuple[pikepdf.Stream, list[Chunk]]] = field(init=False)
-    original_fonts: dict[str, pikepdf.Object] = field(init=False)
-    links: list[tuple[int, pikepdf.Dictionary, str]] = field(init=False)
+    """The template's PDF, opened anew for each brand, which changes it and saves it as its
+    own (a brand's file then does not depend on the brands before it, and what they added
+    does not pile up)."""
+    contents: list[tuple[tuple[int, int], list[Chunk]]] = field(init=False)
+    """Each content stream to splice (its object's number and generation) and its chunks."""
+    resources: tuple[int, int] = field(init=False)
+    links: list[tuple[int, tuple[int, int], str]] = field(init=False)
     """The template's links to a placeholder (web, e-mail, phone): page, annotation, target."""
-    alts: list[pikepdf.Dictionary] = field(init=False)
+    alts: list[tuple[int, int]] = field(init=False)
     images: set[str] = field(init=False)
     """The images among the page resources."""
     xmp: bytes | None = field(init=False)
@@ -106,7 +105,8 @@ class SplicedPdf:
     """Fonts subset again with a brand's glyphs, as a small PDF holding them (the latest)."""
     copied: dict[tuple[str, frozenset[int]], pikepdf.Object] = field(default_factory=dict)
     scratch_fonts: dict[object, object] = field(default_factory=dict)
-    stamped: int = 0
+    """The fonts a brand's boxes are drawn with: the template's own, which learn each new
+    glyph's width as a brand first draws it."""
 
     @classmethod
     def of(
@@ -133,6 +133,9 @@ class SplicedPdf:
         for font in laid.document.fonts.values():
             glyphs.setdefault(font.hash, set()).update(font.widths)
         template = cls(laid, data, [], ops, glyphs, held_name, held_links)
+        # a brand's boxes are drawn with the template's fonts: a glyph the template has keeps
+        # the width its subset gives it (the kerning drawn around it counts on that width)
+        template.scratch_fonts = laid.document.fonts
         drawn = template._open()
         for n, box in enumerate(boxes):
             if n not in recorded or n not in drawn:
@@ -142,8 +145,9 @@ class SplicedPdf:
         return template
 
     def _open(self) -> dict[int, bytes]:
-        """Open the template's PDF and find what a brand changes in it; return what each
-        marked segment drew."""
+        """Open the template's PDF for the first time and find what a brand changes in it (by
+        object, to find again in each copy :meth:`_reopen` opens); return what each marked
+        segment drew."""
         self.pdf = pikepdf.open(BytesIO(self.data))
         self.contents, self.links, drawn = [], [], {}
         self.copied = {}
@@ -151,24 +155,30 @@ class SplicedPdf:
             for stream in _content_streams(page):
                 chunks = self._cut(stream.read_bytes(), drawn)
                 if len(chunks) > 1 or not isinstance(chunks[0], bytes):
-                    self.contents.append((stream, chunks))
+                    self.contents.append((stream.objgen, chunks))
         resources = self.pdf.pages[0].Resources
-        self.original_fonts = dict(resources.Font.items()) if "/Font" in resources else {}
+        self.resources = resources.objgen
         self.images = {str(key) for key in resources.get("/XObject", {})}
         for number, page in enumerate(self.pdf.pages):
             for annotation in page.get("/Annots", []):
                 action = annotation.get("/A")
                 held = str(action.get("/URI", "")) if action is not None else ""
                 if held in self.held_links:
-                    self.links.append((number, annotation, held))
+                    self.links.append((number, annotation.objgen, held))
         self.alts = [
-            element
+            element.objgen
             for element in _struct_elements(self.pdf)
             if str(element.get("/Alt", "")) == self.held_name
         ]
         metadata = self.pdf.Root.get("/Metadata")
         self.xmp = None if metadata is None else metadata.read_bytes()
         return drawn
+
+    def _reopen(self) -> None:
+        """A fresh copy of the template's PDF for the next brand."""
+        self.pdf.close()
+        self.pdf = pikepdf.open(BytesIO(self.data))
+        self.copied = {}
 
     def _cut(self, content: bytes, drawn: dict[int, bytes]) -> list[Chunk]:
         """The content cut at each marked segment and each sentinel colour operator."""
@@ -209,10 +219,8 @@ class SplicedPdf:
         (``swapped``: its changed and moved boxes, by the template box's id), ``colours``
         each sentinel and the brand's colour, ``strings`` each placeholder string (and link)
         and the brand's."""
-        self.stamped += 1
-        if self.stamped % RENEWED_AFTER == 0:
-            self.pdf.close()
-            self._open()
+        self._reopen()
+        pdf = self.pdf
         own_ops = {
             op: _colour_op(parse_color(colours.get(held, held)), op.endswith(b"RG"))
             for op, held in self.sentinel_ops.items()
@@ -226,11 +234,12 @@ class SplicedPdf:
                 self._drawn(segment, swapped, resources, images, own_ops)
                 for segment in self.segments
             ]
-        states = {str(key)[1:] for key in self.pdf.pages[0].Resources.get("/ExtGState", {})}
+        resources_now = pdf.get_object(self.resources)
+        states = {str(key)[1:] for key in resources_now.get("/ExtGState", {})}
         if set(resources["ExtGState"]) - states or set(resources["XObject"]) - set(images):
             raise NotSpliceable("the logo's drawing needs resources of its own")
-        for stream, chunks in self.contents:
-            stream.write(
+        for objgen, chunks in self.contents:
+            pdf.get_object(objgen).write(
                 b"".join(
                     chunk
                     if isinstance(chunk, bytes)
@@ -243,9 +252,9 @@ class SplicedPdf:
         self._fonts(drawn)
         self._images(images)
         self._links(document, strings)
-        for element in self.alts:
-            element.Alt = pikepdf.String(author)
-        self.pdf.docinfo[pikepdf.Name.Author] = pikepdf.String(author)
+        for objgen in self.alts:
+            pdf.get_object(objgen).Alt = pikepdf.String(author)
+        pdf.docinfo[pikepdf.Name.Author] = pikepdf.String(author)
         if self.xmp is not None:
             held = escape(self.held_name).encode()
             self.pdf.Root.Metadata.write(self.xmp.replace(held, escape(author).encode()))
@@ -303,9 +312,7 @@ class SplicedPdf:
                     used.setdefault(font, set()).update(
                         int(hexes[i : i + 4], 16) for i in range(0, len(hexes), 4)
                     )
-        font_resources = self.pdf.pages[0].Resources.Font
-        for name, original in self.original_fonts.items():
-            font_resources[name] = original
+        font_resources = self.pdf.get_object(self.resources).Font
         for name, glyphs in used.items():
             known = self.glyphs.get(name, set())
             if glyphs <= known:
@@ -323,8 +330,7 @@ class SplicedPdf:
     def _grown_font(self, name: str, glyphs: frozenset[int]) -> bytes:
         """The font ``name`` subset with ``glyphs``, as WeasyPrint would embed it, in a small
         PDF of its own (:meth:`_imported`)."""
-        known = (*self.laid.document.fonts.values(), *self.scratch_fonts.values())
-        sources = [font for font in known if font.hash == name]
+        sources = [font for font in self.scratch_fonts.values() if font.hash == name]
         if not sources:
             raise NotSpliceable(f"no font {name} to grow")
         merged = copy(sources[0])
@@ -333,8 +339,9 @@ class SplicedPdf:
         for source in sources:
             merged.to_unicode.update(source.to_unicode)
             merged.widths.update(source.widths)
-        merged.to_unicode = {g: t for g, t in merged.to_unicode.items() if g in glyphs}
-        merged.widths = {g: w for g, w in merged.widths.items() if g in glyphs}
+        # in glyph order: a brand's PDF is the same whichever brands the template saw before
+        merged.to_unicode = {g: t for g, t in sorted(merged.to_unicode.items()) if g in glyphs}
+        merged.widths = {g: w for g, w in sorted(merged.widths.items()) if g in glyphs}
         if set(merged.widths) != set(glyphs):
             raise NotSpliceable(f"the glyphs of font {name} are not all known")
         scratch = pydyf.PDF()
@@ -343,7 +350,7 @@ class SplicedPdf:
 
     def _images(self, images: dict[str, dict[str, object]]) -> None:
         """The brand's logo images as the page resources' images (the template's dropped)."""
-        xobjects = self.pdf.pages[0].Resources.get("/XObject")
+        xobjects = self.pdf.get_object(self.resources).get("/XObject")
         if xobjects is None:
             if images:
                 raise NotSpliceable("the template has no images")
@@ -389,7 +396,8 @@ class SplicedPdf:
                     x1, y1 = matrix.transform_point(*rectangle[:2])
                     x2, y2 = matrix.transform_point(*rectangle[2:])
                     found.setdefault((number, target), []).append((x1, y1, x2, y2))
-        for number, annotation, held in self.links:
+        for number, objgen, held in self.links:
+            annotation = self.pdf.get_object(objgen)
             target = strings.get(held, held)
             places = found.get((number, target), [])
             if not places:

@@ -80,6 +80,7 @@ def setup() -> None:
         _paint_swapped_colours()
         _remember_page_references()
         _mark_segments()
+        _measure_glyphs_at_one_size()
         LOGGER.addHandler(_ToCurrentRender())
         _done = True
 
@@ -298,6 +299,82 @@ def _mark_segments() -> None:
 
     draw.draw_text = marked(draw.draw_text)
     draw.draw_replacedbox = marked(draw.draw_replacedbox)
+
+
+REFERENCE_SIZE = 1000
+"""The size (pt) a glyph's width is measured at for a PDF's font widths: 1/1000 em each."""
+
+
+class _GlyphWidths(dict):  # type: ignore[type-arg]
+    """A font's glyph widths in 1/1000 em, each measured at :data:`REFERENCE_SIZE` as it is
+    first asked for (WeasyPrint measures it at the size it is first drawn at, rounded, so a
+    text's spacing depended on which size came first: a brand's name in a footer moved
+    the body text of the pages after it by fractions of a point)."""
+
+    def __init__(self, pango_font: object) -> None:
+        super().__init__()
+        self._font = pango_font
+        self._reference: object = None
+
+    def __contains__(self, glyph: object) -> bool:
+        if super().__contains__(glyph):
+            return True
+        if not _drawing_a_line.get() or not isinstance(glyph, int) or glyph < 0:
+            return False
+        width = self._measured(glyph)
+        if width is None:
+            return False
+        self[glyph] = width
+        return True
+
+    def _measured(self, glyph: int) -> int | None:
+        from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, pango
+
+        if self._reference is None:
+            description = ffi.gc(
+                pango.pango_font_describe_with_absolute_size(self._font),
+                pango.pango_font_description_free,
+            )
+            pango.pango_font_description_set_absolute_size(description, REFERENCE_SIZE / FROM_UNITS)
+            font_map = pango.pango_font_get_font_map(self._font)
+            context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
+            loaded = pango.pango_font_map_load_font(font_map, context, description)
+            if loaded == ffi.NULL:
+                return None
+            self._reference = ffi.gc(loaded, gobject.g_object_unref)
+        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+        pango.pango_font_get_glyph_extents(self._reference, glyph, ink, logical)
+        return round(logical.width * FROM_UNITS * 1000 / REFERENCE_SIZE)
+
+
+_drawing_a_line: ContextVar[bool] = ContextVar("drawing_a_line", default=False)
+
+
+def _measure_glyphs_at_one_size() -> None:
+    """Give every font :class:`_GlyphWidths`: widths that do not depend on what was drawn
+    first, so a PDF's text is spaced the same whatever a brand's name is. They measure a
+    glyph only while WeasyPrint draws a line (which asks whether it knows the glyph's width
+    before it measures it itself); elsewhere they are plain dictionaries."""
+    from weasyprint.draw import text
+    from weasyprint.pdf.fonts import Font
+
+    initialise = Font.__init__
+
+    def measuring(self, pango_font, description, font_size):  # type: ignore[no-untyped-def]
+        initialise(self, pango_font, description, font_size)
+        self.widths = _GlyphWidths(pango_font)
+
+    Font.__init__ = measuring
+    draw_first_line = text.draw_first_line
+
+    def drawing_a_line(*arguments):  # type: ignore[no-untyped-def]
+        token = _drawing_a_line.set(True)
+        try:
+            return draw_first_line(*arguments)
+        finally:
+            _drawing_a_line.reset(token)
+
+    text.draw_first_line = drawing_a_line
 
 
 def _remember_page_references() -> None:

@@ -96,8 +96,9 @@ def _checked(
     direct: Callable[[], list[Outcome]],
 ) -> tuple[list[Outcome], str | None]:
     """The brand's set rendered directly, and stamped to compare: the template is trusted
-    when every file is the same. A brand that cannot be stamped, or fails, leaves the check to
-    the next."""
+    when every file is the same, and the stamped files are the brand's (so that a brand's
+    files do not depend on whether it was the one checked). A brand that cannot be stamped,
+    or fails, leaves the check to the next."""
     outcomes = direct()
     if any(data is None for data, _, _ in outcomes):
         return outcomes, "failed"
@@ -113,4 +114,4 @@ def _checked(
                 f"a stamped {job.filename()} differs from its direct render: {found[0]}"
             )
             return outcomes, kept.distrusted
-    return outcomes, None
+    return [(data, None, template.notices[i]) for i, data in enumerate(files)], None

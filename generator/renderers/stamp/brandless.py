@@ -11,6 +11,7 @@ details. What a brand only paints is stamped onto the template: its colours role
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -87,12 +88,16 @@ def _logo_kind(logo: str) -> str:
 
 
 def placeholder(brand: Brand) -> Brand:
-    """The brand as its template renders it: the same layout facts and logo, placeholder
-    strings for its name, footer and contact details (colours come from :data:`SENTINELS`)."""
+    """The brand as its template renders it: the same layout facts, placeholder strings for
+    its name, footer and contact details, a placeholder logo of the same kind (colours come
+    from :data:`SENTINELS`). Every brand of a key has the same placeholder, so a brand's
+    stamped files do not depend on which brand's set made the template."""
     contact = brand.contact
+    kind = _logo_kind(brand.logo)
     return brand.model_copy(
         update={
             "name": PLACEHOLDER_NAME,
+            "logo": str(placeholder_logo(kind)) if kind else "",
             "footer": PLACEHOLDER_FOOTER if brand.footer else "",
             "contact": Contact(
                 website=PLACEHOLDER_CONTACT.website if contact.website else "",
@@ -101,6 +106,24 @@ def placeholder(brand: Brand) -> Brand:
             ),
         }
     )
+
+
+PLACEHOLDER_LOGO_SIZE = (400, 100)
+"""Pixels of the placeholder logo (a grey band: any logo takes its place in its box)."""
+_logos: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def placeholder_logo(kind: str) -> Path:
+    """The placeholder logo of a kind (``png`` or ``jpg``), made once a process."""
+    if not _logos:
+        _logos.append(tempfile.TemporaryDirectory(prefix="journeykit-logo-"))
+    path = Path(_logos[0].name) / f"placeholder.{kind}"
+    if not path.exists():
+        from PIL import Image
+
+        image = Image.new("RGB", PLACEHOLDER_LOGO_SIZE, "#808080")
+        image.save(path, format="JPEG" if kind == "jpg" else "PNG")
+    return path
 
 
 def string_pairs(brand: Brand) -> dict[str, str]:
