@@ -141,7 +141,7 @@ def per_set(csv: Path, guides: list[str], direct_sets: int = 5) -> tuple[float, 
             direct_times.append(time.process_time() - start)
             continue
         direct = partial(render_set, own, layouts, jobs)
-        _, why = stamped(own, layouts, jobs, brand, direct)
+        _, why = stamped(own, layouts, jobs, brand, direct, "bench")
         if why is None and number > direct_sets:  # the first is the template's and its check
             stamped_times.append(time.process_time() - start)
     return median(stamped_times), median(direct_times), len(stamped_times)

@@ -461,6 +461,7 @@ def render(
     executor: Executor | None = None,
     prepared_for: str = "",
     library: Library | None = None,
+    stamp: bool | None = False,
 ) -> dict[str, bytes]:
     """The documents the filters select (``document``: ``guide``, ``worksheet``; the others as
     :func:`build`), rendered to bytes, by language and file name (``sv/kundresan.pdf``,
@@ -471,7 +472,10 @@ def render(
     after the language's "Prepared for"; without it the files are those a build writes.
     Raises :class:`ContentErrors` for filters that match nothing or a ``prepared_for`` that
     is too long, and :class:`RenderFailed` when a document cannot be rendered. ``library``:
-    the project's content as the caller loaded it already (a server's), not loaded again."""
+    the project's content as the caller loaded it already (a server's), not loaded again.
+    ``stamp=True`` makes this process keep a layout per guide and template key and stamp the
+    brand onto it (a server rendering many brands one at a time; the first of each layout is
+    checked against a direct render): the files are the same, made about ten times faster."""
     root, layouts, library = _open(project, library)
     if isinstance(brand, Brand):
         library = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
@@ -488,6 +492,7 @@ def render(
         "sink": sink,
         "executor": executor,
         "jobs": 1,
+        "stamp": stamp,
     }
     result = _build(library, layouts, root, [brand], options, _prepared_for(prepared_for))
     if result.failed:

@@ -18,6 +18,7 @@ from generator.layouts import Layouts
 from generator.model import Brand, Colors, Contact, Job, Library
 from generator.pipeline.tasks import render_set
 from generator.plan import Filters, plan
+from generator.renderers import stamp as stamping
 from generator.renderers.stamp import set_key
 from generator.renderers.stamp.same import differences
 from generator.renderers.stamp.template import CannotStamp, SetTemplate
@@ -265,3 +266,18 @@ def test_every_shipped_guide_stamps_as_it_renders(
                 path.write_bytes(data)
                 check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
                 assert check.returncode == 0, check.stdout.decode()
+
+
+def test_render_stamps_one_brand_at_a_time_when_asked(tmp_path: Path, logos: Path) -> None:
+    """``api.render(stamp=True)``, as a server rendering brands one at a time calls it: the
+    same files as a direct render (the first of a layout is checked, the next stamped)."""
+    library = api.load(MINIMAL)
+    for name in ("Första AB", "Andra AB"):
+        client = brand(logos, name).model_copy(update={"language": "en"})
+        stamped = api.render(MINIMAL, brand=client, guide="onboarding", library=library, stamp=True)
+        direct = api.render(MINIMAL, brand=client, guide="onboarding", library=library)
+        assert stamped.keys() == direct.keys()
+        for file, data in stamped.items():
+            assert not differences(Path(file).suffix[1:], data, direct[file]), file
+    kept = list(stamping._kept.values())  # the process kept the layout, checked and trusted
+    assert kept and kept[-1].checked and kept[-1].distrusted is None

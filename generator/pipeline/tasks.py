@@ -80,7 +80,7 @@ def run(task: Task, sink: Sink) -> list[Done]:
     if task.stamp:  # WeasyPrint is loaded only when a set is rendered
         from generator.renderers.stamp import stamped
 
-        outcomes, why = stamped(library, layouts, jobs, task.brand, direct)
+        outcomes, why = stamped(library, layouts, jobs, task.brand, direct, task.snapshot)
     else:
         outcomes = direct()
     done = []

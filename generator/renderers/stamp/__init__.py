@@ -12,6 +12,7 @@ character outside the template's fonts): :func:`stamped` says why.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class _Kept:
 
 
 _kept: OrderedDict[Hashable, _Kept] = OrderedDict()
+_keeping = threading.Lock()
 
 
 def set_key(brand: Brand, jobs: list[Job], layouts: Layouts) -> Hashable:
@@ -59,16 +61,18 @@ def stamped(
     jobs: list[Job],
     brand: Brand,
     direct: Callable[[], list[Outcome]],
+    snapshot: str,
 ) -> tuple[list[Outcome], str | None]:
-    """The brand's set of ``jobs`` stamped from this process's template, and None; or
-    rendered by ``direct`` and why it was not stamped."""
-    key = set_key(brand, jobs, layouts)
-    kept = _kept.get(key)
-    if kept is None:
-        kept = _kept[key] = _made(library, layouts, jobs, brand)
-        while len(_kept) > TEMPLATES_KEPT:
-            _kept.popitem(last=False)
-    _kept.move_to_end(key)
+    """The brand's set of ``jobs`` stamped from this process's template for the content
+    ``snapshot``, and None; or rendered by ``direct`` and why it was not stamped."""
+    key = (snapshot, set_key(brand, jobs, layouts))
+    with _keeping:
+        kept = _kept.get(key)
+        if kept is None:
+            kept = _kept[key] = _made(library, layouts, jobs, brand)
+            while len(_kept) > TEMPLATES_KEPT:
+                _kept.popitem(last=False)
+        _kept.move_to_end(key)
     if kept.distrusted is not None or kept.template is None:
         return direct(), kept.distrusted
     if not kept.checked:
@@ -77,6 +81,8 @@ def stamped(
         files = kept.template.stamp(brand)
     except (CannotStamp, BuildError) as exc:
         return direct(), str(exc)
+    except Exception as exc:  # a stamp that breaks is a bug: the brand is rendered directly
+        return direct(), f"stamping failed: {type(exc).__name__}: {exc}"
     return [(data, None, kept.template.notices[i]) for i, data in enumerate(files)], None
 
 
@@ -86,6 +92,8 @@ def _made(library: Library, layouts: Layouts, jobs: list[Job], brand: Brand) -> 
         return _Kept(SetTemplate.make(library, layouts, jobs, brand))
     except (CannotStamp, BuildError) as exc:
         return _Kept(None, f"no template: {exc}")
+    except Exception as exc:  # a template that cannot be made is a bug: render directly
+        return _Kept(None, f"no template: {type(exc).__name__}: {exc}")
 
 
 def _checked(
@@ -106,6 +114,9 @@ def _checked(
         files = template.stamp(brand)
     except (CannotStamp, BuildError) as exc:
         return outcomes, str(exc)
+    except Exception as exc:  # a stamp that breaks is a bug: its template is not used
+        kept.distrusted = f"stamping failed: {type(exc).__name__}: {exc}"
+        return outcomes, kept.distrusted
     kept.checked = True
     for job, own, (data, _, _) in zip(jobs, files, outcomes, strict=True):
         found = differences(job.format, own, data or b"")
