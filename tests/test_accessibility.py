@@ -91,6 +91,42 @@ def test_no_text_is_drawn_with_transparency(pdf: pikepdf.Pdf) -> None:
             assert float(state.get("/ca", 1)) == 1 and float(state.get("/CA", 1)) == 1
 
 
+def test_all_text_is_tagged_or_a_pagination_artifact(pdf: pikepdf.Pdf) -> None:
+    """Every text is inside marked content the structure tree holds, or an artifact; the
+    running heads and feet (the brand's name, the page number) are pagination artifacts."""
+    held = {
+        (n, mcid)
+        for n, page in enumerate(pdf.pages)
+        for element in elements(pdf.Root.StructTreeRoot)
+        if element.get("/Pg") == page.obj
+        for mcid in _mcids(element)
+    }
+    pagination = 0
+    for n, page in enumerate(pdf.pages):
+        stack: list[tuple[str, pikepdf.Object]] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name in ("BDC", "BMC"):
+                properties = operands[1] if len(operands) > 1 else pikepdf.Dictionary()
+                stack.append((str(operands[0]), properties))
+            elif name == "EMC":
+                stack.pop()
+            elif name in ("Tj", "TJ", "'", '"'):
+                artifacts = [props for tag, props in stack if tag == "/Artifact"]
+                pagination += any(a.get("/Type") == "/Pagination" for a in artifacts)
+                tagged = [props.get("/MCID") for tag, props in stack if "/MCID" in props]
+                assert artifacts or (tagged and (n, int(tagged[-1])) in held), (n, stack)
+    assert pagination > 0 or len(pdf.pages) == 1
+
+
+def _mcids(element: pikepdf.Dictionary) -> list[int]:
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [int(kid) for kid in kids if isinstance(kid, int)] + [
+        int(kid.MCID) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid
+    ]
+
+
 def test_loanwords_carry_their_own_language(key_pdfs: Path) -> None:
     with pikepdf.open(key_pdfs / "default/sv/kundresan.pdf") as document:
         languages = {

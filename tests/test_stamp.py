@@ -249,23 +249,25 @@ def test_a_brands_files_do_not_depend_on_the_brands_stamped_before(
 def test_every_shipped_guide_stamps_as_it_renders(
     library: Library, layouts: Layouts, logos: Path, guide: str, language: str, tmp_path: Path
 ) -> None:
-    """Each shipped guide, in its language: a short and a long name, a name beyond Latin-1,
-    an SVG logo: stamped files equal direct renders, and qpdf finds every stamped PDF sound."""
+    """Each shipped guide, in its language, for a brand with a long name beyond Latin-1 and
+    markup characters and an SVG logo: every stamped file equals its direct render, and qpdf
+    finds every stamped PDF sound."""
     first = brand(logos, "Bo AB")
     jobs = jobs_for(with_brand(library, first), guide, language)
     template = SetTemplate.make(library, layouts, jobs, first)
-    for client in (
-        brand(logos, "Nordisk Kommunikation & Strategi AB", "logo.svg"),
-        brand(logos, '"Q" <Tags> & Żółć Ærø'),
-    ):
-        found = compared(library, layouts, template, client, jobs)
-        assert not any(found.values()), (client.name, found)
-        for job, data in zip(jobs, template.stamp(client), strict=True):
-            if job.format == "pdf":
-                path = tmp_path / job.filename()
-                path.write_bytes(data)
-                check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
-                assert check.returncode == 0, check.stdout.decode()
+    client = brand(logos, '"Q" <Tags> & Żółć Ærø Kommunikation', "logo.svg")
+    stamped = template.stamp(client)
+    made = direct(library, layouts, client, jobs)
+    for job, own, data in zip(jobs, stamped, made, strict=True):
+        assert not differences(job.format, own, data), (
+            job.filename(),
+            differences(job.format, own, data),
+        )
+        if job.format == "pdf":
+            path = tmp_path / job.filename()
+            path.write_bytes(own)
+            check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True)
+            assert check.returncode == 0, check.stdout.decode()
 
 
 def test_render_stamps_one_brand_at_a_time_when_asked(tmp_path: Path, logos: Path) -> None:

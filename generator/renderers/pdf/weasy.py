@@ -77,6 +77,7 @@ def setup() -> None:
             return
         fix_font_times()  # identical bytes where WeasyPrint falls back to fontTools to subset
         _tag_languages()
+        _running_heads_as_artifacts()
         _paint_swapped_colours()
         _remember_page_references()
         _mark_segments()
@@ -392,14 +393,45 @@ def _remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+def _running_heads_as_artifacts() -> None:
+    """Mark what the page's margin boxes show (running heads and feet, page numbers) as
+    pagination artifacts (``/Artifact <</Type /Pagination /Subtype /Header>>``), as PDF/UA
+    asks: WeasyPrint (70) tags them as spans that no element of the structure tree holds."""
+    from weasyprint import draw
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    drawing = draw.draw_stacking_context
+
+    def draw_margins_as_artifacts(stream, stacking_context):  # type: ignore[no-untyped-def]
+        box = stacking_context.box
+        tags = getattr(stream, "_tags", None)
+        if not isinstance(box, MarginBox) or tags is None:
+            return drawing(stream, stacking_context)
+        properties = pydyf.Dictionary({"Type": "/Pagination"})
+        if box.at_keyword.startswith(("@top", "@bottom")):
+            properties["Subtype"] = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
+        stream._tags = None  # nothing inside is tagged
+        pydyf.Stream.begin_marked_content(stream, "Artifact", properties)
+        try:
+            return drawing(stream, stacking_context)
+        finally:
+            pydyf.Stream.end_marked_content(stream)
+            stream._tags = tags
+
+    draw.draw_stacking_context = draw_margins_as_artifacts
+
+
 def _tag_languages() -> None:
     """Give each ``<span lang>`` (a loanword) its language in the PDF's structure tree, as
     screen readers need it: WeasyPrint (66–70) tags it as a Span without one."""
+    from weasyprint.formatting_structure.boxes import MarginBox
     from weasyprint.pdf import tags
 
     build = tags._build_box_tree
 
     def build_with_languages(box, parent, *rest):  # type: ignore[no-untyped-def]
+        if isinstance(box, MarginBox):  # drawn as artifacts (_running_heads_as_artifacts)
+            return
         for element in build(box, parent, *rest):
             source = getattr(box, "element", None)
             language = source.get("lang") if source is not None else None
