@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (small, fast PDFs), fontconfig's
 # fc-list (a brand may name any installed font family) and DejaVu for building; poppler
-# (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our files) for
-# testing.
+# (pdftotext, pdftoppm), qpdf and LibreOffice (the office suite that must accept our files),
+# Chromium (the web front) and redis-server (the tests start their own, for Celery) for testing.
 BUILD_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fontconfig \
 	fonts-dejavu-core
-TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui chromium
-TEST_TOOLS := pdftotext pdftoppm qpdf soffice chromium
+TEST_DEBS := poppler-utils qpdf libreoffice-writer-nogui libreoffice-calc-nogui chromium \
+	redis-server
+TEST_TOOLS := pdftotext pdftoppm qpdf soffice chromium redis-server
 
 .PHONY: build test test-quick lint bench docs clean references system-build system-test
 
