@@ -56,6 +56,7 @@ from generator.model import (
 from generator.palette import Palette
 from generator.pipeline.build import STAMP_FROM, Failure, Listener, Outcomes, Silent, Written
 from generator.pipeline.build import build as build_jobs
+from generator.pipeline.queue import VISIBILITY_TIMEOUT
 from generator.pipeline.sink import FolderSink, MemorySink, Sink
 from generator.plan import DEFAULT_BRAND, Filters, filled_jobs, plan, unknown_values
 from generator.plan import worksheet_variants as worksheet_variants
@@ -64,6 +65,7 @@ from generator.project import Project
 __all__ = [
     "FORMATS",
     "STAMP_FROM",
+    "VISIBILITY_TIMEOUT",
     "Brand",
     "BuildResult",
     "Checklist",
@@ -105,6 +107,7 @@ __all__ = [
     "planned",
     "read_filled",
     "render",
+    "serve_worker",
     "validate",
     "worksheet_variants",
 ]
@@ -218,6 +221,10 @@ class Options(TypedDict, total=False):
     library: Library | None
     """The project's content as the caller loaded it already (a server's, after a change),
     instead of loading it again (``build`` only)."""
+    broker: str | None
+    """A Redis URL (``redis://host:6379/0``): render on the Celery workers that listen there
+    (``journeykit worker``), which write into the output folder (it must be at the same path on
+    every machine); default: on this machine."""
     stamp: bool | None
     """Lay each guide out once for the brands that share its fonts, paper and details and
     stamp each brand onto it: by default when enough brands share it (a batch); True always
@@ -500,6 +507,16 @@ def render(
     return {str(Path(*Path(file).parts[1:])): data for file, data in sink.files.items()}
 
 
+def serve_worker(
+    broker: str, concurrency: int = CORES, visibility_timeout: int = VISIBILITY_TIMEOUT
+) -> None:
+    """Run a Celery worker with ``concurrency`` processes rendering the sets builds send to
+    ``broker`` (a Redis URL), until it is stopped."""
+    from generator.pipeline.queue import serve_worker as run_worker
+
+    run_worker(broker, concurrency, visibility_timeout)
+
+
 def _prepared_for(text: str) -> str:
     """Who a guide is prepared for, on one line; :class:`ContentErrors` when it is too long."""
     line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
@@ -772,17 +789,20 @@ def _build(
         for brand_id in brands
         if brand_id not in busy
     ]
-    outcomes = _write(
-        library,
-        layouts,
-        planned,
-        sink,
-        listener=options.get("listener"),
-        force=options.get("force", False),
-        workers=max(1, options.get("jobs", CORES)),
-        executor=options.get("executor"),
-        stamp=options.get("stamp"),
-    )
+    executor = options.get("executor")
+    broker = options.get("broker")
+    with _queue(broker, project) as queue:
+        outcomes = _write(
+            library,
+            layouts,
+            planned,
+            sink,
+            listener=options.get("listener"),
+            force=options.get("force", False),
+            workers=max(1, options.get("jobs", CORES)),
+            executor=queue or executor,
+            stamp=options.get("stamp"),
+        )
     return BuildResult(
         out,
         planned,
@@ -794,6 +814,35 @@ def _build(
         stamped=outcomes.stamped,
         unstamped=outcomes.unstamped,
     )
+
+
+@contextmanager
+def _queue(broker: str | None, project: Project) -> Iterator[Executor | None]:
+    """The Celery workers at ``broker`` as an executor (None without one); one line when
+    Redis cannot be reached or no worker listens there."""
+    if not broker:
+        yield None
+        return
+    from kombu.exceptions import OperationalError  # Celery and Redis load only when asked
+    from redis.exceptions import RedisError
+
+    from generator.pipeline.queue import CeleryExecutor, NoWorkers
+
+    try:
+        queue = CeleryExecutor(broker, project.root)
+    except (RedisError, ValueError, OSError) as exc:
+        message = f"cannot reach Redis at {broker}: {exc}"
+        hint = "start redis-server there, or give --broker the address of a running one"
+        raise ContentErrors([ContentError(None, message, hint=hint)]) from None
+    try:
+        yield queue
+    except NoWorkers as exc:
+        raise ContentErrors([ContentError(None, str(exc))]) from None
+    except (RedisError, OperationalError) as exc:
+        message = f"Redis at {broker} stopped answering: {exc}; run the same command again"
+        raise ContentErrors([ContentError(None, message)]) from None
+    finally:
+        queue.shutdown(cancel_futures=True)
 
 
 def _layout_problems(project: Project, library: Library) -> list[ContentError]:

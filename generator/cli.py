@@ -105,6 +105,17 @@ PrintMarksOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Rebuild every file, even those up to date.")
 ]
+BrokerOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        help=(
+            "Render on the Celery workers listening at this Redis URL (redis://HOST:6379/0; "
+            "start them with 'journeykit worker'); the output folder must be at the same path "
+            "on every machine."
+        ),
+    ),
+]
 StampOption = Annotated[
     bool | None,
     typer.Option(
@@ -190,6 +201,7 @@ def build(
     paper: PaperOption = None,
     print_marks: PrintMarksOption = False,
     stamp: StampOption = None,
+    broker: BrokerOption = None,
 ) -> None:
     """Build guides and worksheets into `<out>/<brand>/<language>/`.
 
@@ -373,6 +385,7 @@ def batch(
     paper: PaperOption = None,
     print_marks: PrintMarksOption = False,
     stamp: StampOption = None,
+    broker: BrokerOption = None,
 ) -> None:
     """Build the full set for every client in a CSV, each under `<out>/<id>/`.
 
@@ -516,6 +529,34 @@ def _loopback(host: str) -> bool:
         return name == "localhost" or ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+@app.command()
+def worker(
+    broker: Annotated[
+        str, typer.Option(metavar="URL", help="The Redis to take sets from: redis://HOST:6379/0.")
+    ],
+    concurrency: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Processes rendering at once (one per core).")
+    ] = api.CORES,
+    visibility_timeout: Annotated[
+        int,
+        typer.Option(
+            min=5,
+            metavar="SECONDS",
+            help="After how long a message a vanished worker had taken goes to another.",
+        ),
+    ] = api.VISIBILITY_TIMEOUT,
+) -> None:
+    """Render sets for 'build --broker' and 'batch --broker' on this machine, until stopped.
+
+    Needs no copy of the project: each build's content comes through Redis (and is kept in
+    ~/.cache/journeykit); the files go into the build's output folder, which must be at the
+    same path here as on the machine that started the build. E.g.
+    'journeykit worker --broker redis://queue.example:6379/0 --concurrency 2'.
+    """
+    console.print(f"worker of {escape(broker)}, {concurrency} process(es)", highlight=False)
+    api.serve_worker(broker, concurrency, visibility_timeout)
 
 
 @app.command("list")

@@ -1,0 +1,260 @@
+"""Past one machine: batches rendered by Celery workers through a real Redis.
+
+The tests start Debian's ``redis-server`` on a free local port with its own data folder, and
+two ``journeykit worker`` processes, each in an empty folder of its own (no project there: the
+content comes through Redis); they stop them all at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from generator import api
+from generator.pipeline.manifest import Manifest
+from generator.renderers.stamp.same import differences
+from tests.conftest import CLI_ENV, CSV_HEADER, MINIMAL, ROOT, free_port, start_cli
+
+pytestmark = pytest.mark.slow
+
+CRASHER = "crasher"
+"""The brand id the workers are told to crash on (``JOURNEYKIT_CRASH_BRAND``)."""
+
+
+class Redis:
+    """A redis-server of the test's own."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--dir", str(self.folder), "--appendonly", "yes", "--save", ""]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            ping = subprocess.run(
+                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+            )
+            if ping.stdout.strip() == "PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()  # SIGTERM: Redis writes its append-only file and ends
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+def worker(redis: Redis, folder: Path, log: Path) -> subprocess.Popen[bytes]:
+    """A ``journeykit worker`` of one process in an empty folder of its own (what it says
+    goes to ``log``)."""
+    folder.mkdir(parents=True)
+    env = {**CLI_ENV, "XDG_CACHE_HOME": str(folder / "cache"), "JOURNEYKIT_CRASH_BRAND": CRASHER}
+    command = [sys.executable, "-m", "generator", "worker", "--broker", redis.url]
+    command += ["--concurrency", "1", "--visibility-timeout", "15"]
+    with log.open("wb") as said:
+        return subprocess.Popen(command, cwd=folder, env=env, stdout=said, stderr=said)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Redis, list[Path]]]:
+    """Redis and two workers, each in an empty folder (returned, to look into)."""
+    base = tmp_path_factory.mktemp("cluster")
+    redis = Redis(base / "redis")
+    redis.start()
+    folders = [base / "worker-1", base / "worker-2"]
+    workers = [worker(redis, folder, folder.with_suffix(".log")) for folder in folders]
+    try:
+        yield redis, folders
+    finally:
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        redis.stop()
+
+
+def clients(folder: Path, ids: list[str]) -> Path:
+    """A client list with a logo of its own for each, beside it."""
+    rows = []
+    for n, client in enumerate(ids):
+        logo = Image.new("RGB", (160 + 30 * n, 80), "white")
+        ImageDraw.Draw(logo).rectangle([4, 4, 150 + 30 * n, 76], fill="#1F4E79")
+        logo.save(folder / f"{client}.png")
+        contact = f"{client}.example,hej@{client}.example,+46 8 {n}"
+        rows.append(f"{client},Kund {n} AB,#1F4E79,#F2A900,{client}.png,{contact},en")
+    path = folder / "clients.csv"
+    path.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+NARROW = {"guide": ["onboarding"]}
+
+
+def assert_same_as_local(out: Path, csv: Path, tmp_path: Path) -> None:
+    """Every file equals what the local pool makes (pages, text, tags, parts: same.py)."""
+    local = api.batch(csv, MINIMAL, out=tmp_path / "local", jobs=2, **NARROW)
+    assert local.ok
+    for written in local.written:
+        name = written.path.relative_to(local.out)
+        found = differences(name.suffix[1:], (out / name).read_bytes(), written.path.read_bytes())
+        assert not found, (name, found)
+
+
+def test_a_batch_on_two_workers_makes_the_files_the_local_pool_makes(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    redis, folders = cluster
+    csv = clients(tmp_path, [f"k{n}" for n in range(12)])
+    out = tmp_path / "out"
+    result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
+    assert result.ok and len(result.written) == len(result.jobs)
+    assert result.stamped == {f"k{n}" for n in range(12)}
+    assert len(Manifest(out).entries) == len(result.jobs)
+    assert_same_as_local(out, csv, tmp_path)
+    for folder in folders:  # the workers had no project: only what they cached
+        assert {p.name for p in folder.iterdir()} <= {"cache"}
+    again = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
+    assert not again.written and len(again.current) == len(result.jobs)  # the manifest holds
+
+
+def test_a_brand_that_crashes_its_worker_fails_alone(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """Its worker process dies each time it renders that brand: the set is tried a bounded
+    number of times, marked failed, and the other clients complete."""
+    redis, _ = cluster
+    csv = clients(tmp_path, ["a1", CRASHER, "a2"])
+    started = time.monotonic()
+    result = api.batch(csv, MINIMAL, out=tmp_path / "out", broker=redis.url, **NARROW)
+    assert time.monotonic() - started < 240
+    failed = {failure.job.brand for failure in result.failed}
+    assert failed == {CRASHER}
+    assert all("died each of the 3 times" in f.reason for f in result.failed)
+    assert {w.job.brand for w in result.written} == {"a1", "a2"}
+
+
+def test_a_worker_killed_mid_task_leaves_every_file_whole_and_once(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """SIGKILL to a worker process rendering a set: its message goes back to the queue and
+    the batch completes, every file valid and recorded once."""
+    redis, _ = cluster
+    csv = clients(tmp_path, [f"m{n}" for n in range(10)])
+    out = tmp_path / "out"
+    killed: list[int] = []
+
+    def kill_a_busy_process() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            for pid in _rendering_processes():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_busy_process)
+    killer.start()
+    result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
+    killer.join()
+    assert killed, "no worker process was seen rendering"
+    assert result.ok and len(Manifest(out).entries) == len(result.jobs)
+    assert not list(out.rglob("*.tmp"))
+    assert_same_as_local(out, csv, tmp_path)
+
+
+def _rendering_processes() -> list[int]:
+    """Worker pool processes (children of a ``journeykit worker``) using CPU right now."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().split(") ")[1].split()
+            command = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"worker" in command and fields[0] == "R" and _parent_is_worker(int(fields[1])):
+            found.append(int(status.parent.name))
+    return found
+
+
+def _parent_is_worker(pid: int) -> bool:
+    try:
+        return b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_redis_restarted_during_a_batch(cluster: tuple[Redis, list[Path]], tmp_path: Path) -> None:
+    """Redis stops and comes back (its append-only file keeps the queue): the batch goes on
+    and completes."""
+    redis, _ = cluster
+    csv = clients(tmp_path, [f"r{n}" for n in range(10)])
+    out = tmp_path / "out"
+
+    def restart_once_files_come() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(out.rglob("*.pdf")):
+            time.sleep(0.05)
+        redis.stop()
+        time.sleep(1)
+        redis.start()
+
+    restarter = threading.Thread(target=restart_once_files_come)
+    restarter.start()
+    result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
+    restarter.join()
+    assert result.ok and len(Manifest(out).entries) == len(result.jobs)
+    assert_same_as_local(out, csv, tmp_path)
+
+
+def test_ctrl_c_stops_the_coordinator_and_the_queued_sets(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """Ctrl-C: exit 130, what finished is recorded, and the sets still queued are dropped
+    (no file appears after the coordinator is gone)."""
+    redis, _ = cluster
+    csv = clients(tmp_path, [f"c{n}" for n in range(24)])
+    out = tmp_path / "out"
+    command = ["batch", str(csv), "--project", str(MINIMAL), "--guide", "onboarding"]
+    process = start_cli(*command, "--out", str(out), "--broker", redis.url)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(Manifest(out).entries) < 4:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    recorded = len(Manifest(out).entries)
+    time.sleep(8)  # what workers had already started may finish; nothing queued starts
+    files = [p for p in out.rglob("*.*") if not p.name.startswith(".")]
+    assert recorded <= len(files) <= recorded + 2 * 9  # at most the two messages in hand
+    assert len(files) < 24 * 9
+
+
+def test_the_worker_command_explains_itself() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "generator", "worker", "--help"],
+        cwd=ROOT,
+        env=CLI_ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--broker" in shown.stdout and "--concurrency" in shown.stdout
