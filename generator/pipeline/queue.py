@@ -17,6 +17,7 @@ time) is marked failed rather than tried for ever.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -31,6 +32,7 @@ from typing import Any
 from generator.layouts import Layouts
 from generator.model import Job, Library
 from generator.pipeline import snapshots
+from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
 from generator.pipeline.tasks import Done, Task, publish, run
 
@@ -180,7 +182,10 @@ def _push(redis: Any, results: str, set_id: str, done: list[dict[str, Any]]) -> 
 def serve_worker(
     broker: str, concurrency: int, visibility_timeout: int = VISIBILITY_TIMEOUT
 ) -> None:
-    """Run a Celery worker with ``concurrency`` processes until it is stopped."""
+    """Run a Celery worker with ``concurrency`` processes until it is stopped (the renderers
+    imported once, before its processes are forked)."""
+    for module in PRELOADED:
+        importlib.import_module(module)
     app = make_app(broker, visibility_timeout)
     app.worker_main(
         [
@@ -241,7 +246,8 @@ class CeleryExecutor(Executor):
         """Store the build's content snapshot in Redis for the workers; :class:`NoWorkers`
         when no worker answers."""
         del library, layouts  # the workers load it from the files, as the coordinator did
-        if tasks and not self.app.control.ping(timeout=PING_SECONDS):
+        answers = self.app.control.broadcast("ping", reply=True, limit=1, timeout=PING_SECONDS)
+        if tasks and not answers:
             raise NoWorkers(
                 f"no worker listens at {self.broker}: start one on each machine with "
                 f"'journeykit worker --broker {self.broker}'"

@@ -38,7 +38,9 @@ def pack(root: Path, brands: list[Brand]) -> bytes:
     """The project's own content and layouts below ``root`` and the brands' logos outside
     them, as a tar archive (the same bytes for the same files)."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as archive:
+    with tarfile.open(
+        fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=1
+    ) as archive:
         for folder in ("content", "layouts"):
             base = root / folder
             if base.is_dir():

@@ -1,0 +1,87 @@
+"""Benchmark of batches on Celery against the local pool (a benchmark, not a test).
+
+Starts a redis-server of its own on a free port and one ``journeykit worker`` with as many
+processes as the pool has (``--concurrency 2`` against ``--jobs 2``), runs the same batch of N
+generated clients (each with a logo of its own, as ``bench/batch.py`` makes them) both ways in
+one run, and prints each time, Celery's throughput as a share of the pool's and what a message
+costs beyond its work; the machine's load before and after.
+
+    .venv/bin/python bench/cluster.py 200 [--guide kundresan]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from batch import JOURNEYKIT, ROOT, clients, load
+
+from generator.pipeline.queue import CHUNK
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("brands", type=int)
+    parser.add_argument("--guide", action="append", default=[])
+    args = parser.parse_args()
+    guides = [flag for guide in args.guide for flag in ("--guide", guide)]
+    print(f"load before: {load()}")
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        csv = base / "clients.csv"
+        csv.write_text(clients(args.brands, base), encoding="utf-8")
+        port = free_port()
+        broker = f"redis://127.0.0.1:{port}/0"
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--dir", folder, "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        (base / "worker").mkdir()
+        worker = subprocess.Popen(
+            [*JOURNEYKIT, "worker", "--broker", broker, "--concurrency", "2"],
+            cwd=base / "worker",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(3)  # the worker connects
+            batch = [*JOURNEYKIT, "batch", str(csv), *guides]
+            pool = timed([*batch, "--out", str(base / "pool"), "--jobs", "2"])
+            celery = timed([*batch, "--out", str(base / "celery"), "--broker", broker])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+            redis.terminate()
+            redis.wait(timeout=30)
+    print(f"load after: {load()}")
+    messages = -(-args.brands // CHUNK)
+    print(f"{args.brands} brands: local pool (--jobs 2) {pool:.1f} s")
+    print(f"{args.brands} brands: Celery (one worker of 2 processes) {celery:.1f} s")
+    print(f"Celery's throughput: {pool / celery:.2f} of the pool's")
+    print(
+        f"beyond the work: {(celery - pool) / messages * 1000:.0f} ms a message of {CHUNK} sets "
+        f"({messages} messages), {(celery - pool) / args.brands * 1000:.1f} ms a set"
+    )
+
+
+if __name__ == "__main__":
+    main()
