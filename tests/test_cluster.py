@@ -79,6 +79,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Redis, l
     redis.start()
     folders = [base / "worker-1", base / "worker-2"]
     workers = [worker(redis, folder, folder.with_suffix(".log")) for folder in folders]
+    _wait_for_workers(redis, len(workers))
     try:
         yield redis, folders
     finally:
@@ -90,6 +91,18 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Redis, l
             except subprocess.TimeoutExpired:
                 process.kill()
         redis.stop()
+
+
+def _wait_for_workers(redis: Redis, count: int) -> None:
+    """Until ``count`` workers answer a ping (at most a minute)."""
+    from generator.pipeline.queue import make_app
+
+    app = make_app(redis.url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(app.control.ping(timeout=1)) >= count:
+            return
+    raise RuntimeError("the workers did not start")
 
 
 def clients(folder: Path, ids: list[str]) -> Path:
@@ -176,7 +189,8 @@ def test_a_worker_killed_mid_task_leaves_every_file_whole_and_once(
     result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
     killer.join()
     assert killed, "no worker process was seen rendering"
-    assert result.ok and len(Manifest(out).entries) == len(result.jobs)
+    assert result.ok, result.failed[:2]
+    assert len(Manifest(out).entries) == len(result.jobs)
     assert not list(out.rglob("*.tmp"))
     assert_same_as_local(out, csv, tmp_path)
 
@@ -221,7 +235,8 @@ def test_redis_restarted_during_a_batch(cluster: tuple[Redis, list[Path]], tmp_p
     restarter.start()
     result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
     restarter.join()
-    assert result.ok and len(Manifest(out).entries) == len(result.jobs)
+    assert result.ok, result.failed[:2]
+    assert len(Manifest(out).entries) == len(result.jobs)
     assert_same_as_local(out, csv, tmp_path)
 
 
