@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -485,6 +486,16 @@ def serve(
             "paths (for a server others reach).",
         ),
     ] = False,
+    broker: BrokerOption = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --broker: a folder at the same path here and on every worker, where "
+            "downloads wait to be read (default: this machine's temporary folder, for workers "
+            "on this machine).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the documents on the web: previews for the author, forms for clients, downloads
     for prospects.
@@ -502,7 +513,9 @@ def serve(
     wildcard = host in ("0.0.0.0", "::", "")
     hosts = () if wildcard else (*LOOPBACK, host.strip("[]"))
     with invalid_exits(project, "{count} problem(s); not served."):
-        settings = Settings(api.open_project(project).root, public=public, hosts=hosts)
+        root = api.open_project(project).root
+        shared = shared or (Path(tempfile.gettempdir()) / "journeykit-serve" if broker else None)
+        settings = Settings(root, public=public, hosts=hosts, broker=broker, shared=shared)
     console.print(f"serving {escape(as_typed(project))} at http://{host}:{port}/", highlight=False)
     if not public and not _loopback(host):
         console.print(

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 from generator import api
 from generator.pipeline.manifest import Manifest
 from generator.renderers.stamp.same import differences
-from tests.conftest import CLI_ENV, CSV_HEADER, MINIMAL, ROOT, free_port, start_cli
+from tests.conftest import CLI_ENV, CSV_HEADER, MINIMAL, ROOT, form_token, free_port, start_cli
 
 pytestmark = pytest.mark.slow
 
@@ -274,3 +274,46 @@ def test_the_worker_command_explains_itself() -> None:
         check=True,
     )
     assert "--broker" in shown.stdout and "--concurrency" in shown.stdout
+
+
+def test_serve_renders_downloads_on_the_workers(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """``journeykit serve --broker``: a prospect's download is rendered by the workers (their
+    answer comes back through Redis), read from the shared folder, which is left empty, and
+    equals the download rendered in process."""
+    from starlette.testclient import TestClient
+
+    from generator.web import Settings, create_app
+
+    redis, _ = cluster
+    shared = tmp_path / "shared"
+    before = _answers(redis)
+    settings = Settings(MINIMAL, public=True, broker=redis.url, shared=shared)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/get/default/en/onboarding")
+        values = {"csrf": form_token(page.text), "name": "Åsa Berg", "company": "Acme"}
+        response = client.post("/get/default/en/onboarding", data=values)
+    assert response.status_code == 200, response.text
+    assert _answers(redis) > before
+    assert not list(shared.iterdir())
+    local = api.render(
+        MINIMAL,
+        guide="onboarding",
+        lang="en",
+        document="guide",
+        format="pdf",
+        prepared_for="Åsa Berg, Acme",
+    )
+    assert not differences("pdf", response.content, local["en/onboarding.pdf"])
+
+
+def _answers(redis: Redis) -> int:
+    """How many sets workers have started (each counts its tries in Redis)."""
+    keys = subprocess.run(
+        ["redis-cli", "-p", str(redis.port), "--scan", "--pattern", "journeykit:tries:*"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return len(keys.stdout.split())

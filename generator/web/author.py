@@ -334,6 +334,8 @@ async def download(request: Request) -> Response:
                     format=job.format,
                     document=job.document,
                     library=site.library,
+                    broker=request.app.state.settings.broker,
+                    shared=request.app.state.settings.shared,
                 )
             )
         except (api.ContentErrors, api.RenderFailed) as exc:

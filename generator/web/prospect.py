@@ -84,11 +84,11 @@ def _guide_pdf(
 ) -> Callable[[], bytes]:
     """The work of rendering the guide's PDF (on a render thread), from the library the server
     loaded once a change, not once a request."""
-    project, library = request.app.state.settings.project, request.app.state.site.current()
+    settings, library = request.app.state.settings, request.app.state.site.current()
 
     def work() -> bytes:
         files = api.render(
-            project,
+            settings.project,
             brand.id,
             guide=guide.id,
             lang=lang,
@@ -96,6 +96,8 @@ def _guide_pdf(
             format="pdf",
             prepared_for=prepared_for,
             library=library,
+            broker=settings.broker,
+            shared=settings.shared,
         )
         return files[f"{lang}/{guide.id}.pdf"]
 

@@ -38,6 +38,12 @@ class Settings:
     connections: int = 200
     """Connections and requests at once (uvicorn's ``limit_concurrency``): more are answered
     503, so slow clients cannot hold every socket and task the process has."""
+    broker: str | None = None
+    """A Redis URL: renders go to the Celery workers there (``journeykit worker``), which
+    write into :attr:`shared`; None: renders run in this process."""
+    shared: Path | None = None
+    """A folder at the same path on this machine and every worker's, where renders wait to be
+    read (each in a folder of its own, removed once read)."""
     hosts: tuple[str, ...] = LOOPBACK
     """The names (a request's Host, without its port) the author's server answers to, so that
     a web page cannot rebind its own name to this machine and read the author's view; empty
