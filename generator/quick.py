@@ -21,8 +21,9 @@ from generator.paths import PACKAGE_DIR
 
 STAMP_NAME = ".journeykit-stamp.json"
 COMMANDS = ("build", "batch")
-UNRELATED = {"--jobs", "-j"}
-"""Options that change how a build runs, not what it makes: left out of the command's key."""
+UNRELATED = {"--jobs", "-j", "--broker"}
+"""Options that change how a build runs (and where), not what it makes: left out of the
+command's key, with their values."""
 TAKE_VALUE = {
     "--project",
     "-p",
