@@ -215,7 +215,7 @@ class NoWorkers(Exception):
     """No worker answers at the broker."""
 
 
-PING_SECONDS = 3.0
+PING_SECONDS = 10.0
 """How long a build waits for a worker to answer before saying none listens."""
 
 
