@@ -77,7 +77,11 @@ def make_app(broker: str, visibility_timeout: int = VISIBILITY_TIMEOUT) -> Any:
         worker_max_memory_per_child=MAX_MEMORY_MIB * 1024,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        broker_pool_limit=None,  # a connection per use: none left stale by a restarted Redis
+        broker_transport_options={
+            "visibility_timeout": visibility_timeout,
+            "health_check_interval": 2,
+        },
     )
     app.task(name="journeykit.render_sets", bind=True)(_render_sets)
     return app
