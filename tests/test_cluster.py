@@ -123,13 +123,14 @@ NARROW = {"guide": ["onboarding"]}
 
 
 def assert_same_as_local(out: Path, csv: Path, tmp_path: Path) -> None:
-    """Every file equals what the local pool makes (pages, text, tags, parts: same.py)."""
+    """Every file has the bytes the local pool makes (and where not, what differs, by
+    same.py)."""
     local = api.batch(csv, MINIMAL, out=tmp_path / "local", jobs=2, **NARROW)
     assert local.ok
     for written in local.written:
         name = written.path.relative_to(local.out)
-        found = differences(name.suffix[1:], (out / name).read_bytes(), written.path.read_bytes())
-        assert not found, (name, found)
+        ours, theirs = (out / name).read_bytes(), written.path.read_bytes()
+        assert ours == theirs, (name, differences(name.suffix[1:], ours, theirs))
 
 
 def test_a_batch_on_two_workers_makes_the_files_the_local_pool_makes(
@@ -204,14 +205,18 @@ def _rendering_processes() -> list[int]:
             command = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"worker" in command and fields[0] == "R" and _parent_is_worker(int(fields[1])):
+        if WORKER in command and fields[0] == "R" and _parent_is_worker(int(fields[1])):
             found.append(int(status.parent.name))
     return found
 
 
+WORKER = b"generator\x00worker\x00"
+"""How a ``journeykit worker`` process's command line reads (``python -m generator worker``)."""
+
+
 def _parent_is_worker(pid: int) -> bool:
     try:
-        return b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return WORKER in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 
