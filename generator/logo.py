@@ -34,23 +34,24 @@ def logo_png(brand: Brand) -> bytes | None:
 
 
 def logo_src(brand: Brand) -> str:
-    """The logo as the PDF's layouts take it: a data URL of the file (of the scaled-down PNG
-    when the file is larger than ever printed), so that a PDF names it by its content, not
-    by where it lies (the same bytes from a worker's copy of the file); "" without a logo."""
+    """The logo as the PDF's layouts take it: an SVG by its file's URL (what it refers to is
+    fetched beside it, within the project's rules); a PNG or JPEG as a data URL (of the
+    scaled-down PNG when the file is larger than ever printed), so that a PDF names the image
+    by its content, not by where the file lies (a worker's copy gives the same bytes); ""
+    without a logo."""
     path = logo_path(brand)
     if path is None:
         return ""
+    if path.suffix.lower() == ".svg":
+        return path.as_uri()
     return _data_url(path, path.stat().st_mtime_ns)
-
-
-MIME_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 
 
 @lru_cache(maxsize=64)
 def _data_url(path: Path, _mtime: int) -> str:
-    suffix = path.suffix.lower().replace(".jpeg", ".jpg")
-    scaled = None if suffix == ".svg" else _scaled(path, _mtime)
-    kind = "image/png" if scaled is not None else MIME_TYPES.get(suffix, "image/png")
+    scaled = _scaled(path, _mtime)
+    jpeg = path.suffix.lower() in (".jpg", ".jpeg")
+    kind = "image/jpeg" if jpeg and scaled is None else "image/png"
     data = scaled if scaled is not None else path.read_bytes()
     return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
