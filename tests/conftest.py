@@ -752,3 +752,20 @@ def form_token(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, page
     return found[1]
+
+
+def clients_with_logos(folder: Path, ids: list[str]) -> Path:
+    """A client list (``clients.csv`` in ``folder``) with a logo of its own for each client,
+    beside it, and every contact detail; the clients share a layout (one template)."""
+    from PIL import Image, ImageDraw
+
+    rows = []
+    for n, client in enumerate(ids):
+        logo = Image.new("RGB", (160 + 30 * n, 80), "white")
+        ImageDraw.Draw(logo).rectangle([4, 4, 150 + 30 * n, 76], fill="#1F4E79")
+        logo.save(folder / f"{client}.png")
+        contact = f"{client}.example,hej@{client}.example,+46 8 {n}"
+        rows.append(f"{client},Kund {n} AB,#1F4E79,#F2A900,{client}.png,{contact},en")
+    path = folder / "clients.csv"
+    path.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path

@@ -17,12 +17,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
 
 from generator import api
 from generator.pipeline.manifest import Manifest
 from generator.renderers.stamp.same import differences
-from tests.conftest import CLI_ENV, CSV_HEADER, MINIMAL, ROOT, form_token, free_port, start_cli
+from tests.conftest import (
+    CLI_ENV,
+    MINIMAL,
+    ROOT,
+    clients_with_logos,
+    form_token,
+    free_port,
+    start_cli,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -105,20 +112,6 @@ def _wait_for_workers(redis: Redis, count: int) -> None:
     raise RuntimeError("the workers did not start")
 
 
-def clients(folder: Path, ids: list[str]) -> Path:
-    """A client list with a logo of its own for each, beside it."""
-    rows = []
-    for n, client in enumerate(ids):
-        logo = Image.new("RGB", (160 + 30 * n, 80), "white")
-        ImageDraw.Draw(logo).rectangle([4, 4, 150 + 30 * n, 76], fill="#1F4E79")
-        logo.save(folder / f"{client}.png")
-        contact = f"{client}.example,hej@{client}.example,+46 8 {n}"
-        rows.append(f"{client},Kund {n} AB,#1F4E79,#F2A900,{client}.png,{contact},en")
-    path = folder / "clients.csv"
-    path.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
-
-
 NARROW = {"guide": ["onboarding"]}
 
 
@@ -137,7 +130,7 @@ def test_a_batch_on_two_workers_makes_the_files_the_local_pool_makes(
     cluster: tuple[Redis, list[Path]], tmp_path: Path
 ) -> None:
     redis, folders = cluster
-    csv = clients(tmp_path, [f"k{n}" for n in range(12)])
+    csv = clients_with_logos(tmp_path, [f"k{n}" for n in range(12)])
     out = tmp_path / "out"
     result = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
     assert result.ok and len(result.written) == len(result.jobs)
@@ -156,7 +149,7 @@ def test_a_brand_that_crashes_its_worker_fails_alone(
     """Its worker process dies each time it renders that brand: the set is tried a bounded
     number of times, marked failed, and the other clients complete."""
     redis, _ = cluster
-    csv = clients(tmp_path, ["a1", CRASHER, "a2"])
+    csv = clients_with_logos(tmp_path, ["a1", CRASHER, "a2"])
     started = time.monotonic()
     result = api.batch(csv, MINIMAL, out=tmp_path / "out", broker=redis.url, **NARROW)
     assert time.monotonic() - started < 240
@@ -172,7 +165,7 @@ def test_a_worker_killed_mid_task_leaves_every_file_whole_and_once(
     """SIGKILL to a worker process rendering a set: its message goes back to the queue and
     the batch completes, every file valid and recorded once."""
     redis, _ = cluster
-    csv = clients(tmp_path, [f"m{n}" for n in range(10)])
+    csv = clients_with_logos(tmp_path, [f"m{n}" for n in range(10)])
     out = tmp_path / "out"
     killed: list[int] = []
 
@@ -225,7 +218,7 @@ def test_redis_restarted_during_a_batch(cluster: tuple[Redis, list[Path]], tmp_p
     """Redis stops and comes back (its append-only file keeps the queue): the batch goes on
     and completes."""
     redis, _ = cluster
-    csv = clients(tmp_path, [f"r{n}" for n in range(10)])
+    csv = clients_with_logos(tmp_path, [f"r{n}" for n in range(10)])
     out = tmp_path / "out"
 
     def restart_once_files_come() -> None:
@@ -251,7 +244,7 @@ def test_ctrl_c_stops_the_coordinator_and_the_queued_sets(
     """Ctrl-C: exit 130, what finished is recorded, and the sets still queued are dropped
     (no file appears after the coordinator is gone)."""
     redis, _ = cluster
-    csv = clients(tmp_path, [f"c{n}" for n in range(24)])
+    csv = clients_with_logos(tmp_path, [f"c{n}" for n in range(24)])
     out = tmp_path / "out"
     command = ["batch", str(csv), "--project", str(MINIMAL), "--guide", "onboarding"]
     process = start_cli(*command, "--out", str(out), "--broker", redis.url)

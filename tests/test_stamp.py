@@ -22,7 +22,7 @@ from generator.renderers import stamp as stamping
 from generator.renderers.stamp import set_key
 from generator.renderers.stamp.same import differences
 from generator.renderers.stamp.template import CannotStamp, SetTemplate
-from tests.conftest import CSV_HEADER, MINIMAL, ROOT, copy_project, pdf_text
+from tests.conftest import MINIMAL, ROOT, clients_with_logos, copy_project, pdf_text
 
 SVG_LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80" viewBox="0 0 200 80">'
@@ -145,20 +145,6 @@ def test_stamped_pdfs_pass_qpdf_check(
             assert check.returncode == 0, check.stdout + check.stderr
 
 
-def clients_csv(folder: Path, count: int) -> Path:
-    """A client list of ``count`` brands, each with a logo of its own beside it."""
-    rows = []
-    for n in range(count):
-        logo = Image.new("RGB", (200 + 40 * n, 90), "white")
-        ImageDraw.Draw(logo).rectangle([5, 5, 190 + 40 * n, 85], fill=f"#{40 * n:02X}3060")
-        logo.save(folder / f"logo{n}.png")
-        contact = f"k{n}.example,hej@k{n}.example,+46 8 {n:03d}"
-        rows.append(f"k{n},Kund {n} AB,#1F{n}E79,#F2A9{n}0,logo{n}.png,{contact},en")
-    clients = folder / "clients.csv"
-    clients.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return clients
-
-
 def assert_same_files(out: Path, other: Path) -> None:
     """Every file under ``out`` equals the one under ``other`` (``same.differences``)."""
     names = sorted(p.relative_to(out) for p in out.rglob("*.*") if not p.name.startswith("."))
@@ -173,7 +159,7 @@ def assert_same_files(out: Path, other: Path) -> None:
 def test_a_batch_stamps_its_brands_and_makes_the_files_a_direct_batch_makes(tmp_path: Path) -> None:
     """Five clients sharing a layout: stamped (the first checked against a direct render),
     said in the result, and every file equal to what ``--no-stamp`` makes."""
-    clients = clients_csv(tmp_path, 5)
+    clients = clients_with_logos(tmp_path, [f"k{n}" for n in range(5)])
     narrow = {"guide": ["onboarding"], "jobs": 1}
     stamped = api.batch(clients, MINIMAL, out=tmp_path / "stamped", **narrow)
     assert stamped.ok
@@ -199,7 +185,7 @@ def test_a_layout_that_paints_the_brand_where_the_template_cannot_see_it_falls_b
         ),
         encoding="utf-8",
     )
-    clients = clients_csv(tmp_path, 4)
+    clients = clients_with_logos(tmp_path, [f"k{n}" for n in range(4)])
     result = api.batch(
         clients, project, out=tmp_path / "out", guide=["onboarding"], format=["pdf"], jobs=1
     )

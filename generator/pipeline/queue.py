@@ -122,7 +122,7 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
             _push(redis, results, item["id"], _failed(item, reason))
             continue
         try:
-            root = _snapshot(redis, message["snapshot"])
+            root = _snapshot(redis, message["archive"], message["snapshot"])
         except snapshots.SnapshotMissing as exc:
             _push(redis, results, item["id"], _failed(item, f"{exc}; the worker refused it"))
             continue
@@ -141,15 +141,17 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
 _loaded: dict[str, Path] = {}
 
 
-def _snapshot(redis: Any, snapshot: str) -> Path:
-    """The snapshot's project, fetched and loaded once a process and published to
-    :mod:`~generator.pipeline.tasks`."""
-    if snapshot not in _loaded:
+def _snapshot(redis: Any, archive: str, snapshot: str) -> Path:
+    """Where the build's files are in this worker (the archive fetched and unpacked once a
+    process), its content published to :mod:`~generator.pipeline.tasks` under the
+    snapshot's id. Two builds of the same content with other clients' logos share the
+    snapshot, not the archive."""
+    if archive not in _loaded:
         cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "journeykit"
-        root, library, layouts = snapshots.fetch(redis, snapshot, cache)
+        root, library, layouts = snapshots.fetch(redis, archive, cache)
         publish(snapshot, library.model_copy(update={"brands": {}}), layouts)
-        _loaded[snapshot] = root
-    return _loaded[snapshot]
+        _loaded[archive] = root
+    return _loaded[archive]
 
 
 def _crash_for_tests(task: Task) -> None:
@@ -240,6 +242,8 @@ class CeleryExecutor(Executor):
         self.pending: dict[str, _Pending] = {}
         self.waiting: list[tuple[str, Task]] = []
         self.out: Path | None = None
+        self.archive = ""
+        """The id of the build's archive in Redis (its files' hash)."""
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.stalled_after = STALLED_AFTER
@@ -257,7 +261,7 @@ class CeleryExecutor(Executor):
                 f"'journeykit worker --broker {self.broker}'"
             )
         archive = snapshots.pack(self.root, [task.brand for task in tasks])
-        snapshots.publish(self.redis, snapshot, archive)
+        self.archive = snapshots.publish(self.redis, archive)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         task, sink = args
@@ -294,7 +298,13 @@ class CeleryExecutor(Executor):
         ]
         snapshot = self.waiting[0][1].snapshot
         self.waiting = []
-        message = {"build": self.build, "snapshot": snapshot, "out": str(self.out), "sets": sets}
+        message = {
+            "build": self.build,
+            "snapshot": snapshot,
+            "archive": self.archive,
+            "out": str(self.out),
+            "sets": sets,
+        }
         self.app.send_task("journeykit.render_sets", args=[message], queue=QUEUE)
 
     def _listen(self) -> None:

@@ -2,7 +2,7 @@
 
 The coordinator packs what its documents are made from that a worker's journeykit does not
 ship (the project's own ``content/`` and ``layouts/``, and each client's logo) into one archive,
-stored once under its snapshot's id in Redis (:func:`publish`). A worker fetches the archive the
+stored once in Redis under its hash (:func:`publish`). A worker fetches the archive the
 first time a task names the snapshot, checks it against its hash, unpacks it into its cache and
 loads the project from there (:func:`fetch`); a worker that cannot get it refuses the task
 rather than render from other content. A brand travels in its task with its folder and logo
@@ -93,17 +93,20 @@ def local(data: dict[str, object], root: Path) -> Brand:
     return Brand.model_validate({**data, "folder": None if folder is None else root / str(folder)})
 
 
-def publish(redis: object, snapshot: str, archive: bytes) -> None:
-    """Store the archive under the snapshot's id (once; kept for a week from now)."""
-    key = KEY.format(snapshot)
-    value = hashlib.sha256(archive).hexdigest().encode() + b"\n" + archive
+def publish(redis: object, archive: bytes) -> str:
+    """Store the archive under its hash (once; kept for a week from now); return the hash."""
+    digest = hashlib.sha256(archive).hexdigest()
+    key = KEY.format(digest)
+    value = digest.encode() + b"\n" + archive
     redis.set(key, value, ex=KEPT_SECONDS, nx=True)  # type: ignore[attr-defined]
     redis.expire(key, KEPT_SECONDS)  # type: ignore[attr-defined]
+    return digest
 
 
 def fetch(redis: object, snapshot: str, cache: Path) -> tuple[Path, Library, Layouts]:
-    """The snapshot's project unpacked in ``cache`` and loaded (once a process); raises
-    :class:`SnapshotMissing` when Redis does not have it or it does not match its hash."""
+    """The archive ``snapshot`` (its hash) unpacked in ``cache`` and its project loaded;
+    raises :class:`SnapshotMissing` when Redis does not have it or it does not match its
+    hash."""
     from generator.loading import load_library
     from generator.project import Project
 
