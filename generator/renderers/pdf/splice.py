@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -49,6 +50,8 @@ SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint writes at zoom 1)."""
 SEGMENT = re.compile(rb"%JK<(\d+)\n(.*?)%JK>", re.S)
 GLYPHS = re.compile(rb"/(\w+) [-\d.]+ Tf|<([0-9a-f]+)>")
+IMAGES_KEPT = 4
+"""Logo images a process keeps made (a set's PDFs share the brand's)."""
 FONTS_KEPT = 64
 """Fonts subset again for brands' glyphs that a template keeps, the latest."""
 OPTIONS = {**DEFAULT_OPTIONS, **VARIANTS[PDF_VARIANT][1]}
@@ -69,8 +72,9 @@ class _Segment:
     box: Box
     arguments: tuple[object, ...]
     state: tuple[object, ...]
-    drawn: bytes
-    """What the template drew there (kept for a brand that leaves the box as it is)."""
+    drawn: list[Chunk]
+    """What the template drew there, cut at its sentinel colours (kept for a brand that
+    leaves the box as it is)."""
 
 
 @dataclass
@@ -86,7 +90,7 @@ class SplicedPdf:
     glyphs: dict[str, set[int]]
     """Each font's glyphs in the template's subset, by its resource name."""
     held_name: str
-    held_links: set[str]
+    held_links: frozenset[str]
     pdf: pikepdf.Pdf = field(init=False)
     """The template's PDF, opened anew for each brand, which changes it and saves it as its
     own (a brand's file then does not depend on the brands before it, and what they added
@@ -97,8 +101,8 @@ class SplicedPdf:
     links: list[tuple[int, tuple[int, int], str]] = field(init=False)
     """The template's links to a placeholder (web, e-mail, phone): page, annotation, target."""
     alts: list[tuple[int, int]] = field(init=False)
-    images: set[str] = field(init=False)
-    """The images among the page resources."""
+    logos: set[str] = field(default_factory=set)
+    """The template's logo images among the page resources (a brand's take their place)."""
     xmp: bytes | None = field(init=False)
     """The template's XMP metadata (naming the placeholder as its creator)."""
     grown: OrderedDict[tuple[str, frozenset[int]], bytes] = field(default_factory=OrderedDict)
@@ -116,7 +120,7 @@ class SplicedPdf:
         made: Mapping[object, bytes],
         sentinels: Iterable[str],
         held_name: str,
-        held_links: set[str],
+        held_links: frozenset[str],
     ) -> SplicedPdf:
         """Write ``laid`` (the template's, for the placeholder brand) with every box its brand
         lines and logos hold marked, and cut it for splicing."""
@@ -141,7 +145,9 @@ class SplicedPdf:
             if n not in recorded or n not in drawn:
                 raise NotSpliceable("a marked box was not drawn where it was expected")
             arguments, state = recorded[n]
-            template.segments.append(_Segment(box, arguments, state, drawn[n]))
+            template.segments.append(_Segment(box, arguments, state, template._colours(drawn[n])))
+            if isinstance(box, ReplacedBox):
+                template.logos.update(f"/{key.decode()}" for key in IMAGE.findall(drawn[n]))
         return template
 
     def _open(self) -> dict[int, bytes]:
@@ -156,9 +162,7 @@ class SplicedPdf:
                 chunks = self._cut(stream.read_bytes(), drawn)
                 if len(chunks) > 1 or not isinstance(chunks[0], bytes):
                     self.contents.append((stream.objgen, chunks))
-        resources = self.pdf.pages[0].Resources
-        self.resources = resources.objgen
-        self.images = {str(key) for key in resources.get("/XObject", {})}
+        self.resources = self.pdf.pages[0].Resources.objgen
         for number, page in enumerate(self.pdf.pages):
             for annotation in page.get("/Annots", []):
                 action = annotation.get("/A")
@@ -194,12 +198,12 @@ class SplicedPdf:
         return chunks or [b""]
 
     def _colours(self, content: bytes) -> list[Chunk]:
+        """The content cut at each sentinel colour operator."""
         if not self.sentinel_ops or not content:
             return [content] if content else []
-        pattern = re.compile(b"|".join(re.escape(op) for op in self.sentinel_ops))
         chunks: list[Chunk] = []
         position = 0
-        for match in pattern.finditer(content):
+        for match in _operators(tuple(self.sentinel_ops)).finditer(content):
             chunks.append(content[position : match.start()])
             chunks.append(("colour", match.group()))
             position = match.end()
@@ -239,16 +243,7 @@ class SplicedPdf:
         if set(resources["ExtGState"]) - states or set(resources["XObject"]) - set(images):
             raise NotSpliceable("the logo's drawing needs resources of its own")
         for objgen, chunks in self.contents:
-            pdf.get_object(objgen).write(
-                b"".join(
-                    chunk
-                    if isinstance(chunk, bytes)
-                    else own_ops[chunk[1]]
-                    if chunk[0] == "colour"
-                    else drawn[chunk[1]]
-                    for chunk in chunks
-                )
-            )
+            pdf.get_object(objgen).write(_joined(chunks, own_ops, drawn))
         self._fonts(drawn)
         self._images(images)
         self._links(document, strings)
@@ -257,10 +252,10 @@ class SplicedPdf:
         pdf.docinfo[pikepdf.Name.Author] = pikepdf.String(author)
         if self.xmp is not None:
             held = escape(self.held_name).encode()
-            self.pdf.Root.Metadata.write(self.xmp.replace(held, escape(author).encode()))
-        attach(self.pdf, attachments)
+            pdf.Root.Metadata.write(self.xmp.replace(held, escape(author).encode()))
+        attach(pdf, attachments)
         written = BytesIO()
-        self.pdf.save(
+        pdf.save(
             written,
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -281,10 +276,7 @@ class SplicedPdf:
         the brand's colours."""
         box = swapped.get(id(segment.box))
         if box is None:
-            return b"".join(
-                chunk if isinstance(chunk, bytes) else own_ops[chunk[1]]
-                for chunk in self._colours(segment.drawn)
-            )
+            return _joined(segment.drawn, own_ops, [])
         document = self.laid.document
         stream = Stream(
             self.scratch_fonts,
@@ -355,29 +347,10 @@ class SplicedPdf:
             if images:
                 raise NotSpliceable("the template has no images")
             return
-        for key in list(xobjects.keys()):
-            if str(key).startswith("/i") and str(key) not in self._kept_images:
-                del xobjects[key]
+        for key in self.logos & {str(key) for key in xobjects.keys()}:  # noqa: SIM118
+            del xobjects[key]
         for key, image in images.items():
-            scratch = pydyf.PDF()
-            made = image["image"].get_x_object(image["interpolate"], max(image["dpi_ratios"]))
-            x_object = made
-            scratch.add_object(x_object)
-            if "SMask" in x_object.extra:
-                scratch.add_object(x_object.extra["SMask"])
-                x_object.extra["SMask"] = x_object.extra["SMask"].reference
-            xobjects["/" + key] = self._imported(_written(scratch, x_object.reference))
-
-    @property
-    def _kept_images(self) -> set[str]:
-        """The template's images that are not its logo (those its content shows)."""
-        logos = {
-            "/" + key.decode()
-            for segment in self.segments
-            if isinstance(segment.box, ReplacedBox)
-            for key in re.findall(rb"/(i\w+) Do", segment.drawn)
-        }
-        return self.images - logos
+            xobjects["/" + key] = self._imported(_image_pdf(key, image))
 
     def _imported(self, small: bytes) -> pikepdf.Object:
         """The object a small PDF holds (:func:`_written`), copied into the template's."""
@@ -406,6 +379,50 @@ class SplicedPdf:
             annotation.Rect = pikepdf.Array(places.pop(0))
             if "/Contents" in annotation:
                 annotation.Contents = pikepdf.String(target)
+
+
+IMAGE = re.compile(rb"/(i\w+) Do")
+"""An image drawn in a content stream (WeasyPrint names images ``i…``)."""
+
+
+@lru_cache(maxsize=4)
+def _operators(operators: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """A pattern finding any of ``operators``."""
+    return re.compile(b"|".join(re.escape(op) for op in operators))
+
+
+def _joined(chunks: list[Chunk], colours: Mapping[bytes, bytes], drawn: list[bytes]) -> bytes:
+    """Chunks put together: literal content, each sentinel colour operator as the brand's,
+    each marked segment as ``drawn`` for the brand."""
+    return b"".join(
+        chunk
+        if isinstance(chunk, bytes)
+        else colours[chunk[1]]  # type: ignore[index]
+        if chunk[0] == "colour"
+        else drawn[chunk[1]]  # type: ignore[index]
+        for chunk in chunks
+    )
+
+
+_images: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+
+
+def _image_pdf(key: str, image: dict[str, object]) -> bytes:
+    """A brand's logo as WeasyPrint makes its image object, in a small PDF of its own: made
+    once for the guide and the worksheets of a set (the image's key names its content)."""
+    ratio = max(image["dpi_ratios"])  # type: ignore[call-overload]
+    if (key, ratio) not in _images:
+        scratch = pydyf.PDF()
+        x_object = image["image"].get_x_object(image["interpolate"], ratio)  # type: ignore[attr-defined]
+        scratch.add_object(x_object)
+        if "SMask" in x_object.extra:
+            scratch.add_object(x_object.extra["SMask"])
+            x_object.extra["SMask"] = x_object.extra["SMask"].reference
+        _images[(key, ratio)] = _written(scratch, x_object.reference)
+        while len(_images) > IMAGES_KEPT:
+            _images.popitem(last=False)
+    _images.move_to_end((key, ratio))
+    return _images[(key, ratio)]
 
 
 def _written(scratch: pydyf.PDF, reference: object) -> bytes:

@@ -44,6 +44,18 @@ PLACEHOLDER_NAME = "Zqxv Brand"
 PLACEHOLDER_FOOTER = "Zqxv Footer"
 PLACEHOLDER_CONTACT = Contact(website="zqxv.example", email="zqxv@zqxv.example", phone="+99 909 99")
 """A template's strings: plain letters every font has, found nowhere else in any document."""
+PLACEHOLDERS = (
+    PLACEHOLDER_NAME,
+    PLACEHOLDER_FOOTER,
+    PLACEHOLDER_CONTACT.website,
+    PLACEHOLDER_CONTACT.email,
+    PLACEHOLDER_CONTACT.phone,
+)
+"""Every string a template shows in a brand's place."""
+PLACEHOLDER_LINKS = frozenset(contact_href(PLACEHOLDER_CONTACT, text) for text in PLACEHOLDERS[2:])
+"""The links a template makes of its contact details."""
+SENTINEL_COLOURS = tuple(getattr(SENTINELS, role) for role in BRAND_ROLES)
+"""The sentinel colours a template paints with, one a role."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from generator.renderers.stamp.brandless import (
     PLACEHOLDER_NAME,
     colour_pairs,
     string_pairs,
+    template_key,
 )
 
 Key = tuple[str, ...]
@@ -715,15 +716,8 @@ class OfficeTemplate:
 
     def check_brand(self, brand: Brand) -> None:
         """The brand shares the template's layout facts, and its strings are plain text."""
-        template = self.brand
-        if set(string_pairs(brand)) != set(self.placeholders):
-            raise Refused("its footer or contact details are not the template's")
-        if (bool(brand.logo), brand.fonts, brand.attribution) != (
-            bool(template.logo),
-            template.fonts,
-            template.attribution,
-        ):
-            raise Refused("its logo, fonts or attribution are not the template's")
+        if _layout(brand) != _layout(self.brand):
+            raise Refused("its fonts, logo, contact details or footer are not the template's")
         for text in string_pairs(brand).values():
             if LINE_BREAKS.search(text):
                 raise Refused(f"{text!r} holds a tab or a line break")
@@ -794,6 +788,13 @@ class OfficeTemplate:
                 continue
             if distinct(content) != self.counts[member.name]:
                 raise Refused(f"two of its colours make two entries of {member.name} equal")
+
+
+def _layout(brand: Brand) -> object:
+    """The brand's template key, its logo only had or not (its kind is checked with the logo
+    itself, :meth:`OfficeTemplate.new_logo`, which says more)."""
+    key = template_key(brand, ())
+    return replace(key, logo=bool(key.logo))
 
 
 def check_links(written: list[tuple[Member, bytes | None]]) -> None:

@@ -10,10 +10,10 @@ first, since the guide PDF carries the brand's own.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, partial
 
-from generator.document import build_view, contact_href
+from generator.document import build_view
 from generator.formats import rendering_order
 from generator.layouts import Layouts
 from generator.model import Brand, Job, Library
@@ -24,24 +24,16 @@ from generator.renderers.pdf.repaint import NotRepaintable, Spots, find_spots, r
 from generator.renderers.pdf.splice import NotSpliceable, SplicedPdf
 from generator.renderers.pdf.weasy import Box, Document
 from generator.renderers.stamp.brandless import (
-    PLACEHOLDER_CONTACT,
-    PLACEHOLDER_FOOTER,
+    PLACEHOLDER_LINKS,
     PLACEHOLDER_NAME,
+    PLACEHOLDERS,
+    SENTINEL_COLOURS,
     SENTINELS,
     colour_pairs,
     placeholder,
     string_pairs,
 )
-from generator.renderers.stamp.office import OfficeTemplate
-
-PLACEHOLDERS = (
-    PLACEHOLDER_NAME,
-    PLACEHOLDER_FOOTER,
-    PLACEHOLDER_CONTACT.website,
-    PLACEHOLDER_CONTACT.email,
-    PLACEHOLDER_CONTACT.phone,
-)
-"""Every string a template shows in a brand's place."""
+from generator.renderers.stamp.office import OfficeTemplate, Refused
 
 
 class CannotStamp(Exception):
@@ -53,15 +45,14 @@ class SetTemplate:
     """A set rendered for a brand's placeholder: its PDFs laid out, its office files split."""
 
     jobs: list[Job]
-    """The template's jobs, in the order of the sets stamped from it."""
+    """The template's files: the set's own, in the order of the sets stamped from it, then
+    those they carry that the set does not ask for (a guide PDF's workbooks when only PDFs
+    are built). Named as the template's views name what they carry."""
     layouts: Layouts
     shown: int
-    """How many of the files are the set's own: the others are only carried inside them."""
-    carried: list[Job]
-    """The files the set's files carry but the set does not ask for (a guide PDF's workbooks
-    when only PDFs are built), after the set's own."""
+    """How many of :attr:`jobs` are the set's own."""
     laid: dict[int, tuple[Laid, Spots]] = field(default_factory=dict)
-    """Each PDF job's layout and where it shows the brand, by the job's place in :attr:`jobs`."""
+    """Each PDF's layout and where it shows the brand, by its place in :attr:`jobs`."""
     spliced: dict[int, SplicedPdf | None] = field(default_factory=dict)
     """Each PDF written once to splice brands into (None: written for each brand)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,7 +70,7 @@ class SetTemplate:
         carried = [a for view in views for a in view.attachments if a.job not in jobs]
         unique = list({a.job: a for a in carried}.values())
         every = [*views, *unique]  # what the set's files carry, made whether asked or not
-        template = cls(list(jobs), layouts, shown=len(jobs), carried=[a.job for a in unique])
+        template = cls([view.job for view in every], layouts, shown=len(jobs))
         made: dict[Job, bytes] = {}
         for name in rendering_order(dict.fromkeys(view.job.format for view in every)):
             places = [i for i, view in enumerate(every) if view.job.format == name]
@@ -97,11 +88,10 @@ class SetTemplate:
             for i in places:
                 about = str(every[i].job.relative_path())
                 template.notices[i] = tuple(m for what, m in seen if what == about)
-        links = {contact_href(held.contact, text) for text in PLACEHOLDERS[2:]}
         for i, (laid, spots) in template.laid.items():
             try:
                 template.spliced[i] = SplicedPdf.of(
-                    laid, spots, made, colour_pairs(brand), PLACEHOLDER_NAME, links - {""}
+                    laid, spots, made, SENTINEL_COLOURS, PLACEHOLDER_NAME, PLACEHOLDER_LINKS
                 )
             except NotSpliceable:
                 template.spliced[i] = None
@@ -116,53 +106,48 @@ class SetTemplate:
     def _stamped(self, brand: Brand) -> list[bytes]:
         files: dict[int, bytes] = {}
         made: dict[Job, bytes] = {}
-        every = [*self.jobs, *self.carried]  # as the template's views name what they carry
         for i, office in self.office.items():
-            data = office.stamp(brand)
-            if data is None:
-                raise CannotStamp(f"{every[i].filename()}: {office.refusal(brand)}")
-            files[i] = made[every[i]] = data
+            try:
+                files[i] = made[self.jobs[i]] = office.stamped(brand)
+            except Refused as refused:
+                raise CannotStamp(f"{self.jobs[i].filename()}: {refused}") from None
         if self.laid:
             first = next(iter(self.laid.values()))[0].document
-            logo = _logo_maker(brand, self.layouts, first)
+            logo = cache(partial(logo_image, brand, self.layouts, first)) if brand.logo else None
             strings = string_pairs(brand)
             for i, (laid, spots) in self.laid.items():
                 swapped: dict[int, Box] = {}
                 try:
                     document = repainted(laid.document, spots, strings, brand.name, logo, swapped)
                 except NotRepaintable as exc:
-                    raise CannotStamp(f"{every[i].filename()}: {exc}") from None
-                files[i] = self._written(i, document, swapped, brand, made)
+                    raise CannotStamp(f"{self.jobs[i].filename()}: {exc}") from None
+                spliced = self.spliced.get(i)
+                files[i] = self._written(laid, spliced, document, swapped, brand, made)
         return [files[i] for i in range(self.shown)]
 
+    @staticmethod
     def _written(
-        self, i: int, document: Document, swapped: dict[int, Box], brand: Brand, made: Made
+        laid: Laid,
+        spliced: SplicedPdf | None,
+        document: Document,
+        swapped: dict[int, Box],
+        brand: Brand,
+        made: Made,
     ) -> bytes:
         """A brand's PDF spliced into the template's written file, or else written from its
         repainted layout (``document``)."""
-        laid = self.laid[i][0]
         colours = colour_pairs(brand)
-        spliced = self.spliced.get(i)
         if spliced is not None:
-            attachments = workbooks(laid.view, made)
-            strings = string_pairs(brand)
             try:
-                return spliced.stamp(document, swapped, colours, strings, brand.name, attachments)
+                return spliced.stamp(
+                    document,
+                    swapped,
+                    colours,
+                    string_pairs(brand),
+                    brand.name,
+                    workbooks(laid.view, made),
+                )
             except NotSpliceable:
                 pass
         with weasy.painting(colours):
             return laid.write(made, document)
-
-
-def _logo_maker(brand: Brand, layouts: Layouts, document: Document) -> Callable[[], object] | None:
-    """A maker of the brand's logo as WeasyPrint's image (read once, on first use)."""
-    if not brand.logo:
-        return None
-    made: list[object] = []
-
-    def logo() -> object:
-        if not made:
-            made.append(logo_image(brand, layouts, document))
-        return made[0]
-
-    return logo
