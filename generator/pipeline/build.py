@@ -178,8 +178,8 @@ def build(
         many = workers > 1 and len(tasks) > 1
         executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
     publish(snapshot, shared, layouts)
-    if hasattr(executor, "publish"):  # an executor whose workers need the snapshot sent
-        executor.publish(snapshot, shared, layouts, tasks)
+    if hasattr(executor, "publish"):  # an executor whose workers need the content sent
+        executor.publish(tasks)
     try:
         started = listener.started
         window = workers if own else len(tasks)  # a given executor queues what it receives

@@ -26,11 +26,11 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.layouts import Layouts
-from generator.model import Job, Library
+from generator.model import Job
 from generator.pipeline import snapshots
 from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
@@ -108,8 +108,7 @@ def redis_client(broker: str) -> Any:
 
 def _render_sets(task: Any, message: dict[str, Any]) -> None:
     """Render each set of a message into the shared output folder and push its outcome."""
-    broker = task.app.conf.broker_url
-    redis = redis_client(broker)
+    redis = _redis(task.app.conf.broker_url)
     results = RESULTS.format(message["build"])
     sink = FolderSink(Path(message["out"]))
     for item in message["sets"]:
@@ -139,6 +138,12 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
 
 
 _loaded: dict[str, Path] = {}
+
+
+@lru_cache(maxsize=2)
+def _redis(broker: str) -> Any:
+    """This worker process's Redis client (one connection pool for every message)."""
+    return redis_client(broker)
 
 
 def _snapshot(redis: Any, archive: str, snapshot: str) -> Path:
@@ -250,12 +255,14 @@ class CeleryExecutor(Executor):
         self.listener = threading.Thread(target=self._listen, daemon=True)
         self.listener.start()
 
-    def publish(self, snapshot: str, library: Library, layouts: Layouts, tasks: list[Task]) -> None:
-        """Store the build's content snapshot in Redis for the workers; :class:`NoWorkers`
-        when no worker answers."""
-        del library, layouts  # the workers load it from the files, as the coordinator did
+    def publish(self, tasks: list[Task]) -> None:
+        """Store what the tasks are made from in Redis for the workers (the workers load it
+        from those files, as the coordinator did); :class:`NoWorkers` when no worker
+        answers."""
+        if not tasks:
+            return
         answers = self.app.control.broadcast("ping", reply=True, limit=1, timeout=PING_SECONDS)
-        if tasks and not answers:
+        if not answers:
             raise NoWorkers(
                 f"no worker listens at {self.broker}: start one on each machine with "
                 f"'journeykit worker --broker {self.broker}'"

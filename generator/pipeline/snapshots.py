@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import tarfile
+from functools import lru_cache
 from pathlib import Path
 
 from generator.layouts import Layouts
@@ -69,6 +70,14 @@ def _outside_logo(brand: Brand, root: Path) -> Path | None:
 
 
 def _client_name(path: Path) -> str:
+    """A client's logo's name in the archive: by its content's hash."""
+    stat = path.stat()
+    return _named(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _named(path: Path, _mtime: int, _size: int) -> str:
+    """:func:`_client_name`, the file read once (packing and each task name it)."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     return f"{CLIENTS}/{digest}{path.suffix.lower()}"
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from copy import copy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure.boxes import (
@@ -269,5 +270,10 @@ def _replaced(text: str, strings: Mapping[str, str]) -> str:
     first, so that none is replaced inside another or inside a brand's string)."""
     if not strings:
         return text
-    pattern = re.compile("|".join(map(re.escape, sorted(strings, key=len, reverse=True))))
-    return pattern.sub(lambda match: strings[match.group()], text)
+    return _pattern(tuple(strings)).sub(lambda match: strings[match.group()], text)
+
+
+@lru_cache(maxsize=8)
+def _pattern(held: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding any of the placeholder strings ``held``, the longest first."""
+    return re.compile("|".join(map(re.escape, sorted(held, key=len, reverse=True))))

@@ -254,17 +254,24 @@ def marking(boxes: Mapping[int, int]) -> Iterator[dict[int, tuple[object, ...]]]
         _marks.reset(token)
 
 
+STREAM_STATE = (
+    "_current_color",
+    "_current_color_stroke",
+    "_current_alpha",
+    "_current_alpha_stroke",
+)
+"""What a WeasyPrint stream remembers of the colours and opacities it set (to skip setting
+them again)."""
+
+
 def stream_state(stream: object) -> tuple[object, ...]:
-    """What a stream remembers of the colours and opacities it set (to skip setting them
-    again)."""
-    names = ("_current_color", "_current_color_stroke", "_current_alpha", "_current_alpha_stroke")
-    return tuple(getattr(stream, name) for name in names)
+    """The stream's :data:`STREAM_STATE`."""
+    return tuple(getattr(stream, name) for name in STREAM_STATE)
 
 
 def set_stream_state(stream: object, state: tuple[object, ...]) -> None:
     """Make a stream remember colours and opacities as :func:`stream_state` gave them."""
-    names = ("_current_color", "_current_color_stroke", "_current_alpha", "_current_alpha_stroke")
-    for name, value in zip(names, state, strict=True):
+    for name, value in zip(STREAM_STATE, state, strict=True):
         setattr(stream, name, value)
 
 
