@@ -8,6 +8,7 @@ content comes through Redis); they stop them all at the end.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,6 +142,30 @@ def test_a_batch_on_two_workers_makes_the_files_the_local_pool_makes(
         assert {p.name for p in folder.iterdir()} <= {"cache"}
     again = api.batch(csv, MINIMAL, out=out, broker=redis.url, **NARROW)
     assert not again.written and len(again.current) == len(result.jobs)  # the manifest holds
+
+
+def test_a_family_installed_on_the_coordinator_travels_to_the_workers(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """A brand set in a family installed on the coordinator's machine: the workers set it in
+    the same font files, carried in the snapshot (not their own machine's)."""
+    redis, folders = cluster
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL, project)
+    brand = project / "content" / "brands" / "serif"
+    brand.mkdir(parents=True)
+    fonts = '{heading: "DejaVu Serif", body: "DejaVu Serif"}'
+    (brand / "brand.yaml").write_text(f"name: Serif AB\nfonts: {fonts}\n", encoding="utf-8")
+    options = {"brand": "serif", "stamp": False, **NARROW}
+    queued = api.build(project, out=tmp_path / "queued", broker=redis.url, **options)
+    local = api.build(project, out=tmp_path / "local", **options)
+    assert queued.ok and local.ok and len(queued.written) == len(local.written) > 0
+    for written in local.written:
+        name = written.path.relative_to(local.out)
+        ours, theirs = (queued.out / name).read_bytes(), written.path.read_bytes()
+        assert ours == theirs, (name, differences(name.suffix[1:], ours, theirs))
+    cached = [p.name for folder in folders for p in folder.rglob("DejaVu Serif-*")]
+    assert "DejaVu Serif-regular.ttf" in cached
 
 
 def test_a_brand_that_crashes_its_worker_fails_alone(

@@ -35,6 +35,7 @@ from generator.pipeline import snapshots
 from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
 from generator.pipeline.tasks import Done, Task, publish, run
+from generator.project import Project
 
 QUEUE = "journeykit"
 CHUNK = 8
@@ -237,6 +238,8 @@ class CeleryExecutor(Executor):
 
     def __init__(self, broker: str, root: Path, chunk: int = CHUNK) -> None:
         self.broker, self.root, self.chunk = broker, root, chunk
+        self.bundled = Project.at(root).font_families
+        """The families every worker has (shipped or in the project): not carried."""
         import redis
 
         redis.Redis.from_url(broker, socket_connect_timeout=3, socket_timeout=3).ping()  # now
@@ -267,7 +270,7 @@ class CeleryExecutor(Executor):
                 f"no worker listens at {self.broker}: start one on each machine with "
                 f"'journeykit worker --broker {self.broker}'"
             )
-        archive = snapshots.pack(self.root, [task.brand for task in tasks])
+        archive = snapshots.pack(self.root, [task.brand for task in tasks], self.bundled)
         self.archive = snapshots.publish(self.redis, archive)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -297,7 +300,7 @@ class CeleryExecutor(Executor):
         sets = [
             {
                 "id": set_id,
-                "brand": snapshots.portable(task.brand, self.root),
+                "brand": snapshots.portable(task.brand, self.root, self.bundled),
                 "jobs": [[_job(job), digest] for job, digest in task.jobs],
                 "stamp": task.stamp,
             }

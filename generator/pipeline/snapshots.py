@@ -1,12 +1,16 @@
 """A build's content carried to workers that have no copy of the project.
 
 The coordinator packs what its documents are made from that a worker's journeykit does not
-ship (the project's own ``content/`` and ``layouts/``, and each client's logo) into one archive,
+ship (the project's own ``content/`` and ``layouts/``; each client's logo; the font files of
+families a brand takes from the coordinator's machine) into one archive,
 stored once in Redis under its hash (:func:`publish`). A worker fetches the archive the
 first time a task names the snapshot, checks it against its hash, unpacks it into its cache and
 loads the project from there (:func:`fetch`); a worker that cannot get it refuses the task
 rather than render from other content. A brand travels in its task with its folder and logo
-named relative to the archive (:func:`portable`, :func:`local`).
+named relative to the archive (:func:`portable`, :func:`local`): a brand with files outside
+the project gets a folder of its own in the archive holding all of them (its logo and its
+families' font files, named as a brand's own fonts are), so a worker finds the same files
+whatever its machine has installed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import tarfile
 from functools import lru_cache
 from pathlib import Path
 
+from generator.fonts import Family, family_files
 from generator.layouts import Layouts
 from generator.model import Brand, Library
 
@@ -28,16 +33,20 @@ KEPT_SECONDS = 7 * 24 * 3600
 MAX_BYTES = 200 * 1024 * 1024
 """The largest snapshot a coordinator publishes or a worker unpacks."""
 CLIENTS = ".clients"
-"""Where a snapshot keeps client logos (by their content's hash)."""
+"""Where a snapshot keeps the folders of brands with files outside the project (each by its
+files' hash)."""
+LOGO = "logo"
+"""A carried logo's name in its brand's folder (its suffix kept)."""
 
 
 class SnapshotMissing(Exception):
     """A worker cannot get a task's snapshot (it refuses the task)."""
 
 
-def pack(root: Path, brands: list[Brand]) -> bytes:
-    """The project's own content and layouts below ``root`` and the brands' logos outside
-    them, as a tar archive (the same bytes for the same files)."""
+def pack(root: Path, brands: list[Brand], bundled: dict[str, Family]) -> bytes:
+    """The project's own content and layouts below ``root`` and the brands' files outside
+    them (``bundled``: the families every worker has), as a tar archive (the same bytes for
+    the same files)."""
     buffer = io.BytesIO()
     with tarfile.open(
         fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=1
@@ -47,8 +56,13 @@ def pack(root: Path, brands: list[Brand]) -> bytes:
             if base.is_dir():
                 for path in sorted(p for p in base.rglob("*") if p.is_file()):
                     _add(archive, path, path.relative_to(root).as_posix())
-        for path in sorted({p for brand in brands if (p := _outside_logo(brand, root))}):
-            _add(archive, path, _client_name(path))
+        carried: dict[str, Path] = {}
+        for brand in brands:
+            if (found := _carried(brand, root, bundled)) is not None:
+                folder, files = found
+                carried.update((f"{folder}/{name}", path) for name, path in files.items())
+        for name, path in sorted(carried.items()):
+            _add(archive, path, name)
     data = buffer.getvalue()
     if len(data) > MAX_BYTES:
         raise ValueError(f"the project's files take {len(data) // 2**20} MiB packed")
@@ -62,33 +76,45 @@ def _add(archive: tarfile.TarFile, path: Path, name: str) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def _outside_logo(brand: Brand, root: Path) -> Path | None:
-    if not brand.logo or brand.folder is None:
+def _carried(
+    brand: Brand, root: Path, bundled: dict[str, Family]
+) -> tuple[str, dict[str, Path]] | None:
+    """The brand's folder in the archive and the files it holds (by name there), when a file
+    its documents read lies outside the project: None when the project holds them all."""
+    inside = root.resolve()
+    files: dict[str, Path] = {}
+    if brand.logo and brand.folder is not None:
+        logo = (brand.folder / brand.logo).resolve()
+        files[LOGO + logo.suffix.lower()] = logo
+    for family in dict.fromkeys((brand.fonts.heading, brand.fonts.body)):
+        if family not in bundled:
+            for style, path in family_files(family, bundled, brand.folder).items():
+                files[f"{family}-{style}{path.suffix.lower()}"] = path.resolve()
+    if all(path.is_relative_to(inside) for path in files.values()):
         return None
-    path = (brand.folder / brand.logo).resolve()
-    return None if path.is_relative_to(root.resolve()) else path
+    named = sorted(f"{name}={_digest(path)}" for name, path in files.items())
+    return f"{CLIENTS}/{hashlib.sha256(chr(10).join(named).encode()).hexdigest()[:32]}", files
 
 
-def _client_name(path: Path) -> str:
-    """A client's logo's name in the archive: by its content's hash."""
+def _digest(path: Path) -> str:
     stat = path.stat()
-    return _named(path, stat.st_mtime_ns, stat.st_size)
+    return _file_digest(path, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=4096)
-def _named(path: Path, _mtime: int, _size: int) -> str:
-    """:func:`_client_name`, the file read once (packing and each task name it)."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
-    return f"{CLIENTS}/{digest}{path.suffix.lower()}"
+def _file_digest(path: Path, _mtime: int, _size: int) -> str:
+    """A file's SHA-256, read once while it is unchanged (packing and each task ask)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def portable(brand: Brand, root: Path) -> dict[str, object]:
-    """The brand as a task carries it: its folder relative to the project (a client's logo
-    named by its place in the snapshot)."""
+def portable(brand: Brand, root: Path, bundled: dict[str, Family]) -> dict[str, object]:
+    """The brand as a task carries it: its folder relative to the project, or its folder of
+    carried files in the snapshot (its logo renamed there)."""
     data = brand.model_dump(mode="json")
-    outside = _outside_logo(brand, root)
-    if outside is not None:
-        data["folder"], data["logo"] = ".", _client_name(outside)
+    found = _carried(brand, root, bundled)
+    if found is not None:
+        data["folder"] = found[0]
+        data["logo"] = next((name for name in found[1] if name.startswith(LOGO + ".")), "")
     elif brand.folder is not None:
         folder, inside = brand.folder.resolve(), root.resolve()
         within = folder.is_relative_to(inside)

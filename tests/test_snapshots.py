@@ -1,0 +1,76 @@
+"""What a worker without the project gets in a content snapshot (no Redis needed here: the
+archive is packed and unpacked as a worker would)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from generator.fonts import family_files, system_family
+from generator.model import Brand
+from generator.pipeline import snapshots
+from generator.project import Project
+from tests.conftest import MINIMAL
+
+INSTALLED = "DejaVu Serif"
+"""A family Debian installs (fonts-dejavu-core) that no project bundles."""
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    return root
+
+
+def _unpacked(archive: bytes, into: Path) -> Path:
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def test_an_installed_family_travels_with_its_brand(tmp_path: Path) -> None:
+    """A brand set in a family installed on the coordinator's machine finds the same font
+    files in the snapshot, whatever the worker's machine has installed."""
+    if not system_family(INSTALLED):
+        pytest.skip(f"{INSTALLED} is not installed")
+    root = _project(tmp_path)
+    bundled = Project.at(root).font_families
+    brand = Brand.model_validate(
+        {"id": "serif", "name": "Serif AB", "fonts": {"heading": INSTALLED, "body": INSTALLED}}
+    )
+    archive = snapshots.pack(root, [brand], bundled)
+    worker = _unpacked(archive, tmp_path / "worker")
+    carried = snapshots.local(snapshots.portable(brand, root, bundled), worker)
+    theirs = family_files(INSTALLED, bundled, brand.folder)
+    ours = family_files(INSTALLED, bundled, carried.folder)
+    assert ours.keys() == theirs.keys() and ours
+    for style, path in ours.items():
+        assert path.is_relative_to(worker), path  # not the worker's own installed file
+        assert path.read_bytes() == theirs[style].read_bytes()
+
+
+def test_a_client_logo_travels_and_the_project_brand_stays_in_place(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    bundled = Project.at(root).font_families
+    clients = tmp_path / "clients"
+    clients.mkdir()
+    (clients / "k.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>')
+    client = Brand.model_validate({"id": "k", "name": "K AB", "logo": "k.svg", "folder": clients})
+    plain = Brand.model_validate({"id": "p", "name": "P AB"})
+    archive = snapshots.pack(root, [client, plain], bundled)
+    worker = _unpacked(archive, tmp_path / "worker")
+    carried = snapshots.local(snapshots.portable(client, root, bundled), worker)
+    assert carried.folder is not None and carried.folder.is_relative_to(worker)
+    logo = carried.folder / carried.logo
+    assert logo.read_bytes() == (clients / "k.svg").read_bytes()
+    assert snapshots.portable(plain, root, bundled)["folder"] is None
+    assert snapshots.pack(root, [client, plain], bundled) == archive  # the same bytes again
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        names = tar.getnames()
+    assert [n for n in names if n.startswith(snapshots.CLIENTS)] == [
+        logo.relative_to(worker).as_posix()
+    ]
