@@ -60,6 +60,7 @@ from generator.pipeline.build import STAMP_FROM, Failure, Listener, Outcomes, Si
 from generator.pipeline.build import build as build_jobs
 from generator.pipeline.queue import VISIBILITY_TIMEOUT
 from generator.pipeline.sink import FolderSink, MemorySink, Sink
+from generator.pipeline.tasks import NOTHING_ADDED, Added
 from generator.plan import DEFAULT_BRAND, Filters, filled_jobs, plan, unknown_values
 from generator.plan import worksheet_variants as worksheet_variants
 from generator.project import Project
@@ -423,20 +424,32 @@ def documents_for(
     format: Sequence[str] = (),
     project: PathLike = ".",
     library: Library | None = None,
+    broker: str | None = None,
+    shared: PathLike | None = None,
 ) -> dict[str, bytes]:
     """A filled worksheet's documents as bytes, by file name (as ``import`` writes them: the
     worksheet in each format, and the client's short guide as PDF and DOCX). Nothing is
     written (``library``: as the caller loaded it). Raises :class:`RenderFailed` when a
-    document cannot be rendered."""
-    _, layouts, library = _open(project, library)
+    document cannot be rendered. ``broker`` and ``shared``: rendered by the workers there,
+    as :func:`render` does (the filled worksheet travels in the tasks)."""
+    root, layouts, library = _open(project, library)
     _check_choices(library, brand, format)
-    sink = MemorySink()
-    outcomes, _ = _client_documents(
-        filled, library, layouts, brand, name, format, Path(name or "form"), sink, None
-    )
+    where = Path(name or "form")
+    if not broker:
+        sink = MemorySink()
+        outcomes, _ = _client_documents(
+            filled, library, layouts, brand, name, format, where, sink, None
+        )
+        files = sink.files
+    else:
+        with _shared_folder(shared) as sink, _queue(broker, root) as queue:
+            outcomes, _ = _client_documents(
+                filled, library, layouts, brand, name, format, where, sink, None, queue
+            )
+            files = _read_back(sink, outcomes.written)
     if outcomes.failed:
         raise RenderFailed(outcomes.failed)
-    return {Path(file).name: data for file, data in sink.files.items()}
+    return {Path(file).name: data for file, data in files.items()}
 
 
 def planned(
@@ -510,16 +523,29 @@ def render(
         memory = MemorySink()
         _render_into(library, layouts, root, brand, {**options, "sink": memory}, prepared_for)
         return {_by_language(file): data for file, data in memory.files.items()}
+    with _shared_folder(shared) as sink:
+        queued: Options = {**options, "sink": sink, "broker": broker}
+        result = _render_into(library, layouts, root, brand, queued, prepared_for)
+        files = _read_back(sink, result.written)
+    return {_by_language(file): data for file, data in files.items()}
+
+
+@contextmanager
+def _shared_folder(shared: PathLike | None) -> Iterator[FolderSink]:
+    """A folder of this render's own below ``shared`` for the workers to write into, removed
+    once its files are read."""
     if shared is None:
         raise ContentErrors([ContentError(None, "rendering on workers needs a shared folder")])
     folder = Path(shared) / uuid.uuid4().hex
     try:
-        queued: Options = {**options, "sink": FolderSink(folder), "broker": broker}
-        result = _render_into(library, layouts, root, brand, queued, prepared_for)
-        written = result.written
-        return {_by_language(str(w.path.relative_to(folder))): w.path.read_bytes() for w in written}
+        yield FolderSink(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_back(sink: FolderSink, written: list[Written]) -> dict[str, bytes]:
+    """What the workers wrote into ``sink``, by name below it."""
+    return {str(w.path.relative_to(sink.out)): w.path.read_bytes() for w in written}
 
 
 def _render_into(
@@ -620,13 +646,18 @@ def _client_documents(
     path: Path,
     sink: Sink,
     listener: Listener | None,
+    executor: Executor | None = None,
 ) -> tuple[Outcomes, list[Job]]:
-    """Render a filled worksheet's documents (the worksheet, the client's guide) into ``sink``."""
+    """Render a filled worksheet's documents (the worksheet, the client's guide) into ``sink``
+    (on ``executor``'s workers when given one: the worksheet travels with each task)."""
     from generator.importing import FILLED, import_filled
 
     imported = import_filled(filled, library, name, path)
     jobs = filled_jobs(imported.guide, library.brands[brand], FILLED, format)
-    outcomes = _write(imported.library, layouts, jobs, sink, listener=listener, force=True)
+    added = Added((imported.example,), (imported.guide,))
+    outcomes = _write(
+        imported.library, layouts, jobs, sink, listener, True, executor=executor, added=added
+    )
     return outcomes, jobs
 
 
@@ -765,11 +796,14 @@ def _write(
     workers: int = 1,
     executor: Executor | None = None,
     stamp: bool | None = None,
+    added: Added = NOTHING_ADDED,
 ) -> Outcomes:
     """Build the jobs into ``sink``; a failing output folder (read-only, a full disk …) is an
     :class:`OutputError`."""
     try:
-        return build_jobs(library, layouts, jobs, sink, listener, force, workers, executor, stamp)
+        return build_jobs(
+            library, layouts, jobs, sink, listener, force, workers, executor, stamp, added
+        )
     except OSError as exc:
         where = Path(exc.filename or sink.location(""))
         raise OutputError(where, exc.strerror or str(exc)) from None

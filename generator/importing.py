@@ -41,6 +41,8 @@ class Imported:
     library: Library
     guide: Guide
     """The client's guide: their filled worksheet, then what to review."""
+    example: Example
+    """Their filled worksheet as an example of its worksheet."""
     filled: Filled
 
 
@@ -101,7 +103,7 @@ def import_filled(filled: Filled, library: Library, name: str, path: Path) -> Im
             "guides": {**library.guides, key: client_guide},
         }
     )
-    return Imported(updated, client_guide, filled)
+    return Imported(updated, client_guide, example, filled)
 
 
 def client_id(text: str) -> str:

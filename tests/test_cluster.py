@@ -340,3 +340,36 @@ def _answers(redis: Redis) -> int:
         check=True,
     )
     return len(keys.stdout.split())
+
+
+def test_serve_renders_a_clients_form_on_the_workers(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """``journeykit serve --broker``: a filled form's documents are rendered by the workers
+    (the entries travel in the tasks, not as files) and equal those rendered in process."""
+    import io
+    import zipfile
+
+    from starlette.testclient import TestClient
+
+    from generator.web import Settings, create_app
+
+    redis, _ = cluster
+    shared = tmp_path / "shared"
+    before = _answers(redis)
+    values = {"funnel.attract.goal": "Be found by 1 000 new people", "funnel.signed_by": "Åsa Berg"}
+    settings = Settings(MINIMAL, public=True, broker=redis.url, shared=shared)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/fill/default/en/funnel")
+        response = client.post(
+            "/fill/default/en/funnel", data={"csrf": form_token(page.text), **values}
+        )
+    assert response.status_code == 200, response.text
+    assert _answers(redis) > before
+    assert not list(shared.iterdir())
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zipped:
+        ours = {name: zipped.read(name) for name in zipped.namelist()}
+    local = api.documents_for(api.read_filled(values, MINIMAL), name="Åsa Berg", project=MINIMAL)
+    assert sorted(ours) == sorted(local) and len(ours) == 5
+    for name, data in local.items():
+        assert ours[name] == data, (name, differences(Path(name).suffix[1:], ours[name], data))

@@ -21,7 +21,7 @@ from generator.model import Job, Library
 from generator.pipeline.executors import Serial, local_pool
 from generator.pipeline.manifest import InputHasher, Manifest
 from generator.pipeline.sink import Sink
-from generator.pipeline.tasks import Done, Task, publish, run, withdraw
+from generator.pipeline.tasks import NOTHING_ADDED, Added, Done, Task, publish, run, withdraw
 
 
 class Listener(Protocol):
@@ -148,6 +148,7 @@ def build(
     workers: int = 1,
     executor: Executor | None = None,
     stamp: bool | None = None,
+    added: Added = NOTHING_ADDED,
 ) -> Outcomes:
     """Render and write every job whose inputs changed through ``sink``; failures are collected.
 
@@ -157,6 +158,8 @@ def build(
     one task per free worker, see :mod:`~generator.pipeline.executors`). The coordinator alone
     records what was written. Sets are stamped from a template per worker (:func:`stamping`)
     when ``stamp`` is True, not when False, and by default when enough brands share it.
+    ``added``: what of ``library`` was made in memory, not read from the project's files (a
+    worker elsewhere gets it with each task).
     """
     listener = listener or Silent()
     listener.planned(jobs)
@@ -170,7 +173,8 @@ def build(
         listener.finished(job)
     snapshot = hasher.snapshot()
     shared = library.model_copy(update={"brands": {}})  # each task carries its own brand
-    tasks = [Task(snapshot, library.brands[pending[0][0].brand], pending) for pending in sets]
+    brands = library.brands
+    tasks = [Task(snapshot, brands[pending[0][0].brand], pending, added=added) for pending in sets]
     if stamp is not False:
         tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM)
     own = executor is None

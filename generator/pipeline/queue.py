@@ -30,11 +30,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Job
+from generator.model import Example, Guide, Job
 from generator.pipeline import snapshots
 from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
-from generator.pipeline.tasks import Done, Task, publish, run
+from generator.pipeline.tasks import NOTHING_ADDED, Added, Done, Task, publish, run
 from generator.project import Project
 
 QUEUE = "journeykit"
@@ -131,6 +131,7 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
             snapshots.local(item["brand"], root),
             [(Job.model_validate(job), digest) for job, digest in item["jobs"]],
             item["stamp"],
+            _added_from(item.get("added")),
         )
         _crash_for_tests(own)
         _push(
@@ -165,6 +166,14 @@ def _crash_for_tests(task: Task) -> None:
     the tests make a brand that crashes its worker every time)."""
     if task.brand.id == os.environ.get("JOURNEYKIT_CRASH_BRAND"):
         os._exit(70)
+
+
+def _added_from(data: dict[str, list[Any]] | None) -> Added:
+    """A task's content made in memory, as the coordinator sent it (:func:`_added`)."""
+    if not data:
+        return NOTHING_ADDED
+    examples = tuple(Example.model_validate(e) for e in data.get("examples", []))
+    return Added(examples, tuple(Guide.model_validate(g) for g in data.get("guides", [])))
 
 
 def _plain(done: Done, index: int) -> dict[str, Any]:
@@ -303,6 +312,7 @@ class CeleryExecutor(Executor):
                 "brand": snapshots.portable(task.brand, self.root, self.bundled),
                 "jobs": [[_job(job), digest] for job, digest in task.jobs],
                 "stamp": task.stamp,
+                "added": _added(task.added),
             }
             for set_id, task in self.waiting
         ]
@@ -369,6 +379,16 @@ class CeleryExecutor(Executor):
         self.stopped.set()
         if wait:
             self.listener.join(timeout=5)
+
+
+def _added(added: Added) -> dict[str, list[Any]] | None:
+    """A task's content made in memory as JSON (none for most builds)."""
+    if added is NOTHING_ADDED:
+        return None
+    return {
+        "examples": [e.model_dump(mode="json") for e in added.examples],
+        "guides": [g.model_dump(mode="json") for g in added.guides],
+    }
 
 
 def _job(job: Job) -> dict[str, Any]:

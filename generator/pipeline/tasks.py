@@ -1,7 +1,8 @@
 """Tasks: what a worker receives and does. A task is small and names no path of the
-coordinator's: the id of the content snapshot it renders from, one brand, and its jobs with
-their input digests. The worker renders the set, writes each file through its sink and returns
-what it wrote: (name, digest, size), or why a file failed.
+coordinator's: the id of the content snapshot it renders from, one brand, its jobs with
+their input digests, and any content the build made in memory (:class:`Added`). The worker
+renders the set, writes each file through its sink and returns what it wrote: (name, digest,
+size), or why a file failed.
 
 A worker knows the snapshots published to it (:func:`publish`: the local pool hands it each
 worker once at its start); a task whose snapshot it lacks fails rather than render from other
@@ -16,10 +17,36 @@ from generator.document import build_view
 from generator.errors import BuildError
 from generator.formats import rendering_order
 from generator.layouts import Layouts
-from generator.model import Brand, Job, Library
+from generator.model import Brand, Example, Guide, Job, Library
 from generator.pipeline.sink import Sink
 from generator.renderers import Outcome, render_documents
 from generator.renderers.notices import collected
+
+
+@dataclass(frozen=True)
+class Added:
+    """Content a build made in memory that its snapshot's files do not hold (a client's filled
+    worksheet as an example, and the client's guide): each task carries it."""
+
+    examples: tuple[Example, ...] = ()
+    guides: tuple[Guide, ...] = ()
+
+    def onto(self, library: Library) -> Library:
+        """The library with this content added."""
+        if not self.examples and not self.guides:
+            return library
+        examples = {(e.framework, e.language, e.id): e for e in self.examples}
+        guides = {(g.id, g.language): g for g in self.guides}
+        return library.model_copy(
+            update={
+                "examples": {**library.examples, **examples},
+                "guides": {**library.guides, **guides},
+            }
+        )
+
+
+NOTHING_ADDED = Added()
+"""A build whose content is all in its project's files."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +60,7 @@ class Task:
     stamp: bool = False
     """Whether to stamp the set from this worker's template for its guide and brand's key
     (:mod:`generator.renderers.stamp`) rather than render it directly."""
+    added: Added = NOTHING_ADDED
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,7 @@ def run(task: Task, sink: Sink) -> list[Done]:
         return [Done(job, str(job.relative_path()), d, error=reason) for job, d in task.jobs]
     library, layouts = found
     library = library.model_copy(update={"brands": {**library.brands, task.brand.id: task.brand}})
+    library = task.added.onto(library)
     jobs = [job for job, _ in task.jobs]
 
     def direct() -> list[Outcome]:

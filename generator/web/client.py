@@ -3,7 +3,9 @@ an upload of one filled offline, both answered with the filled documents as one 
 
 Nothing a client sends is kept: the form's values and an upload's bytes are read in memory
 (:func:`generator.api.read_filled`, which checks an upload as ``import`` does), the documents
-rendered in memory (:func:`generator.api.documents_for`) and sent back in the response.
+rendered in memory (:func:`generator.api.documents_for`) and sent back in the response. With
+``serve --broker`` the workers render them: the entries travel in the task's message and the
+documents lie in the shared folder until they are read back, then are removed.
 The page's fields are named by the worksheet's entry names, so the same ``Filled`` comes
 back as from the worksheet's workbook or PDF. A brand's colours and logo come from
 :data:`ROUTES`' ``/brand/...`` routes (the CSP allows no inline style).
@@ -30,10 +32,12 @@ from generator import api
 from generator.web.pages import page
 from generator.web.renders import Busy
 from generator.web.security import TOKEN_FIELD, attachment
+from generator.web.settings import Settings
 
 MultiPartParser.spool_max_size = 2**31
 """An upload stays in memory, never in a temporary file: the request's size is checked first
-(``Settings.upload_bytes``), and nothing a client sends is written to disk."""
+(``Settings.upload_bytes``), and nothing a client sends is written to disk here (with
+``--broker``, the workers write its documents into the shared folder until they are read)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ async def fill_send(request: Request) -> Response:
 
     def work() -> tuple[str, bytes]:
         filled = api.read_filled(values, project, lang=lang, library=library)
-        return _documents(filled, brand, project, library)
+        return _documents(filled, brand, settings, library)
 
     return _zip_response(*await _run(request, work))
 
@@ -186,7 +190,7 @@ async def fill_upload(request: Request) -> Response:
 
     def work() -> tuple[str, bytes]:
         filled = api.read_filled(data, project, name=name, library=library)
-        return _documents(filled, brand, project, library)
+        return _documents(filled, brand, settings, library)
 
     return _zip_response(*await _run(request, work, name))
 
@@ -300,7 +304,7 @@ def _message(error: api.ContentError) -> str:
 
 
 def _documents(
-    filled: api.Filled, brand: api.Brand, project: object, library: api.Library
+    filled: api.Filled, brand: api.Brand, settings: Settings, library: api.Library
 ) -> tuple[str, bytes]:
     """The filled worksheet's documents in one ZIP, and its Content-Disposition (named by the
     worksheet and who signed it)."""
@@ -309,8 +313,10 @@ def _documents(
         filled,
         brand.id,
         signed,
-        project=project,  # type: ignore[arg-type]
+        project=settings.project,
         library=library,
+        broker=settings.broker,
+        shared=settings.shared,
     )
     archive = BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
