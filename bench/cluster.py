@@ -3,16 +3,19 @@
 Starts a redis-server of its own on a free port and one ``journeykit worker`` with as many
 processes as the pool has (``--concurrency 2`` against ``--jobs 2``), runs the same batch of N
 generated clients (each with a logo of its own, as ``bench/batch.py`` makes them) both ways in
-one run, and prints each time, Celery's throughput as a share of the pool's and what a message
-costs beyond its work; the machine's load before and after.
+turn (pool, Celery, pool, Celery … ``--rounds`` times, each into a new folder, so a drift of
+the machine's speed touches both alike), and prints each time, Celery's throughput as a share
+of the pool's (the median of the rounds' ratios) and what a message costs beyond its work;
+the machine's load before and after.
 
-    .venv/bin/python bench/cluster.py 200 [--guide kundresan]
+    .venv/bin/python bench/cluster.py 200 [--guide kundresan] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("brands", type=int)
     parser.add_argument("--guide", action="append", default=[])
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     guides = [flag for guide in args.guide for flag in ("--guide", guide)]
     print(f"load before: {load()}")
@@ -65,8 +69,12 @@ def main() -> None:
         try:
             time.sleep(3)  # the worker connects
             batch = [*JOURNEYKIT, "batch", str(csv), *guides]
-            pool = timed([*batch, "--out", str(base / "pool"), "--jobs", "2"])
-            celery = timed([*batch, "--out", str(base / "celery"), "--broker", broker])
+            pools, celeries = [], []
+            for n in range(args.rounds):
+                pools.append(timed([*batch, "--out", str(base / f"pool{n}"), "--jobs", "2"]))
+                out = str(base / f"celery{n}")
+                celeries.append(timed([*batch, "--out", out, "--broker", broker]))
+                print(f"round {n + 1}: pool {pools[-1]:.1f} s, Celery {celeries[-1]:.1f} s")
         finally:
             worker.terminate()
             worker.wait(timeout=30)
@@ -74,9 +82,11 @@ def main() -> None:
             redis.wait(timeout=30)
     print(f"load after: {load()}")
     messages = -(-args.brands // CHUNK)
-    print(f"{args.brands} brands: local pool (--jobs 2) {pool:.1f} s")
-    print(f"{args.brands} brands: Celery (one worker of 2 processes) {celery:.1f} s")
-    print(f"Celery's throughput: {pool / celery:.2f} of the pool's")
+    pool, celery = statistics.median(pools), statistics.median(celeries)
+    ratio = statistics.median(p / c for p, c in zip(pools, celeries, strict=True))
+    print(f"{args.brands} brands: local pool (--jobs 2) {pool:.1f} s (median)")
+    print(f"{args.brands} brands: Celery (one worker of 2 processes) {celery:.1f} s (median)")
+    print(f"Celery's throughput: {ratio:.2f} of the pool's (median of {args.rounds} rounds)")
     print(
         f"beyond the work: {(celery - pool) / messages * 1000:.0f} ms a message of {CHUNK} sets "
         f"({messages} messages), {(celery - pool) / args.brands * 1000:.1f} ms a set"
