@@ -87,6 +87,9 @@ def main() -> None:
     print(f"{args.brands} brands: local pool (--jobs 2) {pool:.1f} s (median)")
     print(f"{args.brands} brands: Celery (one worker of 2 processes) {celery:.1f} s (median)")
     print(f"Celery's throughput: {ratio:.2f} of the pool's (median of {args.rounds} rounds)")
+    print(  # later rounds find the worker's processes holding the content and its templates
+        f"first round, the worker's processes new: {pools[0] / celeries[0]:.2f} of the pool's"
+    )
     print(
         f"beyond the work: {(celery - pool) / messages * 1000:.0f} ms a message of {CHUNK} sets "
         f"({messages} messages), {(celery - pool) / args.brands * 1000:.1f} ms a set"
