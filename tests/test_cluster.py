@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -373,3 +374,47 @@ def test_serve_renders_a_clients_form_on_the_workers(
     assert sorted(ours) == sorted(local) and len(ours) == 5
     for name, data in local.items():
         assert ours[name] == data, (name, differences(Path(name).suffix[1:], ours[name], data))
+
+
+def test_a_worker_refuses_sets_whose_content_it_cannot_get(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """A message naming a snapshot Redis does not hold, or one whose bytes do not match its
+    hash: each set comes back failed, saying why, and nothing is written."""
+    import hashlib
+    import json
+
+    import redis as redis_py
+
+    from generator.pipeline import queue, snapshots
+
+    cluster_redis, _ = cluster
+    client = redis_py.Redis.from_url(cluster_redis.url)
+    missing = "0" * 64
+    damaged = hashlib.sha256(b"the real archive").hexdigest()
+    client.set(snapshots.KEY.format(damaged), damaged.encode() + b"\nsomething else")
+    job = api.planned(MINIMAL, guide="onboarding")[0]
+    out = tmp_path / "out"
+    app = queue.make_app(cluster_redis.url)
+    for archive, said in ((missing, "no content snapshot"), (damaged, "is damaged")):
+        build = uuid.uuid4().hex
+        message = {
+            "build": build,
+            "snapshot": archive,
+            "archive": archive,
+            "out": str(out),
+            "sets": [
+                {
+                    "id": uuid.uuid4().hex,
+                    "brand": {"id": "default", "name": "Default"},
+                    "jobs": [[queue._job(job), "digest"]],
+                    "stamp": False,
+                }
+            ],
+        }
+        app.send_task("journeykit.render_sets", args=[message], queue=queue.QUEUE)
+        answer = client.blpop(queue.RESULTS.format(build), timeout=60)
+        assert answer is not None
+        [done] = json.loads(answer[1])["done"]
+        assert said in done["error"] and "the worker refused it" in done["error"]
+    assert not out.exists()
