@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from batch import JOURNEYKIT, ROOT, clients, load
 
-from generator.pipeline.queue import CHUNK
 
 
 def free_port() -> int:
@@ -81,7 +80,6 @@ def main() -> None:
             redis.terminate()
             redis.wait(timeout=30)
     print(f"load after: {load()}")
-    messages = -(-args.brands // CHUNK)
     pool, celery = statistics.median(pools), statistics.median(celeries)
     ratio = statistics.median(p / c for p, c in zip(pools, celeries, strict=True))
     print(f"{args.brands} brands: local pool (--jobs 2) {pool:.1f} s (median)")
@@ -90,10 +88,7 @@ def main() -> None:
     print(  # later rounds find the worker's processes holding the content and its templates
         f"first round, the worker's processes new: {pools[0] / celeries[0]:.2f} of the pool's"
     )
-    print(
-        f"beyond the work: {(celery - pool) / messages * 1000:.0f} ms a message of {CHUNK} sets "
-        f"({messages} messages), {(celery - pool) / args.brands * 1000:.1f} ms a set"
-    )
+    print(f"beyond the work: {(celery - pool) / args.brands * 1000:.1f} ms a set")
 
 
 if __name__ == "__main__":

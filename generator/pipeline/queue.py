@@ -39,7 +39,10 @@ from generator.project import Project
 
 QUEUE = "journeykit"
 CHUNK = 8
-"""Sets a message carries (about half a second of work for stamped sets)."""
+"""Sets a message carries at most (about half a second of work for stamped sets)."""
+TAIL = 16
+"""Towards a build's end a message carries at most 1/TAIL of the sets not yet sent (down to
+one), so the workers finish together rather than one working through a full message alone."""
 MAX_TRIES = 3
 """Times a set may start without finishing (its worker killed) before it is marked failed."""
 TIME_LIMIT = 600
@@ -261,6 +264,8 @@ class CeleryExecutor(Executor):
         self.out: Path | None = None
         self.archive = ""
         """The id of the build's archive in Redis (its files' hash)."""
+        self.unsent = 0
+        """Sets published and not yet sent."""
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.stalled_after = STALLED_AFTER
@@ -281,6 +286,8 @@ class CeleryExecutor(Executor):
             )
         archive = snapshots.pack(self.root, [task.brand for task in tasks], self.bundled)
         self.archive = snapshots.publish(self.redis, archive)
+        with self.lock:
+            self.unsent += len(tasks)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         task, sink = args
@@ -292,7 +299,7 @@ class CeleryExecutor(Executor):
             self.out = sink.out.resolve()
             self.pending[set_id] = _Pending(task, future)
             self.waiting.append((set_id, task))
-            if len(self.waiting) >= self.chunk:
+            if len(self.waiting) >= max(1, min(self.chunk, self.unsent // TAIL)):
                 self._send()
             elif len(self.waiting) == 1:  # a short chunk goes after a moment without more
                 threading.Timer(SEND_AFTER, self._send_rest).start()
@@ -317,6 +324,7 @@ class CeleryExecutor(Executor):
             for set_id, task in self.waiting
         ]
         snapshot = self.waiting[0][1].snapshot
+        self.unsent -= len(self.waiting)
         self.waiting = []
         message = {
             "build": self.build,
