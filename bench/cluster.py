@@ -5,7 +5,7 @@ processes as the pool has (``--concurrency 2`` against ``--jobs 2``), runs the s
 generated clients (each with a logo of its own, as ``bench/batch.py`` makes them) both ways in
 turn (pool, Celery, pool, Celery … ``--rounds`` times, each into a new folder, so a drift of
 the machine's speed touches both alike), and prints each time, Celery's throughput as a share
-of the pool's (the median of the rounds' ratios) and what a message costs beyond its work;
+of the pool's (the median of the rounds' ratios) and what a set costs beyond its work;
 the machine's load before and after.
 
     .venv/bin/python bench/cluster.py 200 [--guide kundresan] [--rounds 3]
@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from batch import JOURNEYKIT, ROOT, clients, load
-
 
 
 def free_port() -> int:
