@@ -101,9 +101,9 @@ def _as_rgb_jpeg(data: bytes) -> bytes:
 
 
 def svg_problem(path: Path) -> str:
-    """Why an SVG file cannot be a logo, or "": too large, not well-formed XML (or with a DTD
-    or entities), not an ``<svg>``, too many elements, a reference to anything outside the
-    file, no size or a degenerate one, or a drawing cairosvg cannot make."""
+    """Why an SVG file cannot be a logo, or "": too large, not well-formed XML (or declaring
+    entities), not an ``<svg>``, too many elements, a reference to anything outside the file,
+    no size or a degenerate one, or a drawing cairosvg cannot make."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
@@ -116,10 +116,10 @@ def svg_problem(path: Path) -> str:
         return f"cannot be read: {exc.strerror}"
     if b"<?xml-stylesheet" in data:
         return "refers to a stylesheet outside the file (<?xml-stylesheet?>)"
-    try:
-        root = fromstring(data, forbid_dtd=True)
+    try:  # as cairosvg parses it: a DOCTYPE is let be, entities are not
+        root = fromstring(data, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        return "has a DTD or entities, which a logo may not have"
+        return "declares XML entities, which a logo may not (save it again as plain SVG)"
     except ParseError as exc:
         return f"is not well-formed XML: {exc}"
     if _local(root.tag) != "svg":
@@ -131,8 +131,8 @@ def svg_problem(path: Path) -> str:
         outside = _outside_reference(element)
         if outside:
             return (
-                f"refers to {outside[:80]!r} outside the file (a logo must hold everything it "
-                "shows: embed the image as a data: URL, or save the logo as PNG)"
+                f"refers to {outside[:80]!r} outside the file; a logo must hold all it shows "
+                "(an image in it as a data: URL)"
             )
     problem = _size_problem(root)
     if problem:

@@ -223,16 +223,16 @@ def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
         return []
     if "://" in brand.logo or brand.logo.startswith("data:"):
         return [BrandProblem(("logo",), "a logo must be a file, not a URL", _LOGO_HINT)]
-    path = folder / brand.logo
-    if not inside(path, [folder]):
+    if not inside(folder / brand.logo, [folder]):
         return [
             BrandProblem(("logo",), f"{brand.logo!r} is outside the brand's folder", _LOGO_HINT)
         ]
+    path = (folder / brand.logo).resolve()  # as the renderers find it: see logo.logo_path
     if path.suffix.lower() not in LOGO_SUFFIXES:
         return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG, PNG or JPEG", _LOGO_HINT)]
     if not path.is_file():
         return [BrandProblem(("logo",), f"no file {brand.logo!r}", _LOGO_HINT)]
-    problem = logo_problem(path.resolve())
+    problem = logo_problem(path)
     if problem:
         message = f"{brand.logo!r} cannot be read as an image: it {problem}"
         return [BrandProblem(("logo",), message, _LOGO_HINT)]
