@@ -6,18 +6,28 @@ line of the offending key.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
-from PIL import Image
-
+from generator.assets import (
+    MAX_IMAGE_BYTES,
+    MAX_LOGO_PIXELS,
+    MiB,
+    font_problem,
+    raster_problem,
+    svg_problem,
+)
 from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio, nearest_passing
-from generator.fonts import Family, family_files, installed_families, nearest_families
-from generator.logo import MAX_LOGO_PIXELS
+from generator.fonts import (
+    Family,
+    brand_font_candidates,
+    family_files,
+    installed_families,
+    nearest_families,
+)
 from generator.model import Brand
 from generator.palette import Palette
+from generator.paths import inside, shipped_dir
 
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
@@ -139,10 +149,26 @@ MAX_NAMES = 6
 
 
 def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> list[BrandProblem]:
-    """Font families that are neither bundled, font files in the brand's folder, nor installed
-    on the machine; the nearest names there are."""
+    """Font files of the brand's families that the renderers cannot use (a link out of the
+    brand's folder, a file that is no font), each said once; families that are neither
+    bundled, font files in the brand's folder, nor installed on the machine, with the nearest
+    names there are."""
     problems = []
+    refused: set[str] = set()  # families with a file said to be unusable: said once
     for role, family in brand.fonts.model_dump().items():
+        if family in refused:
+            continue
+        files = font_files_read(family, bundled, folder)
+        bad = [
+            BrandProblem(("fonts", role), f"{path.name!r} {why}", hint)
+            for path in files
+            for why, hint in [font_file_problem(path, folder if family not in bundled else None)]
+            if why
+        ]
+        problems += bad
+        if bad:
+            refused.add(family)
+            continue
         if family_files(family, bundled, folder):
             continue
         installed = installed_families()
@@ -163,54 +189,68 @@ def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> lis
     return problems
 
 
+def font_files_read(family: str, bundled: dict[str, Family], folder: Path) -> list[Path]:
+    """The font files of a family the renderers would read that are the project's or the
+    brand's to bring (not the shipped ones, not those installed on the machine)."""
+    if family in bundled:
+        shipped = shipped_dir() / "layouts"
+        return [path for path in bundled[family].values() if not inside(path, [shipped])]
+    return list(brand_font_candidates(folder, family).values())
+
+
+def font_file_problem(path: Path, folder: Path | None) -> tuple[str, str]:
+    """Why a font file (of the brand's ``folder``, if given) cannot be used, and what to do,
+    or ("", "")."""
+    if folder is not None and not inside(path, [folder]):
+        return (
+            f"links to {path.resolve()}, outside the brand's folder",
+            "copy the font file into the brand's folder instead of linking to it",
+        )
+    problem = font_problem(path)
+    if problem:
+        where = f"{folder.name}/" if folder is not None else "layouts/fonts/"
+        return (
+            f"cannot be used as a font: it {problem}",
+            f"put the family's .ttf or .otf files in {where}, or remove this one",
+        )
+    return "", ""
+
+
 def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
-    """A logo must be an SVG, PNG or JPEG file inside the brand's own folder."""
+    """A logo must be an SVG, PNG or JPEG file inside the brand's own folder that every format
+    can show (opened here as rendering opens it)."""
     if not brand.logo:
         return []
     if "://" in brand.logo or brand.logo.startswith("data:"):
         return [BrandProblem(("logo",), "a logo must be a file, not a URL", _LOGO_HINT)]
-    path = (folder / brand.logo).resolve()
-    if not path.is_relative_to(folder.resolve()):
+    if not inside(folder / brand.logo, [folder]):
         return [
             BrandProblem(("logo",), f"{brand.logo!r} is outside the brand's folder", _LOGO_HINT)
         ]
+    path = (folder / brand.logo).resolve()  # as the renderers find it: see logo.logo_path
     if path.suffix.lower() not in LOGO_SUFFIXES:
         return [BrandProblem(("logo",), f"{brand.logo!r} is not an SVG, PNG or JPEG", _LOGO_HINT)]
     if not path.is_file():
         return [BrandProblem(("logo",), f"no file {brand.logo!r}", _LOGO_HINT)]
-    problem = _unreadable(path)
+    problem = logo_problem(path)
     if problem:
-        message = f"{brand.logo!r} cannot be read as an image: {problem}"
+        message = f"{brand.logo!r} cannot be read as an image: it {problem}"
         return [BrandProblem(("logo",), message, _LOGO_HINT)]
     return []
 
 
-def _unreadable(path: Path) -> str:
-    """Why an SVG, PNG or JPEG file cannot be shown, or "" when it can."""
+def logo_problem(path: Path) -> str:
+    """Why an SVG, PNG or JPEG file cannot be a logo, or "" when it can."""
     if path.suffix.lower() == ".svg":
-        try:
-            root = ElementTree.parse(path).getroot()
-        except (ElementTree.ParseError, OSError) as exc:
-            return str(exc)
-        return "" if root.tag.rpartition("}")[2] == "svg" else "its root element is not <svg>"
+        return svg_problem(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # ours says it
-            with Image.open(path) as image:
-                width, height = image.size
-                if width * height <= MAX_LOGO_PIXELS:  # decoded only when small enough
-                    image.verify()
-    except Image.DecompressionBombError:
-        width = height = MAX_LOGO_PIXELS  # far beyond the limit: said below
-    except (OSError, SyntaxError, ValueError) as exc:
-        return str(exc) or type(exc).__name__
-    if width * height > MAX_LOGO_PIXELS:
-        size = f"{width} × {height} pixels" if width != MAX_LOGO_PIXELS else "far too large"
-        return (
-            f"it is {size}; a logo may have at most {MAX_LOGO_PIXELS // 1_000_000} megapixels "
-            "(it is printed a few centimetres wide)"
-        )
-    return ""
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:  # said without reading it
+            return f"is {size / MiB:.1f} MB; at most {MAX_IMAGE_BYTES // MiB} MB"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    return raster_problem(data, MAX_LOGO_PIXELS, logo=True)
 
 
 _LOGO_HINT = "put logo.svg, logo.png or logo.jpg next to brand.yaml and write logo: logo.svg"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from generator.paths import inside
+
 WEIGHTS = (400, 600, 700)
 """The weights the layouts set text in: regular, semibold, bold."""
 FONT_STYLES: dict[str, tuple[tuple[int, ...], str]] = {
@@ -46,15 +48,26 @@ def bundled_families(layout_folders: list[Path]) -> dict[str, Family]:
         if manifest.is_file():
             data = YAML(typ="safe").load(manifest.read_text(encoding="utf-8")) or {}
             for family, styles in data.items():
-                families[str(family)] = {
-                    style: folder / "fonts" / name for style, name in styles.items()
+                files = {style: folder / "fonts" / name for style, name in styles.items()}
+                families[str(family)] = {  # a file linking out of its layouts folder is not read
+                    style: path for style, path in files.items() if inside(path, [folder])
                 }
     return families
 
 
 def brand_font_files(folder: Path, family: str) -> Family:
     """A family's files in a brand's folder: ``<Family>-Regular.ttf``, ``-Bold``,
-    ``-Variable-Italic`` … (or .otf)."""
+    ``-Variable-Italic`` … (or .otf); a link to a file outside the folder is not one of them
+    (loading says so, see :func:`brand_font_candidates`)."""
+    return {
+        style: path
+        for style, path in brand_font_candidates(folder, family).items()
+        if inside(path, [folder])
+    }
+
+
+def brand_font_candidates(folder: Path, family: str) -> Family:
+    """The files in a brand's folder named as a family's, wherever they link to."""
     found: Family = {}
     for path in sorted(folder.glob("*.[ot]tf")):
         for style in FONT_STYLES:

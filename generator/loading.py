@@ -37,6 +37,7 @@ from generator.model import (
     field_problems,
     quoted,
 )
+from generator.paths import inside
 from generator.project import Project
 from generator.syntax import bracketed_key, explain, unquoted_colours
 from generator.typography import DEFAULT_QUOTES
@@ -327,10 +328,10 @@ class Loader:
         reported and not read (the fetcher would not serve it either)."""
         found = self.project.files(kind, **names)
         for relative, path in list(found.items()):
-            target = path.resolve()
-            if not any(target.is_relative_to(folder) for folder in self.folders):
+            if not inside(path, self.folders):
                 hint = "copy the file into the project instead of linking to it"
-                self.errors.add(path, f"links to {target}, outside the content folders", hint=hint)
+                message = f"links to {path.resolve()}, outside the content folders"
+                self.errors.add(path, message, hint=hint)
                 del found[relative]
         return found
 

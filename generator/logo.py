@@ -8,14 +8,13 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from generator.assets import office_image
 from generator.model import Brand
 
 LOGO_HEIGHT_PX = 240
 """The height an SVG logo is rasterised to for the office formats."""
 MAX_LOGO_SIDE = 1200
 """Pixels on a side a logo is embedded with at most: 60 mm wide at 500 dpi."""
-MAX_LOGO_PIXELS = 25_000_000
-"""The largest logo validation accepts (a larger one is refused, not decoded)."""
 
 
 def logo_path(brand: Brand) -> Path | None:
@@ -34,8 +33,8 @@ def logo_png(brand: Brand) -> bytes | None:
 
 
 def logo_src(brand: Brand) -> str:
-    """The logo as the PDF's layouts take it: an SVG by its file's URL (what it refers to is
-    fetched beside it, within the project's rules); a PNG or JPEG as a data URL (of the
+    """The logo as the PDF's layouts take it: an SVG by its file's URL (loading made sure it
+    refers to nothing outside itself); a PNG or JPEG as a data URL (of the
     scaled-down PNG when the file is larger than ever printed), so that a PDF names the image
     by its content, not by where the file lies (a worker's copy gives the same bytes); ""
     without a logo."""
@@ -49,18 +48,24 @@ def logo_src(brand: Brand) -> str:
 
 @lru_cache(maxsize=64)
 def _data_url(path: Path, _mtime: int) -> str:
-    scaled = _scaled(path, _mtime)
-    jpeg = path.suffix.lower() in (".jpg", ".jpeg")
-    kind = "image/jpeg" if jpeg and scaled is None else "image/png"
-    data = scaled if scaled is not None else path.read_bytes()
+    data = _scaled(path, _mtime) or path.read_bytes()
+    kind = "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"  # whatever its name
     return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 @lru_cache(maxsize=64)
 def _png(path: Path, _mtime: int) -> bytes:
-    """PNG bytes of the logo, at most :data:`MAX_LOGO_SIDE` pixels on a side (once per file)."""
+    """The logo as Word and Excel take it (PNG, or JPEG as it is), at most
+    :data:`MAX_LOGO_SIDE` pixels on a side (once per file)."""
     if path.suffix.lower() != ".svg":
-        return _scaled(path, _mtime) or path.read_bytes()
+        return office_image(_scaled(path, _mtime) or path.read_bytes())
+    return svg_png(path, _mtime)
+
+
+@lru_cache(maxsize=64)
+def svg_png(path: Path, _mtime: int) -> bytes:
+    """An SVG logo drawn as PNG, :data:`LOGO_HEIGHT_PX` high (loading draws it first, so that
+    a logo cairosvg cannot draw is refused there)."""
     import cairosvg  # only when a brand has an SVG logo
 
     # cairosvg resolves no external files or entities unless asked to (unsafe=False).
@@ -69,12 +74,14 @@ def _png(path: Path, _mtime: int) -> bytes:
 
 @lru_cache(maxsize=64)
 def _scaled(path: Path, _mtime: int) -> bytes | None:
-    """A PNG logo scaled down to :data:`MAX_LOGO_SIDE`, or None when it is small enough."""
+    """A PNG or JPEG logo scaled down to :data:`MAX_LOGO_SIDE` as PNG, or None when it is
+    small enough."""
     from PIL import Image
 
-    with Image.open(path) as image:
-        if max(image.size) <= MAX_LOGO_SIDE:
+    with Image.open(path) as opened:
+        if max(opened.size) <= MAX_LOGO_SIDE:
             return None
+        image = opened.convert("RGB") if opened.mode == "CMYK" else opened  # PNG has no CMYK
         image.thumbnail((MAX_LOGO_SIDE, MAX_LOGO_SIDE))
         scaled = BytesIO()
         image.save(scaled, format="PNG", optimize=True)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from generator import paths
+from generator.assets import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MiB, raster_problem
 from generator.typography import markdown_parser
 
 SUPPORTED = (
@@ -36,10 +36,6 @@ SUBHEADINGS = (2, 3)
 LINK_PREFIXES = ("http://", "https://", "mailto:", "tel:")
 REFUSED_TARGET = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 """A link or image the parser refuses to read as one (and would print as written)."""
-IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
-"""Pillow's name of each image format a section may show (PDF and Word show both)."""
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_HEIGHT_MM = 140
 """The tallest an image is shown (PDF and DOCX): it is as wide as the text unless that would
 make it taller than this."""
@@ -262,7 +258,7 @@ def find_image(
         stat = target.stat()
     except (OSError, RuntimeError) as exc:  # a loop of links, a file gone meanwhile
         return f"the image {src!r} cannot be read: {exc}", IMAGE_HINT
-    if not any(target.is_relative_to(folder.resolve()) for folder in content_folders):
+    if not paths.inside(target, content_folders):
         return (
             f"the image {src!r} links to a file outside the content folders",
             "copy the image into the project instead of linking to it",
@@ -282,37 +278,13 @@ def _is_file(path: Path) -> bool:
 def _opened(path: Path, _mtime: int, size: int, src: str) -> SectionImage | tuple[str, str]:
     """The image checked once per version of its file: its size, format and pixels, decoded."""
     if size > MAX_IMAGE_BYTES:
-        limit = MAX_IMAGE_BYTES // 1024 // 1024
-        return f"the image {src!r} is {size / 1024 / 1024:.1f} MB", f"at most {limit} MB"
+        limit = MAX_IMAGE_BYTES // MiB
+        return f"the image {src!r} is {size / MiB:.1f} MB", f"at most {limit} MB"
     try:
         data = path.read_bytes()
     except OSError as exc:
         return f"the image {src!r} cannot be read: {exc.strerror}", IMAGE_HINT
-    problem = _image_problem(data)
+    problem = raster_problem(data, MAX_IMAGE_PIXELS)
     if problem:
         return f"the image {src!r} {problem}", IMAGE_HINT
     return SectionImage(path, hashlib.sha256(data).hexdigest())
-
-
-def _image_problem(data: bytes) -> str:
-    """Why the bytes are not a PNG or JPEG a document can show, or ""."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # ours says it
-            with Image.open(BytesIO(data)) as image:
-                if image.format not in IMAGE_FORMATS:
-                    return f"is a {image.format} image, not a PNG or JPEG"
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    limit = MAX_IMAGE_PIXELS // 1_000_000
-                    return f"is {width} × {height} pixels; at most {limit} megapixels"
-                image.load()
-    except UnidentifiedImageError:
-        return "is not a PNG or JPEG image"
-    except Image.DecompressionBombError:
-        return f"is far larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-    except (OSError, SyntaxError, ValueError) as exc:
-        return f"cannot be opened as an image: {exc}"
-    return ""

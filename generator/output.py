@@ -6,12 +6,18 @@ A reader never sees a half-written file: an interrupted build leaves the previou
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from generator.processes import alive
+
+TEMPORARY_MARK = "journeykit"
+TEMPORARY = re.compile(rf"\..+\.{TEMPORARY_MARK}-(?P<pid>[0-9]+)-[a-z0-9_]{{8}}\.tmp")
+"""A file being written: ``.<name>.journeykit-<pid>-<8 random>.tmp`` (``mkstemp``'s), beside
+the file it becomes; only a name of this shape is ever removed as a killed build's."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -22,7 +28,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+            dir=path.parent, prefix=f".{path.name}.{TEMPORARY_MARK}-{os.getpid()}-", suffix=".tmp"
         )
         try:
             with os.fdopen(descriptor, "wb") as handle:
@@ -51,16 +57,12 @@ def current_umask() -> int:
 
 
 def remove_stale_temporaries(out: Path) -> None:
-    """Delete temporary files that a killed build left behind (``.<name>.<pid>.<random>.tmp``
-    whose writing process is gone); another build's files in the making are left alone."""
+    """Delete the temporary files that a killed build left behind (named as
+    :data:`TEMPORARY` says, their writing process gone); another build's files in the making,
+    and every file a user put there (``notes.tmp``, ``.draft.tmp``), are left alone."""
     if out.is_dir():
-        for stale in out.rglob(".*.tmp"):
-            if not _writer_alive(stale.name):
+        for stale in out.rglob(f".*.{TEMPORARY_MARK}-*.tmp"):
+            found = TEMPORARY.fullmatch(stale.name)
+            if found and not alive(int(found["pid"])) and stale.is_file():
                 with suppress(OSError):  # a read-only folder: writing will say so
                     stale.unlink(missing_ok=True)
-
-
-def _writer_alive(name: str) -> bool:
-    """Whether the process writing a temporary file (``.<name>.<pid>.<random>.tmp``) runs."""
-    parts = name.split(".")
-    return len(parts) >= 4 and parts[-3].isdigit() and alive(int(parts[-3]))

@@ -6,6 +6,7 @@ relative path, and new files add to what ships.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,6 +30,17 @@ def search_path(project: Path, name: str) -> list[Path]:
         if folder.is_dir() and folder not in folders:
             folders.append(folder)
     return folders
+
+
+def inside(path: Path, folders: Iterable[Path]) -> bool:
+    """Whether ``path``, its links followed, lies in one of ``folders`` (theirs followed too):
+    the rule for every file journeykit reads from a project, a brand or beside a client list
+    (a link in a loop, or one that cannot be followed, is not inside)."""
+    try:
+        target = path.resolve()
+        return any(target.is_relative_to(folder.resolve()) for folder in folders)
+    except (OSError, RuntimeError):
+        return False
 
 
 def collect(folders: list[Path], pattern: str) -> dict[Path, Path]:

@@ -25,6 +25,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from generator import api
+from generator.errors import ContentErrors
 from generator.pipeline.manifest import Manifest
 from generator.typography import typeset
 from tests.conftest import (
@@ -379,7 +380,8 @@ def test_a_content_file_linking_outside_the_project_is_not_read(tmp_path: Path) 
 
 
 def test_a_client_logo_cannot_pull_in_other_files_beside_the_csv(tmp_path: Path) -> None:
-    """WeasyPrint may read exactly the logo files the CSV names, not the rest of its folder."""
+    """WeasyPrint may read exactly the logo files the CSV names, not the rest of its folder:
+    a logo referring to another file is refused when the row is read (issue 21)."""
     shutil.copy(ROOT / "layouts/fonts/Lato-Regular.ttf", tmp_path / "private.ttf")
     (tmp_path / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
@@ -390,9 +392,13 @@ def test_a_client_logo_cannot_pull_in_other_files_beside_the_csv(tmp_path: Path)
     clients = tmp_path / "clients.csv"
     clients.write_text("id,name,logo,language\nkund,Kund AB,logo.svg,en\n", encoding="utf-8")
     narrow = {"format": ["pdf"], "variant": ["blank"], "jobs": 1}
-    result = api.batch(clients, MINIMAL, out=tmp_path / "out", **narrow)
-    assert result.failed and not result.written
-    assert all("private.ttf is outside the project's" in f.reason for f in result.failed)
+    with pytest.raises(ContentErrors) as refused:
+        api.batch(clients, MINIMAL, out=tmp_path / "out", **narrow)
+    assert "clients.csv:2: logo: 'logo.svg' cannot be read as an image: it refers to " in str(
+        refused.value
+    )
+    assert "'private.ttf' outside the file" in str(refused.value)
+    assert not (tmp_path / "out").exists()
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -425,7 +431,8 @@ def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: 
         "clients.csv:2: logo: 'huge.png' cannot be read as an image: it is 12000 × 12000" in lines
     )
     assert (
-        "clients.csv:3: logo: 'bomb.png' cannot be read as an image: it is far too large" in lines
+        "clients.csv:3: logo: 'bomb.png' cannot be read as an image: it is far larger than 25 "
+        "megapixels" in lines
     )
     built = tmp_path / "out/big/da"
     listing = poppler("pdfimages", "-list", built / "kunderejsen-worksheet-blank.pdf")

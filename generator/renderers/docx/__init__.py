@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from markdown_it.token import Token
 
+from generator.assets import office_image
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
 from generator.entries import TICK
 from generator.errors import BuildError
@@ -852,7 +853,7 @@ class DocxWriter:
         path = images.get(src)
         if path is None:  # loading finds every image of a section's file
             raise BuildError(f"the image {src!r} was not found when the content was loaded")
-        data = path.read_bytes()
+        data = office_image(path.read_bytes())  # a CMYK JPEG as RGB
         room = usable_width(self.document.sections[-1]), Mm(IMAGE_HEIGHT_MM)
         holder = self.styled(self.document.add_paragraph(), "Figure")
         picture = holder.add_run().add_picture(BytesIO(data), *picture_size(data, *room))
