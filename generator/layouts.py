@@ -7,20 +7,24 @@ reaches the shipped template being overridden.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.paths import shipped_dir
+from generator.paths import inside, shipped_dir
 from generator.project import Project
 
 
@@ -45,7 +49,7 @@ class Layouts:
     def find(self, name: str) -> Path:
         """The first ``layouts/<name>`` along the search path."""
         for folder in self.folders:
-            if (candidate := folder / name).is_file():
+            if (candidate := folder / name).is_file() and inside(candidate, [folder]):
                 return candidate
         raise FileNotFoundError(f"no layout file {name!r} in {', '.join(map(str, self.folders))}")
 
@@ -56,8 +60,8 @@ class Layouts:
         view it is given, never Python's internals (no ``__globals__``, no ``os``)."""
         loader = ChoiceLoader(
             [
-                FileSystemLoader([str(f) for f in self.folders]),
-                PrefixLoader({"shipped": FileSystemLoader(str(shipped_dir() / "layouts"))}),
+                InsideLoader([str(f) for f in self.folders]),
+                PrefixLoader({"shipped": InsideLoader(str(shipped_dir() / "layouts"))}),
             ]
         )
         return SandboxedEnvironment(
@@ -67,3 +71,18 @@ class Layouts:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+
+class InsideLoader(FileSystemLoader):
+    """Jinja's file loader that will not read a template linking out of its folder."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            candidate = Path(folder, *split_template_path(template))
+            if candidate.is_file():
+                if not inside(candidate, [Path(folder)]):
+                    raise TemplateError(f"{template} links outside {folder}")
+                break
+        return super().get_source(environment, template)

@@ -346,6 +346,7 @@ class Loader:
         examples = self._load_examples(frameworks)
         guides = self._load_guides(frameworks, examples, ui)
         brands = self._load_brands(language_names(ui))
+        self._check_layout_links()
         self.errors.raise_if_any()
         return Library(
             frameworks=frameworks,
@@ -355,6 +356,17 @@ class Loader:
             brands=brands,
             digests=self.errors.digests,
         )
+
+    def _check_layout_links(self) -> None:
+        """A project's layout file (template, stylesheet, font) that links outside the layouts
+        folders is reported: neither Jinja nor the fetcher will read it."""
+        folders = self.project.layout_folders
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
+                if (path.is_symlink() or path.is_file()) and not inside(path, folders):
+                    hint = "copy the file into the project instead of linking to it"
+                    message = f"links to {path.resolve()}, outside the layouts folders"
+                    self.errors.add(path, message, hint=hint)
 
     def _load_ui(self) -> dict[str, UiStrings]:
         ui: dict[str, UiStrings] = {}

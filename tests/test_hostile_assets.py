@@ -15,10 +15,13 @@ from io import BytesIO
 from pathlib import Path
 from zipfile import ZipFile
 
+import pytest
+from jinja2 import TemplateError
 from PIL import Image
 
 from generator import api
 from generator.fonts import brand_font_files, family_files
+from generator.layouts import Layouts
 from tests.conftest import MINIMAL, ROOT, add_brand, copy_project, libreoffice, poppler
 from tests.test_hostile import limited_cli, png_claiming
 
@@ -151,6 +154,29 @@ def test_a_font_linked_out_of_its_brands_folder_is_never_read(tmp_path: Path) ->
     assert family_files("Secret", {}, folder) == {}
     shutil.copy(ROOT / "layouts/fonts/Lato-Bold.ttf", folder / "Secret-Bold.ttf")
     assert brand_font_files(folder, "Secret") == {"bold": folder / "Secret-Bold.ttf"}
+
+
+def test_a_layout_linked_out_of_the_project_is_never_read(tmp_path: Path) -> None:
+    """A project's template linked to a file elsewhere: ``validate`` and ``build`` name it in
+    one line, and Jinja's loader will not read it even without them."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    secret = tmp_path / "secret.html"
+    secret.write_text("the secret", encoding="utf-8")
+    template = project / "layouts" / "pdf" / "guide.html.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.unlink(missing_ok=True)
+    template.symlink_to(secret)
+    for command in ("validate", "build"):
+        out = ["--out", str(tmp_path / "out")] if command == "build" else []
+        result = limited_cli(command, "--project", str(project), *out)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and "the secret" not in result.stderr
+        lines = " ".join(result.stderr.split())
+        assert "guide.html.j2" in lines and "outside the layouts folders" in lines, lines
+    assert not (tmp_path / "out").exists()
+    layouts = Layouts.for_project(project)
+    with pytest.raises(TemplateError, match="links outside"):
+        layouts.jinja.get_template("pdf/guide.html.j2")
 
 
 def test_a_cmyk_jpeg_logo_and_image_are_printed_and_reach_word_as_rgb(tmp_path: Path) -> None:
