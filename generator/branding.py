@@ -14,7 +14,14 @@ from xml.etree import ElementTree
 from PIL import Image
 
 from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio, nearest_passing
-from generator.fonts import Family, family_files, installed_families, nearest_families
+from generator.fonts import (
+    FALLBACK_FAMILY,
+    Family,
+    characters_lacking,
+    family_files,
+    installed_families,
+    nearest_families,
+)
 from generator.logo import MAX_LOGO_PIXELS
 from generator.model import Brand
 from generator.palette import Palette
@@ -60,6 +67,7 @@ def brand_problems(
         *language_problems(brand, languages),
         *contrast_problems(brand),
         *font_problems(brand, folder, bundled),
+        *glyph_problems(brand, folder, bundled),
         *logo_problems(brand, folder),
     ]
 
@@ -161,6 +169,49 @@ def font_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> lis
             )
         )
     return problems
+
+
+PRINTED = ("name", "footer")
+"""The brand's words every document prints in its fonts."""
+MAX_SHOWN = 8
+"""Characters a message names at most."""
+
+
+def glyph_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> list[BrandProblem]:
+    """Characters of the brand's name or footer that no font can print (emoji, Chinese …
+    when neither the brand's fonts nor any font on the machine has them)."""
+    problems = []
+    for key in PRINTED:
+        lacking = unprintable(getattr(brand, key), brand, bundled, folder)
+        if lacking:
+            problems.append(BrandProblem((key,), *unprintable_message(lacking, brand)))
+    return problems
+
+
+def unprintable(
+    text: str, brand: Brand, bundled: dict[str, Family], folder: Path | None = None
+) -> str:
+    """The characters of ``text`` that would print as empty boxes in the brand's documents:
+    in none of its fonts, the fallback family or the fonts installed on the machine."""
+    families = {brand.fonts.heading, brand.fonts.body, FALLBACK_FAMILY}
+    files = [
+        path
+        for family in families
+        for path in family_files(family, bundled, folder or brand.folder).values()
+    ]
+    return characters_lacking(text, files)
+
+
+def unprintable_message(lacking: str, brand: Brand) -> tuple[str, str]:
+    """What to say of characters no font has, as (message, hint)."""
+    shown = " ".join(f"{char} (U+{ord(char):04X})" for char in lacking[:MAX_SHOWN])
+    more = " …" if len(lacking) > MAX_SHOWN else ""
+    families = ", ".join(dict.fromkeys((brand.fonts.heading, brand.fonts.body, FALLBACK_FAMILY)))
+    return (
+        f"{shown}{more} would print as empty boxes: not in {families} nor in any font "
+        "installed on this machine",
+        "write it without them, or install a font that has them: fc-list lists what is installed",
+    )
 
 
 def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:
