@@ -342,6 +342,7 @@ def import_workbook(
         library = _with_client(library, root, Path(clients), brand)
         name = name or library.brands[brand].name
     _check_choices(library, brand, format)
+    _check_printable(name, "name", library.brands[brand], root)
     with _one_problem():
         filled = read_client_file(path, library)
     target = _output(out, root.output / "imported")
@@ -557,6 +558,8 @@ def _render_into(
     prepared_for: str,
 ) -> BuildResult:
     """:func:`render`'s build; :class:`RenderFailed` when a document fails."""
+    if brand in library.brands:
+        _check_printable(prepared_for, "prepared_for", library.brands[brand], root)
     result = _build(library, layouts, root, [brand], options, _prepared_for(prepared_for))
     if result.failed:
         raise RenderFailed(result.failed)
@@ -586,6 +589,16 @@ def _prepared_for(text: str) -> str:
         message = f"{len(line)} characters is too long"
         raise ContentErrors([ContentError(None, message, field="prepared_for", hint=hint)])
     return line
+
+
+def _check_printable(text: str, field: str, brand: Brand, root: Project) -> None:
+    """:class:`ContentErrors` when a client's name has characters no font can print."""
+    from generator.branding import unprintable, unprintable_message
+
+    lacking = unprintable(text, brand, root.font_families)
+    if lacking:
+        message, hint = unprintable_message(lacking, brand)
+        raise ContentErrors([ContentError(None, message, field=field, hint=hint)])
 
 
 @contextmanager

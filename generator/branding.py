@@ -19,8 +19,10 @@ from generator.assets import (
 )
 from generator.colors import AA_LARGE, AA_TEXT, contrast_ratio, nearest_passing
 from generator.fonts import (
+    FALLBACK_FAMILY,
     Family,
     brand_font_candidates,
+    characters_lacking,
     family_files,
     installed_families,
     nearest_families,
@@ -70,6 +72,7 @@ def brand_problems(
         *language_problems(brand, languages),
         *contrast_problems(brand),
         *font_problems(brand, folder, bundled),
+        *glyph_problems(brand, folder, bundled),
         *logo_problems(brand, folder),
     ]
 
@@ -214,6 +217,49 @@ def font_file_problem(path: Path, folder: Path | None) -> tuple[str, str]:
             f"put the family's .ttf or .otf files in {where}, or remove this one",
         )
     return "", ""
+
+
+PRINTED = ("name", "footer")
+"""The brand's words every document prints in its fonts."""
+MAX_SHOWN = 8
+"""Characters a message names at most."""
+
+
+def glyph_problems(brand: Brand, folder: Path, bundled: dict[str, Family]) -> list[BrandProblem]:
+    """Characters of the brand's name or footer that no font can print (emoji, Chinese …
+    when neither the brand's fonts nor any font on the machine has them)."""
+    problems = []
+    for key in PRINTED:
+        lacking = unprintable(getattr(brand, key), brand, bundled, folder)
+        if lacking:
+            problems.append(BrandProblem((key,), *unprintable_message(lacking, brand)))
+    return problems
+
+
+def unprintable(
+    text: str, brand: Brand, bundled: dict[str, Family], folder: Path | None = None
+) -> str:
+    """The characters of ``text`` that would print as empty boxes in the brand's documents:
+    in none of its fonts, the fallback family or the fonts installed on the machine."""
+    families = {brand.fonts.heading, brand.fonts.body, FALLBACK_FAMILY}
+    files = [
+        path
+        for family in families
+        for path in family_files(family, bundled, folder or brand.folder).values()
+    ]
+    return characters_lacking(text, files)
+
+
+def unprintable_message(lacking: str, brand: Brand) -> tuple[str, str]:
+    """What to say of characters no font has, as (message, hint)."""
+    shown = " ".join(f"{char} (U+{ord(char):04X})" for char in lacking[:MAX_SHOWN])
+    more = " …" if len(lacking) > MAX_SHOWN else ""
+    families = ", ".join(dict.fromkeys((brand.fonts.heading, brand.fonts.body, FALLBACK_FAMILY)))
+    return (
+        f"{shown}{more} would print as empty boxes: not in {families} nor in any font "
+        "installed on this machine",
+        "write it without them, or install a font that has them: fc-list lists what is installed",
+    )
 
 
 def logo_problems(brand: Brand, folder: Path) -> list[BrandProblem]:

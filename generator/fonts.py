@@ -8,11 +8,16 @@ fontconfig (``fc-list``) under its family name. Validation and the renderers bot
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import shutil
 import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from struct import error as struct_error
 
 from ruamel.yaml import YAML
 
@@ -162,3 +167,78 @@ def nearest_families(family: str, known: list[str], count: int = 3) -> list[str]
     folded = {name.casefold(): name for name in known}
     close = difflib.get_close_matches(family.casefold(), list(folded), n=count, cutoff=0.5)
     return [folded[name] for name in close]
+
+
+def characters_lacking(text: str, files: Iterable[Path]) -> str:
+    """The characters of ``text`` (each once) that none of the font ``files`` has and no font
+    installed on the machine either: a PDF prints them as empty boxes (WeasyPrint takes a
+    character its fonts lack from any installed font that has it)."""
+    fonts = [font_characters(path) for path in files]
+    return "".join(
+        char
+        for char in dict.fromkeys(text)
+        if _drawn(char) and not any(ord(char) in font for font in fonts) and not installed_has(char)
+    )
+
+
+def _drawn(char: str) -> bool:
+    """Whether a character needs a glyph: not a space, a control, a joiner or a variation
+    selector (of an emoji)."""
+    code = ord(char)
+    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+        return False
+    return unicodedata.category(char) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+@lru_cache(maxsize=64)
+def font_characters(path: Path) -> frozenset[int]:
+    """The code points a font file has glyphs for (none when it cannot be read: a broken font
+    file is reported for itself)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            return frozenset(font.getBestCmap() or {})
+    except (OSError, TTLibError, AssertionError, KeyError, ValueError, struct_error):
+        return frozenset()
+
+
+def installed_has(char: str) -> bool:
+    """Whether a font installed on the machine has ``char`` (as fontconfig says; when it
+    cannot be asked, assumed so)."""
+    ranges = installed_characters()
+    if ranges is None:
+        return True
+    index = bisect.bisect_right(ranges, (ord(char), sys.maxsize)) - 1
+    return index >= 0 and ranges[index][0] <= ord(char) <= ranges[index][1]
+
+
+@lru_cache(maxsize=1)
+def installed_characters() -> list[tuple[int, int]] | None:
+    """The code points the installed fonts have, as sorted ranges (first, last), from one
+    ``fc-list`` run a process; None when fontconfig cannot be asked."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        listed = subprocess.run(
+            [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    ranges = []
+    for part in listed.stdout.split():
+        first, _, last = part.partition("-")
+        try:
+            ranges.append((int(first, 16), int(last or first, 16)))
+        except ValueError:
+            continue
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged

@@ -39,6 +39,10 @@ REFUSED_TARGET = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data):", re.
 IMAGE_HEIGHT_MM = 140
 """The tallest an image is shown (PDF and DOCX): it is as wide as the text unless that would
 make it taller than this."""
+MAX_NESTING = 9
+"""Lists and > tip boxes inside each other, at most: Word's deepest list level (the parser
+follows far deeper, :data:`generator.typography.PARSER_NESTING`, so nothing is lost before
+this refuses it)."""
 IMAGE_HINT = "save a PNG or JPEG in the guide's folder (e.g. images/) and write its path from there"
 
 
@@ -78,12 +82,11 @@ def check_section(body: str, path: Path, content_folders: list[Path]) -> Checked
     for token in markdown_parser(html=True).parse(body):
         if token.map:
             line = token.map[0]
-        if token.nesting == 1 and token.type in ("bullet_list_open", "ordered_list_open"):
-            inside.append("list")
-        elif token.nesting == 1 and token.type == "blockquote_open":
-            inside.append("> tip box")
-        elif token.nesting == 1 and token.type == "table_open":
-            inside.append("table")
+        if token.nesting == 1 and token.type in CONTAINERS:
+            inside.append(CONTAINERS[token.type])
+            depth = sum(1 for name in inside if name in NESTING)
+            if inside[-1] in NESTING and depth == MAX_NESTING + 1:  # once, the outermost
+                checked.problems.append(MarkdownProblem(line + 1, *_nesting_problem(inside)))
         elif token.nesting == -1 and token.type in CLOSES:
             inside.pop()
         problem = _block_problem(token, inside, heading_levels)
@@ -94,7 +97,26 @@ def check_section(body: str, path: Path, content_folders: list[Path]) -> Checked
     return checked
 
 
-CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close", "table_close")
+CONTAINERS = {
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "blockquote_open": "> tip box",
+    "table_open": "table",
+    "heading_open": "heading",
+}
+"""The blocks whose insides are checked for what they may hold, each by its name."""
+CLOSES = tuple(name.replace("_open", "_close") for name in CONTAINERS)
+NESTING = ("list", "> tip box")
+"""The blocks :data:`MAX_NESTING` counts."""
+
+
+def _nesting_problem(inside: list[str]) -> tuple[str, str]:
+    """A list or tip box inside too many others, as (message, hint)."""
+    return (
+        f"a {inside[-1]} nested {MAX_NESTING + 1} levels deep is not supported",
+        f"at most {MAX_NESTING} levels of lists and > tip boxes inside each other: indent it "
+        "less, by two spaces a level",
+    )
 
 
 def _block_problem(

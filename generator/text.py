@@ -97,14 +97,47 @@ def mark_languages(text: str, ui: UiStrings, breakable: bool = False) -> Markup:
     """Escaped HTML of ``text`` with each loanword in a ``<span lang=…>``; ``breakable`` text
     (running text and cell entries, which hyphenate) gets the language's hyphenation
     exceptions as soft hyphens, so typesetting breaks those words only there. Headings and
-    labels never break a word, and a bookmark shows its heading as written."""
+    labels never hyphenate a word, and a bookmark shows its heading as written. A word too
+    long for any line (a URL) is a ``<span class="long-word">`` with break opportunities."""
     words = tuple(ui.hyphenation) if breakable else ()
     return Markup("").join(
         Markup('<span lang="{}">{}</span>').format(lang, part)
         if lang
-        else escape(hyphenate(part, words))
+        else _long_words_marked(part, words)
         for part, lang in split_languages(text, ui)
     )
+
+
+LONG_WORD = 40
+"""Characters without a space beyond which a run is no word of any language (a URL, an
+e-mail address, a code): it gets :data:`WORD_BREAK` every :data:`BREAK_EVERY` characters."""
+BREAK_EVERY = 12
+WORD_BREAK = "\u200b"
+"""A zero-width space: where a line may break in a long word. It is the PDF's alone (the
+layouts wrap such a word anywhere besides; WeasyPrint, left to find a break in a word of
+thousands of letters, takes time growing with its square). Word, LibreOffice and Excel break
+a word too long for its line or cell themselves, so the DOCX and XLSX keep the text as
+written, and text copied from them is the client's own."""
+_LONG_RUN = re.compile(rf"[^\s\u00ad\u200b]{{{LONG_WORD + 1},}}")
+
+
+def _broken(word: str) -> str:
+    """A long word with :data:`WORD_BREAK` every :data:`BREAK_EVERY` characters."""
+    return WORD_BREAK.join(word[i : i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
+
+
+def _long_words_marked(text: str, words: tuple[str, ...]) -> Markup:
+    """Escaped ``text``, hyphenation exceptions marked in its words and each long word in a
+    ``<span class="long-word">`` (not hyphenated: a hyphen in a URL would be read as part of
+    it) with break opportunities."""
+    parts: list[Markup] = []
+    position = 0
+    for match in _LONG_RUN.finditer(text):
+        parts.append(escape(hyphenate(text[position : match.start()], words)))
+        parts.append(Markup('<span class="long-word">{}</span>').format(_broken(match.group(0))))
+        position = match.end()
+    parts.append(escape(hyphenate(text[position:], words)))
+    return Markup("").join(parts)
 
 
 SOFT_HYPHEN = "\u00ad"
@@ -165,6 +198,10 @@ def markdown_to_html(
             if child.type == "text":
                 child.type = "html_inline"  # emit our own escaped markup verbatim
                 child.content = str(mark_languages(child.content, ui, breakable=not heading))
+            elif child.type == "code_inline":  # a long one breaks as a word of the text does
+                child.type = "html_inline"
+                code = _long_words_marked(child.content, ())
+                child.content = str(Markup("<code>{}</code>").format(code))
     return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 

@@ -17,13 +17,17 @@ from markdown_it.token import Token
 DEFAULT_QUOTES = "“”‘’"
 """Double open, double close, single open, single close: English, where a language says
 nothing else."""
+PARSER_NESTING = 100
+"""How deep the parser follows blocks inside blocks (a list's items count twice): it drops
+everything after a block nested deeper, so loading refuses nesting far short of it
+(:data:`generator.markdown.MAX_NESTING`)."""
 
 
 @lru_cache(maxsize=8)
 def markdown_parser(quotes: str = DEFAULT_QUOTES, html: bool = False) -> MarkdownIt:
     """CommonMark with GitHub's pipe tables, typographic quotes (``quotes``) and apostrophes,
     and raw HTML off (``html`` on only to find it: see :mod:`generator.markdown`)."""
-    options = {"html": html, "typographer": True, "quotes": quotes}
+    options = {"html": html, "typographer": True, "quotes": quotes, "maxNesting": PARSER_NESTING}
     return MarkdownIt("commonmark", options).enable(["smartquotes", "table"])
 
 

@@ -15,7 +15,7 @@ from generator.renderers.xlsx.sheet import (
     write_title,
 )
 from generator.renderers.xlsx.style import BODY_SIZE, HEADER_SIZE, TOP_LEFT, font, text_cell
-from generator.renderers.xlsx.table import LINE_HEIGHT
+from generator.renderers.xlsx.table import LINE_HEIGHT, row_height
 
 WIDTHS = [5, 30, 72]
 PADDING = 6
@@ -100,7 +100,7 @@ def _paragraph(
     cell.font, cell.alignment = font(view, size=BODY_SIZE, bold=bold), TOP_LEFT
     if column < len(WIDTHS):
         sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=len(WIDTHS))
-    sheet.row_dimensions[row].height = paragraph_height(text, column, minimum_lines)
+    sheet.row_dimensions[row].height = row_height(paragraph_height(text, column, minimum_lines))
     return row + 1
 
 

@@ -50,7 +50,13 @@ from generator.renderers.xlsx.style import (
     style,
     text_cell,
 )
-from generator.renderers.xlsx.table import LINE_HEIGHT, SheetTable, TableRow, table_for
+from generator.renderers.xlsx.table import (
+    LINE_HEIGHT,
+    SheetTable,
+    TableRow,
+    row_height,
+    table_for,
+)
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 CHARACTER_PIXELS = 7
@@ -198,7 +204,7 @@ def _write_rows(
                 cell.protection = UNLOCKED
             cells[name] = cell.coordinate
         _add_prompt(sheet, row, number, len(row.values) + 1)
-        sheet.row_dimensions[number].height = _row_height(row, table)
+        sheet.row_dimensions[number].height = row_height(_row_height(row, table))
     if table.ticks:
         ticks = [coordinate for name, coordinate in cells.items() if name.endswith(".done")]
         _add_tick_list(sheet, ticks)
@@ -224,7 +230,7 @@ def _write_questions(
     for column, (_, text) in enumerate(row.prompts, start=2):
         style(text_cell(sheet, number, column, text), view, small, TOP_LEFT)
         lines = max(lines, wrapped_lines(text, widths[column - 1]))
-    sheet.row_dimensions[number].height = lines * (LINE_HEIGHT - 2) + CELL_PADDING
+    sheet.row_dimensions[number].height = row_height(lines * (LINE_HEIGHT - 2) + CELL_PADDING)
 
 
 def _help_comment(text: str, author: str) -> Comment:

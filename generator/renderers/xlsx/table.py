@@ -13,6 +13,13 @@ STAGE_WIDTH = 30
 LINE_HEIGHT = 15
 """Points per wrapped line of body text."""
 BLANK_MIN_HEIGHT = 90
+MAX_ROW_HEIGHT = 409
+"""The tallest row Excel has (points): a cell holding more scrolls within it."""
+
+
+def row_height(points: float) -> float:
+    """A row's height as Excel can hold it."""
+    return min(points, MAX_ROW_HEIGHT)
 
 
 @dataclass(frozen=True)
