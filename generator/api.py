@@ -80,7 +80,7 @@ from generator.plan import (
     unknown_values,
 )
 from generator.plan import worksheet_variants as worksheet_variants
-from generator.processes import workers_for
+from generator.processes import workers_for as workers_for
 from generator.project import Project
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ __all__ = [
     "render",
     "serve_worker",
     "validate",
+    "workers_for",
     "worksheet_variants",
 ]
 

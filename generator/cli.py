@@ -43,7 +43,6 @@ from generator.api import (
     Worksheet,
     worksheet_variants,
 )
-from generator.processes import workers_for
 from generator.quick import Inputs
 from generator.quick import remember as record
 
@@ -191,7 +190,7 @@ def usable_jobs(jobs: int, broker: str | None) -> int:
     memory take, said in one line when fewer (Celery's workers are counted where they run)."""
     if broker:
         return jobs
-    usable, why = workers_for(jobs)
+    usable, why = api.workers_for(jobs)
     if why:
         errors_console.print(escape(why), highlight=False, soft_wrap=True)
     return usable

@@ -211,8 +211,9 @@ def build_brands(
                 yield Task(snapshot, brand, pending)
 
     tasks: Iterable[Task] = planned()
-    if stamp is not False:
-        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM)
+    if stamp is not False:  # a long batch's first sets come at once, rendered directly
+        direct = workers if executor is None and stamp is None else 0
+        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM, direct=direct)
     own = executor is None
     try:
         if not own:  # a given executor queues what it receives: it gets every task at once
@@ -264,10 +265,17 @@ brands as it goes (the first few brands of a rare template may then be rendered 
 
 
 def stamping(
-    tasks: Iterable[Task], layouts: Layouts, least: int = STAMP_FROM, ahead: int = STAMP_AHEAD
+    tasks: Iterable[Task],
+    layouts: Layouts,
+    least: int = STAMP_FROM,
+    ahead: int = STAMP_AHEAD,
+    direct: int = 0,
 ) -> Iterator[Task]:
     """The tasks, those whose brand shares its set's template with at least ``least`` brands
-    of the build (those seen so far and the next ``ahead``) marked to be stamped."""
+    of the build (those seen so far and the next ``ahead``) marked to be stamped. When there
+    are more than ``ahead``, the first ``direct`` are not: a worker's first stamped set costs
+    three (the template, a direct render and the stamp to check it), so a long batch's first
+    files would wait for them."""
     from generator.renderers.stamp import set_key  # loads the renderers
 
     sharing: Counter[Hashable] = Counter()
@@ -276,11 +284,14 @@ def stamping(
     def marked(task: Task, key: Hashable) -> Task:
         return replace(task, stamp=True) if sharing[key] >= least else task
 
+    handed = 0
     for task in tasks:
         key = set_key(task.brand, [job for job, _ in task.jobs], layouts)
         sharing[key] += 1
         waiting.append((task, key))
         if len(waiting) > ahead:
-            yield marked(*waiting.popleft())
-    while waiting:
+            first, first_key = waiting.popleft()
+            yield first if handed < direct else marked(first, first_key)
+            handed += 1
+    while waiting:  # every task of a short build is decided knowing all the others
         yield marked(*waiting.popleft())
