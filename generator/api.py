@@ -26,8 +26,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import Unpack
@@ -56,14 +57,35 @@ from generator.model import (
     field_problems,
 )
 from generator.palette import Palette
-from generator.pipeline.build import STAMP_FROM, Failure, Listener, Outcomes, Silent, Written
+from generator.pipeline.build import (
+    EXPECTS,
+    STAMP_FROM,
+    Failure,
+    Listener,
+    Outcomes,
+    Silent,
+    Written,
+    build_brands,
+)
 from generator.pipeline.build import build as build_jobs
 from generator.pipeline.queue import VISIBILITY_TIMEOUT
 from generator.pipeline.sink import FolderSink, MemorySink, Sink
 from generator.pipeline.tasks import NOTHING_ADDED, Added
-from generator.plan import DEFAULT_BRAND, Filters, filled_jobs, plan, unknown_values
+from generator.plan import (
+    DEFAULT_BRAND,
+    Filters,
+    Planner,
+    filled_jobs,
+    nothing_selected,
+    plan,
+    unknown_values,
+)
 from generator.plan import worksheet_variants as worksheet_variants
+from generator.processes import workers_for as workers_for
 from generator.project import Project
+
+if TYPE_CHECKING:
+    from generator.batch import ClientList
 
 __all__ = [
     "FORMATS",
@@ -112,6 +134,7 @@ __all__ = [
     "render",
     "serve_worker",
     "validate",
+    "workers_for",
     "worksheet_variants",
 ]
 
@@ -145,6 +168,10 @@ class BuildResult:
     """E.g. a brand that gets nothing because no selected guide is in its language."""
     rejected: list[ContentError] = field(default_factory=list)
     """Batches: the client rows skipped for their problems (the other clients are built)."""
+    clients: int = 0
+    """Batches: the clients the list holds to build for (its rows but those skipped and those
+    no selected guide is written for), read or not: a batch stopped by Ctrl-C has planned only
+    those read (see :attr:`brands`)."""
     interrupted: bool = False
     """Whether Ctrl-C stopped the build; what was finished before is written and recorded."""
     read: list[Path] = field(default_factory=list)
@@ -256,23 +283,21 @@ def batch(clients: PathLike, project: PathLike = ".", **options: Unpack[Options]
     """Build for every client in a CSV (one brand a row), each under ``<out>/<id>/``.
 
     Every row is checked like a brand file; a bad row is skipped and listed in ``rejected``
-    while the other clients build. Raises :class:`ContentErrors` when no row can be used.
-    Each client gets every guide in its language unless ``guide``/``lang`` say otherwise.
+    while the other clients build. Raises :class:`ContentErrors` when the file itself or no
+    row can be used. Each client gets every guide in its language unless ``guide``/``lang``
+    say otherwise. The list is read as it is built (:class:`~generator.batch.ClientList`): a
+    client's files are planned, checked and handed to the workers while the next rows wait,
+    so the first brand starts at once and memory does not grow with the list; the listener
+    hears each client's jobs as it is read.
     """
-    from generator.batch import load_brands_csv
+    from generator.batch import ClientList
 
     csv = Path(clients).resolve()
     if not csv.is_file():
         raise ContentErrors([ContentError(csv, "no such file", hint="give the client CSV's path")])
     root, layouts, library = _open(project)
-    client_brands, rejected = load_brands_csv(csv, root.font_families, language_names(library.ui))
-    if not client_brands:
-        raise ContentErrors(rejected)
-    library = library.model_copy(update={"brands": {**library.brands, **client_brands}})
-    result = _build(library, layouts, root, sorted(client_brands), options)
-    result.rejected = rejected
-    result.read = [logo for brand in client_brands.values() if (logo := logo_path(brand))]
-    return result
+    client_list = ClientList(csv, root.font_families, language_names(library.ui))
+    return _batch(library, layouts, root, client_list, options)
 
 
 def validate(
@@ -848,29 +873,9 @@ def _build(
     when ``prepared_for`` says who)."""
     sink = options.get("sink") or FolderSink(_output(options.get("out"), project.output))
     out = sink.location("")
-    filters = Filters(
-        _listed(options.get("guide", ())),
-        _listed(options.get("lang", ())),
-        _listed(options.get("variant", ())),
-        _listed(options.get("format", ())),
-        brands,
-        options.get("paper"),
-        options.get("print_marks", False),
-        _listed(options.get("document", ())),  # type: ignore[arg-type]
-        prepared_for,
-    )
-    planned = plan(library, filters)
+    planned = plan(library, _filters(options, brands, prepared_for))
     busy = {job.brand for job in planned}
-    warnings = [
-        ContentError(
-            None,
-            f"brand {brand_id!r}: no selected guide is written in "
-            f"{library.brands[brand_id].language!r}, its language; nothing to build",
-            hint="choose guides with --guide or languages with --lang",
-        )
-        for brand_id in brands
-        if brand_id not in busy
-    ]
+    warnings = [_no_guide(library.brands[brand_id]) for brand_id in brands if brand_id not in busy]
     executor = options.get("executor")
     broker = options.get("broker")
     with _queue(broker, project) as queue:
@@ -881,7 +886,7 @@ def _build(
             sink,
             listener=options.get("listener"),
             force=options.get("force", False),
-            workers=max(1, options.get("jobs", CORES)),
+            workers=_workers(options),
             executor=queue or executor,
             stamp=options.get("stamp"),
         )
@@ -896,6 +901,98 @@ def _build(
         stamped=outcomes.stamped,
         unstamped=outcomes.unstamped,
     )
+
+
+def _batch(
+    library: Library, layouts: Layouts, project: Project, clients: ClientList, options: Options
+) -> BuildResult:
+    """:func:`batch` once its list is open: each client planned, checked and built as its
+    row is read."""
+    sink = options.get("sink") or FolderSink(_output(options.get("out"), project.output))
+    planner = Planner(library, _filters(options, []))
+    if planner.selects_nothing():
+        raise ContentErrors(nothing_selected(library, planner.filters))
+    listener = options.get("listener") or Silent()
+    if (expects := getattr(listener, EXPECTS, None)) is not None:
+        expects(clients.count)
+    result = BuildResult(sink.location(""), [], clients=clients.count)
+
+    def planned() -> Iterator[tuple[Brand, list[Job]]]:
+        for _, read in clients.rows():
+            if not isinstance(read, Brand):
+                result.rejected += read
+                result.clients -= 1
+                continue
+            jobs = planner.jobs(read)
+            if not jobs:
+                result.warnings.append(_no_guide(read))
+                result.clients -= 1
+                continue
+            result.jobs += jobs
+            if (logo := logo_path(read)) is not None:
+                result.read.append(logo)
+            listener.planned(jobs)
+            yield read, jobs
+
+    brands = planned()
+    first = next(brands, None)  # nothing is written before one client can be built
+    if first is None:
+        raise ContentErrors(result.warnings + result.rejected)
+    with _queue(options.get("broker"), project) as queue:
+        try:
+            outcomes = build_brands(
+                library,
+                layouts,
+                chain([first], brands),
+                sink,
+                listener,
+                options.get("force", False),
+                _workers(options),
+                queue or options.get("executor"),
+                options.get("stamp"),
+            )
+        except OSError as exc:
+            where = Path(exc.filename or sink.location(""))
+            raise OutputError(where, exc.strerror or str(exc)) from None
+    result.written, result.current, result.failed = (
+        outcomes.written,
+        outcomes.current,
+        outcomes.failed,
+    )
+    result.warnings += _noticed(outcomes, sink)
+    result.interrupted = outcomes.interrupted
+    result.stamped, result.unstamped = outcomes.stamped, outcomes.unstamped
+    return result
+
+
+def _filters(options: Options, brands: Sequence[str], prepared_for: str = "") -> Filters:
+    """The filters the options give, for ``brands``."""
+    return Filters(
+        _listed(options.get("guide", ())),
+        _listed(options.get("lang", ())),
+        _listed(options.get("variant", ())),
+        _listed(options.get("format", ())),
+        brands,
+        options.get("paper"),
+        options.get("print_marks", False),
+        _listed(options.get("document", ())),  # type: ignore[arg-type]
+        prepared_for,
+    )
+
+
+def _no_guide(brand: Brand) -> ContentError:
+    """The warning for a brand that gets nothing: no guide selected is in its language."""
+    return ContentError(
+        None,
+        f"brand {brand.id!r}: no selected guide is written in {brand.language!r}, its "
+        "language; nothing to build",
+        hint="choose guides with --guide or languages with --lang",
+    )
+
+
+def _workers(options: Options) -> int:
+    """The worker processes to start: those asked for, as many as the machine can take."""
+    return workers_for(max(1, options.get("jobs", CORES)))[0]
 
 
 @contextmanager

@@ -185,6 +185,17 @@ def options(arguments: dict[str, object], listener: api.Listener) -> api.Options
 NOTHING_BUILT = "{count} problem(s); nothing built."
 
 
+def usable_jobs(jobs: int, broker: str | None) -> int:
+    """The local worker processes to start for ``--jobs``: as many as the machine's cores and
+    memory take, said in one line when fewer (Celery's workers are counted where they run)."""
+    if broker:
+        return jobs
+    usable, why = api.workers_for(jobs)
+    if why:
+        errors_console.print(escape(why), highlight=False, soft_wrap=True)
+    return usable
+
+
 @app.command()
 def build(
     project: ProjectOption = Path("."),
@@ -209,7 +220,7 @@ def build(
     Builds everything by default; the options narrow it down, e.g.
     'journeykit build --guide kundresan --format pdf --variant blank'.
     """
-    arguments = locals()
+    arguments = {**locals(), "jobs": usable_jobs(jobs, broker)}
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=brand == "all") as bar:
         read = Inputs.now(api.open_project(project).readable_roots, [])
         result = api.build(project, brand, **options(arguments, bar))
@@ -232,11 +243,14 @@ class RateColumn(ProgressColumn):
 
 
 class ProgressBar:
-    """A listener drawing the build's progress: files, or brands for a batch."""
+    """A listener drawing the build's progress: files, or brands for a batch (whose total is
+    its client list's rows, told before they are read; a row skipped for its problems is not
+    counted as done, so the bar of such a batch ends short)."""
 
     def __init__(self, per_brand: bool) -> None:
         self.per_brand = per_brand
         self.remaining: Counter[str] = Counter()
+        self.rows: int | None = None
         self.progress = Progress(
             TextColumn("[bold]Building {task.fields[unit]}"),
             BarColumn(),
@@ -258,10 +272,20 @@ class ProgressBar:
         if self.progress.live.is_started:
             self.progress.stop()
 
+    def expects(self, rows: int) -> None:
+        """A batch's client rows, before they are read: the bar's total."""
+        self.rows = rows
+
     def planned(self, jobs: list[Job]) -> None:
-        self.progress.start()  # only now: a command refused before planning draws no bar
-        self.remaining = Counter(job.brand for job in jobs)
-        total = len(self.remaining) if self.per_brand else len(jobs)
+        """Jobs to come: all of a build's at once, or a batch's a client at a time."""
+        if not self.progress.live.is_started:
+            self.progress.start()  # only now: a command refused before planning draws no bar
+        self.remaining.update(job.brand for job in jobs)
+        if self.per_brand:
+            total = self.rows if self.rows is not None else len(self.remaining)
+        else:
+            total = self.progress.tasks[0].total or 0
+            total += len(jobs)
         unit = "brands" if self.per_brand else "files"
         self.progress.update(self.task, total=total, unit=unit)
 
@@ -270,7 +294,11 @@ class ProgressBar:
 
     def finished(self, job: Job) -> None:
         self.remaining[job.brand] -= 1
-        if not self.per_brand or not self.remaining[job.brand]:
+        if self.remaining[job.brand] <= 0:
+            del self.remaining[job.brand]  # a long batch keeps only the brands in flight
+            if self.per_brand:
+                self.progress.advance(self.task)
+        if not self.per_brand:
             self.progress.advance(self.task)
 
 
@@ -335,8 +363,11 @@ def report_brands(result: api.BuildResult) -> None:
     failed: dict[str, list[Failure]] = {}
     for failure in result.failed:
         failed.setdefault(failure.job.brand, []).append(failure)
-    brands = result.brands
-    console.print(f"{len(brands) - len(failed)} of {len(brands)} brand(s) complete")
+    made = Counter(job.brand for job in (*(w.job for w in result.written), *result.current))
+    planned = Counter(job.brand for job in result.jobs)
+    complete = sum(made[brand] == files for brand, files in planned.items())
+    brands = max(len(planned), result.clients)  # Ctrl-C: some clients were not read
+    console.print(f"{complete} of {brands} brand(s) complete")
     for brand_id, failures in failed.items():
         job, reason = failures[0].job, failures[0].reason
         reason = reason.removeprefix(f"{job.relative_path()}: ")
@@ -390,16 +421,17 @@ def batch(
 ) -> None:
     """Build the full set for every client in a CSV, each under `<out>/<id>/`.
 
-    Every row is checked first (colours, contrast, logo): a bad row is reported with its line
-    and skipped, the other clients still build (exit 2). An unchanged client is not rebuilt; a
-    client whose files fail is named in the summary (exit 1). Each client gets every guide in
-    its language unless --guide/--lang say otherwise.
+    Each row is checked as it is read (colours, contrast, logo, lengths): a bad row is reported
+    with its line and skipped, the other clients still build (exit 2). An unchanged client is
+    not rebuilt; a client whose files fail is named in the summary (exit 1). Each client gets
+    every guide in its language unless --guide/--lang say otherwise.
     """
-    arguments = locals()
+    arguments = {**locals(), "jobs": usable_jobs(jobs, broker)}
     with invalid_exits(project, NOTHING_BUILT), ProgressBar(per_brand=True) as bar:
         read = Inputs.now(api.open_project(project).readable_roots, [clients.resolve()])
         result = api.batch(clients, project, **options(arguments, bar))
-    console.print(f"{len(result.brands)} brand(s), {len(result.jobs)} file(s)")
+    brands = max(len(result.brands), result.clients)  # Ctrl-C: some clients were not read
+    console.print(f"{brands} brand(s), {len(result.jobs)} file(s)")
     if result.rejected:
         lines = sorted({error.line for error in result.rejected if error.line})
         console.print(f"[yellow]skipped the rows on line(s) {', '.join(map(str, lines))}[/]")

@@ -60,8 +60,15 @@ LANGUAGE_HINT = "two or three lowercase letters, as the file names in content/i1
 BOOLEAN_HINT = "YAML reads an unquoted true or false as a yes/no value: put the text in quotes"
 
 StrictString = StringConstraints(strict=True)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Characters no document format can hold (tabs and line breaks are fine)."""
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+"""Unicode's noncharacters (U+FDD0–U+FDEF, and the last two code points of every plane,
+U+FFFE, U+FFFF … U+10FFFF): never text, and XML (DOCX, XLSX) cannot hold U+FFFE/U+FFFF."""
+CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{NONCHARACTERS}]")
+"""Characters no document format can hold (tabs and line breaks are fine): control characters
+and noncharacters. The one check of every text read: content, brands, client lists and
+imported workbooks."""
 MAX_TEXT = 32_767
 """The longest text a spreadsheet cell holds: longer text is refused, never cut."""
 
@@ -69,13 +76,16 @@ MAX_TEXT = 32_767
 def _writable(value: str) -> str:
     """Text every format can hold: no control characters, no longer than a cell holds."""
     if (found := CONTROL.search(value)) is not None:
+        code = ord(found.group())
+        kind = "control character" if code < 0x80 else "noncharacter"
         raise PydanticCustomError(
             "control_character",
-            "contains the control character U+{code} at character {position}",
+            "contains the {kind} U+{code} at character {position}",
             {
-                "code": f"{ord(found.group()):04X}",
+                "kind": kind,
+                "code": f"{code:04X}",
                 "position": found.start() + 1,
-                "hint": "remove it: documents can hold tabs and line breaks, not control codes",
+                "hint": f"remove it: documents can hold tabs and line breaks, not a {kind}",
             },
         )
     if len(value) > MAX_TEXT:
@@ -103,8 +113,31 @@ OptionalText = Annotated[
     str, StringConstraints(strict=True, strip_whitespace=True), Writable, Typeset
 ]
 
+ID_MAX = 64
+"""The longest id: an id names folders and files (a client's id is its output folder), which
+most file systems hold to 255 bytes with the rest of the name."""
+
+
+def _at_most(limit: int, what: str) -> AfterValidator:
+    """A check that text has at most ``limit`` characters (``what`` it is, for the hint)."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError(
+                "too_long",
+                "is {length} characters long",
+                {"length": len(value), "hint": f"at most {limit}: {what}"},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
 Id = Annotated[
-    str, StrictString, _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT)
+    str,
+    StrictString,
+    _matching("id", r"[a-z0-9][a-z0-9-]*", "{value} is not a valid id", ID_HINT),
+    _at_most(ID_MAX, "an id names folders and files"),
 ]
 Language = Annotated[
     str,
@@ -606,24 +639,33 @@ WebAddress = Annotated[
 """A website: a host name, or an http(s) address; never another scheme (``file:``)."""
 
 
+NAME_MAX = 100
+"""The longest brand (client) name: it is on every cover and page header, a spreadsheet's
+print header (255 characters with its codes and the guide's title) and a document's author."""
+LINE_MAX = 120
+"""The longest footer or contact detail: one line at the foot of a page or on a cover."""
+BrandName = Annotated[Text, _at_most(NAME_MAX, "the name as the documents show it")]
+BrandLine = Annotated[OptionalText, _at_most(LINE_MAX, "one line at the foot of a page")]
+
+
 class Contact(Strict):
-    website: WebAddress = ""
-    email: OptionalText = ""
-    phone: OptionalText = ""
+    website: Annotated[WebAddress, _at_most(LINE_MAX, "one line on the cover")] = ""
+    email: Annotated[OptionalText, _at_most(LINE_MAX, "one line on the cover")] = ""
+    phone: Annotated[OptionalText, _at_most(LINE_MAX, "one line on the cover")] = ""
 
 
 class Brand(Strict):
     """Who hands the documents out: name, colours, fonts, contact."""
 
     id: Id
-    name: Text
+    name: BrandName
     logo: OptionalText = ""
     colors: Colors = Colors()
     fonts: Fonts = Fonts()
     contact: Contact = Contact()
     language: Language | None = None
     """The language its documents are built in by default; None: every language there is."""
-    footer: OptionalText = ""
+    footer: BrandLine = ""
     attribution: StrictBool = True
     attach_workbooks: StrictBool = True
     """Whether a guide's PDF carries its worksheets' workbooks (some mail filters hold back a

@@ -66,60 +66,96 @@ def variants_of(library: Library, guide_id: str, language: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
+Documents = list[tuple[str, str | None, str]]
+"""A guide's documents to make: (``guide`` or ``worksheet``, worksheet id or None, variant)."""
+
+
+class Planner:
+    """The filters, checked once, and the documents they select of each guide and language;
+    the jobs of any brand then (a batch's clients, read one at a time)."""
+
+    def __init__(self, library: Library, filters: Filters = Filters()) -> None:
+        """Raises :class:`ContentErrors` naming each filter value that matches nothing."""
+        guide_ids = sorted({guide_id for guide_id, _ in library.guides})
+        languages = sorted({language for _, language in library.guides})
+        all_variants = sorted(
+            {v for g, lang in library.guides for v in variants_of(library, g, lang)}
+        )
+        problems = [
+            *unknown_values(filters.guides, guide_ids, "guide", "guide"),
+            *unknown_values(filters.languages, languages, "language", "lang"),
+            *unknown_values(filters.variants, all_variants, "variant", "variant"),
+            *unknown_values(filters.formats, list(FORMATS), "format", "format"),
+            *unknown_values(filters.brands, list(library.brands), "brand", "brand"),
+            *unknown_values(filters.documents, ["guide", "worksheet"], "document", "document"),
+            *unknown_values(
+                [filters.paper] if filters.paper else [], list(PAPERS), "paper", "paper"
+            ),
+        ]
+        if problems:
+            raise ContentErrors(problems)
+        self.filters = filters
+        wanted = set(filters.documents) or {"guide", "worksheet"}
+        self.sets: list[tuple[str, str, Documents]] = []
+        """Each guide and language selected, with its documents, in a stable order."""
+        for guide_id, language in sorted(library.guides):
+            if filters.guides and guide_id not in filters.guides:
+                continue
+            if filters.languages and language not in filters.languages:
+                continue
+            documents: Documents = []
+            if "guide" in wanted and not filters.variants:
+                documents.append(("guide", None, BLANK))
+            if "worksheet" in wanted:
+                documents += [
+                    ("worksheet", sheet, variant)
+                    for sheet, variant in worksheet_variants(library, guide_id, language)
+                    if not filters.variants or variant in filters.variants
+                ]
+            self.sets.append((guide_id, language, documents))
+
+    def set_jobs(
+        self, guide_id: str, language: str, documents: Documents, brand: Brand
+    ) -> list[Job]:
+        """The jobs of one guide and language for ``brand`` (none when the brand has another
+        language and no language was asked for)."""
+        filters = self.filters
+        if not filters.languages and brand.language not in (None, language):
+            return []
+        return documents_jobs(
+            guide_id,
+            language,
+            brand.id,
+            documents,
+            filters.formats,
+            paper_for(brand, filters.paper),
+            filters.print_marks,
+            filters.prepared_for,
+        )
+
+    def jobs(self, brand: Brand) -> list[Job]:
+        """Every job of ``brand``, by guide and language."""
+        return [job for one in self.sets for job in self.set_jobs(*one, brand)]
+
+    def selects_nothing(self) -> bool:
+        """Whether the filters select no file whatever the brand (before any is read)."""
+        anyone = Brand(id="anyone", name="anyone")
+        return not any(self.set_jobs(*one, anyone) for one in self.sets)
+
+
 def plan(library: Library, filters: Filters = Filters()) -> list[Job]:
-    """Every job the filters select, in a stable order.
+    """Every job the filters select, in a stable order (by guide and language, then brand).
 
     Raises :class:`ContentErrors` naming each filter value that matches nothing, or saying why
     the filters together select nothing.
     """
-    guide_ids = sorted({guide_id for guide_id, _ in library.guides})
-    languages = sorted({language for _, language in library.guides})
-    all_variants = sorted({v for g, lang in library.guides for v in variants_of(library, g, lang)})
-    problems = [
-        *unknown_values(filters.guides, guide_ids, "guide", "guide"),
-        *unknown_values(filters.languages, languages, "language", "lang"),
-        *unknown_values(filters.variants, all_variants, "variant", "variant"),
-        *unknown_values(filters.formats, list(FORMATS), "format", "format"),
-        *unknown_values(filters.brands, list(library.brands), "brand", "brand"),
-        *unknown_values(filters.documents, ["guide", "worksheet"], "document", "document"),
-        *unknown_values([filters.paper] if filters.paper else [], list(PAPERS), "paper", "paper"),
+    planner = Planner(library, filters)
+    jobs = [
+        job
+        for one in planner.sets
+        for brand in filters.brands
+        for job in planner.set_jobs(*one, library.brands[brand])
     ]
-    if problems:
-        raise ContentErrors(problems)
-
-    jobs: list[Job] = []
-    for (guide_id, language), _guide in sorted(library.guides.items()):
-        if filters.guides and guide_id not in filters.guides:
-            continue
-        if filters.languages and language not in filters.languages:
-            continue
-        brands = [
-            brand
-            for brand in filters.brands
-            if filters.languages or library.brands[brand].language in (None, language)
-        ]
-        wanted = set(filters.documents) or {"guide", "worksheet"}
-        documents: list[tuple[str, str | None, str]] = []
-        if "guide" in wanted and not filters.variants:
-            documents.append(("guide", None, BLANK))
-        if "worksheet" in wanted:
-            documents += [
-                ("worksheet", sheet, variant)
-                for sheet, variant in worksheet_variants(library, guide_id, language)
-                if not filters.variants or variant in filters.variants
-            ]
-        for brand in brands:
-            paper = paper_for(library.brands[brand], filters.paper)
-            jobs += documents_jobs(
-                guide_id,
-                language,
-                brand,
-                documents,
-                filters.formats,
-                paper,
-                filters.print_marks,
-                filters.prepared_for,
-            )
     if not jobs:
         raise ContentErrors(nothing_selected(library, filters))
     return jobs
@@ -162,7 +198,7 @@ def nothing_selected(library: Library, filters: Filters) -> list[ContentError]:
     if not filters.languages:
         languages = sorted({language for _, language in pairs})
         brands = [library.brands[b] for b in filters.brands]
-        if all(b.language is not None and b.language not in languages for b in brands):
+        if brands and all(b.language is not None and b.language not in languages for b in brands):
             return [
                 ContentError(
                     None,

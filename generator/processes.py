@@ -1,4 +1,5 @@
-"""Processes: whether one still runs (a build's temporary files, a worker's coordinator)."""
+"""Processes: whether one still runs (a build's temporary files, a worker's coordinator), and how
+many workers this machine can take."""
 
 from __future__ import annotations
 
@@ -18,3 +19,45 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+WORKER_MEMORY = 256 * 1024 * 1024
+"""What one worker process of the local pool may take while it renders (the largest measured
+grew to 194 MiB over a batch of 1000 brands, see bench/README.md), with room to spare."""
+
+
+def workers_for(asked: int) -> tuple[int, str]:
+    """How many worker processes to start when ``asked`` for: at most one per core (rendering
+    is bound by the processor, so more only take memory) and as many as the available memory
+    holds; with a line saying why, when fewer than asked."""
+    cores = _cores()
+    free = available_memory()
+    by_memory = max(1, free // WORKER_MEMORY) if free is not None else asked
+    usable = max(1, min(asked, cores, by_memory))
+    if usable >= asked:
+        return asked, ""
+    memory = f", {free / 1024**3:.1f} GB free" if free is not None else ""
+    return usable, f"--jobs {asked}: using {usable} ({cores} core{'s' * (cores != 1)}{memory})"
+
+
+def _cores() -> int:
+    """The processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes of memory that can be taken without swapping (Linux's MemAvailable), or None
+    when the system does not say."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None

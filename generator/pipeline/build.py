@@ -8,16 +8,17 @@ planned; a job that fails to render is reported and the others still build.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Protocol
 
 from generator.document import build_view
 from generator.layouts import Layouts
-from generator.model import Job, Library
+from generator.model import Brand, Job, Library
 from generator.pipeline.executors import Serial, local_pool
 from generator.pipeline.manifest import InputHasher, Manifest
 from generator.pipeline.sink import Sink
@@ -28,13 +29,19 @@ class Listener(Protocol):
     """What a front end hears of a build's progress (a progress bar, a server's log …)."""
 
     def planned(self, jobs: list[Job]) -> None:
-        """The jobs the build will go through, before any is looked at."""
+        """The jobs the build will go through, before any is looked at (a batch tells them a
+        client at a time, as it reads its list)."""
 
     def started(self, job: Job) -> None:
         """A job's set begins to render (or its file is found up to date)."""
 
     def finished(self, job: Job) -> None:
         """A job is done: written, up to date, or failed."""
+
+
+EXPECTS = "expects"
+"""A listener's optional method ``expects(rows: int)``: a batch calls it with the number of
+rows of its client list before reading them (a progress bar's total)."""
 
 
 class Silent:
@@ -111,7 +118,7 @@ def outdated(
 
 
 def execute(
-    tasks: list[Task],
+    tasks: Iterable[Task],
     executor: Executor,
     sink: Sink,
     window: int,
@@ -163,30 +170,70 @@ def build(
     """
     listener = listener or Silent()
     listener.planned(jobs)
+    sets: dict[tuple[str, str, str], list[Job]] = {}
+    for job in jobs:
+        sets.setdefault(job.set_key(), []).append(job)
+    brands = ((library.brands[planned[0].brand], planned) for planned in sets.values())
+    return build_brands(
+        library, layouts, brands, sink, listener, force, workers, executor, stamp, added
+    )
+
+
+def build_brands(
+    library: Library,
+    layouts: Layouts,
+    brands: Iterable[tuple[Brand, list[Job]]],
+    sink: Sink,
+    listener: Listener | None = None,
+    force: bool = False,
+    workers: int = 1,
+    executor: Executor | None = None,
+    stamp: bool | None = None,
+    added: Added = NOTHING_ADDED,
+) -> Outcomes:
+    """:func:`build` of each brand's jobs (all, or some) as they come (a batch's clients, read
+    one by one): each brand's files are checked against the manifest, its sets handed to the
+    workers and the results collected while the next brands are still being read, so memory
+    holds the brands in flight, not the whole list. ``library`` need not hold the brands. An
+    executor given (a thread pool, Celery's workers) receives every task at once, as before."""
+    listener = listener or Silent()
     result = Outcomes()
     sink.begin()
     hasher = InputHasher(library, layouts)
     manifest = sink.manifest()
-    fresh, sets = outdated(library, hasher, jobs, None if force else manifest)
-    for job in fresh:
-        result.current.append(job)
-        listener.finished(job)
+    current = None if force else manifest
     snapshot = hasher.snapshot()
     shared = library.model_copy(update={"brands": {}})  # each task carries its own brand
-    brands = library.brands
-    tasks = [Task(snapshot, brands[pending[0][0].brand], pending, added=added) for pending in sets]
-    if stamp is not False:
-        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM)
+
+    def planned() -> Iterator[Task]:
+        for brand, jobs in brands:
+            own = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
+            fresh, sets = outdated(own, hasher, jobs, current)
+            for job in fresh:
+                result.current.append(job)
+                listener.finished(job)
+            for pending in sets:
+                yield Task(snapshot, brand, pending, added=added)
+
+    tasks: Iterable[Task] = planned()
+    if stamp is not False:  # a long batch's first sets come at once, rendered directly
+        direct = workers if executor is None and stamp is None else 0
+        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM, direct=direct)
     own = executor is None
-    if executor is None:
-        many = workers > 1 and len(tasks) > 1
-        executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
-    publish(snapshot, shared, layouts)
-    if hasattr(executor, "publish"):  # an executor whose workers need the content sent
-        executor.publish(tasks)
     try:
+        if not own:  # a given executor queues what it receives: it gets every task at once
+            tasks = list(tasks)
+            window = len(tasks)
+        else:
+            head = list(islice(tasks, 2))  # one task is rendered here, without a pool
+            tasks = chain(head, tasks)
+            many = workers > 1 and len(head) > 1
+            executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
+            window = workers
+        publish(snapshot, shared, layouts)
+        if hasattr(executor, "publish"):  # an executor whose workers need the content sent
+            executor.publish(tasks)
         started = listener.started
-        window = workers if own else len(tasks)  # a given executor queues what it receives
         for task, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
             for done in future.result():
                 if done.error is not None:
@@ -206,7 +253,7 @@ def build(
         result.interrupted = True
     finally:
         withdraw(snapshot)
-        if own:
+        if own and executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         if manifest is not None:
             manifest.close()
@@ -216,16 +263,40 @@ def build(
 STAMP_FROM = 4
 """Brands that must share a template in a build for stamping to pay (the first brand of each
 template in each worker is rendered twice, directly and stamped, to check the template)."""
+STAMP_AHEAD = 64
+"""Tasks read ahead of the one handed over to decide whether it is stamped: a build of fewer
+decides with all of them, as if the list were whole; a longer batch counts the templates'
+brands as it goes (the first few brands of a rare template may then be rendered directly)."""
 
 
-def stamping(tasks: list[Task], layouts: Layouts, least: int = STAMP_FROM) -> list[Task]:
+def stamping(
+    tasks: Iterable[Task],
+    layouts: Layouts,
+    least: int = STAMP_FROM,
+    ahead: int = STAMP_AHEAD,
+    direct: int = 0,
+) -> Iterator[Task]:
     """The tasks, those whose brand shares its set's template with at least ``least`` brands
-    of the build marked to be stamped."""
+    of the build (those seen so far and the next ``ahead``) marked to be stamped. When there
+    are more than ``ahead``, the first ``direct`` are not: a worker's first stamped set costs
+    three (the template, a direct render and the stamp to check it), so a long batch's first
+    files would wait for them."""
     from generator.renderers.stamp import set_key  # loads the renderers
 
-    keys = [set_key(task.brand, [job for job, _ in task.jobs], layouts) for task in tasks]
-    sharing = Counter(keys)
-    return [
-        replace(task, stamp=True) if sharing[key] >= least else task
-        for task, key in zip(tasks, keys, strict=True)
-    ]
+    sharing: Counter[Hashable] = Counter()
+    waiting: deque[tuple[Task, Hashable]] = deque()
+
+    def marked(task: Task, key: Hashable) -> Task:
+        return replace(task, stamp=True) if sharing[key] >= least else task
+
+    handed = 0
+    for task in tasks:
+        key = set_key(task.brand, [job for job, _ in task.jobs], layouts)
+        sharing[key] += 1
+        waiting.append((task, key))
+        if len(waiting) > ahead:
+            first, first_key = waiting.popleft()
+            yield first if handed < direct else marked(first, first_key)
+            handed += 1
+    while waiting:  # every task of a short build is decided knowing all the others
+        yield marked(*waiting.popleft())

@@ -714,11 +714,11 @@ class DocxWriter:
         """Title, author, subject, language; a fixed time and revision so rebuilds are identical."""
         view = self.view
         properties = self.document.core_properties
-        properties.title = view.title
-        properties.author = properties.last_modified_by = view.brand.name
-        properties.subject = view.guide.subtitle
+        properties.title = core_property(view.title)
+        properties.author = properties.last_modified_by = core_property(view.brand.name)
+        properties.subject = core_property(view.guide.subtitle)
         properties.language = word_language(view.locale)
-        properties.keywords = view.framework.title
+        properties.keywords = core_property(view.framework.title)
         properties.comments = ""
         properties.created = properties.modified = FIXED_TIME
         properties.revision = 1
@@ -1218,3 +1218,12 @@ class DocxWriter:
             add_field(footer, "PAGE", "1")
             if view.credit:  # the source travels with every page, as its licence asks
                 self.add_text(self.styled(section.footer.add_paragraph(), "Note"), view.credit)
+
+
+CORE_PROPERTY_MAX = 255
+"""The longest title, author, subject or keywords python-docx writes (it raises beyond)."""
+
+
+def core_property(text: str) -> str:
+    """``text`` as a document property holds it: cut with … past :data:`CORE_PROPERTY_MAX`."""
+    return text if len(text) <= CORE_PROPERTY_MAX else text[: CORE_PROPERTY_MAX - 1] + "…"

@@ -26,6 +26,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.units import pixels_to_EMU, points_to_pixels
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.document import DocumentView, Sheet
@@ -380,6 +381,27 @@ def protect(sheet: Worksheet) -> None:
     protection.formatRows = protection.formatColumns = protection.formatCells = False
 
 
+PRINT_TEXT_MAX = 255
+"""The longest print header or footer Excel opens: its parts with their codes (``&L``, the
+font, size and colour) and every ``&`` doubled."""
+
+
+def print_texts(item: HeaderFooterItem, texts: dict[str, str]) -> None:
+    """Give the parts of a print header or footer (``left``, ``center``, ``right``) their
+    texts, the longest cut after a whole word with … until the whole, codes included, is
+    within :data:`PRINT_TEXT_MAX` (the parts' fonts are set first: they count)."""
+    texts = dict(texts)
+    while True:
+        for side, text in texts.items():
+            getattr(item, side).text = header_text(text)
+        excess = len(str(item)) - PRINT_TEXT_MAX
+        if excess <= 0 or not any(texts.values()):
+            return
+        side = max(texts, key=lambda key: len(header_text(texts[key])))
+        text = texts[side]
+        texts[side] = shortened(text, max(1, len(text) - excess)) if len(text) > 1 else ""
+
+
 def set_print(
     sheet: Worksheet, view: DocumentView, last_column: int, last_row: int, landscape: bool
 ) -> None:
@@ -396,19 +418,16 @@ def set_print(
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
-    sheet.oddHeader.left.text = header_text(view.guide.title)
-    sheet.oddHeader.right.text = header_text(view.brand.name)
-    website = view.brand.contact.website
-    if view.credit:  # the credit in the middle; the website joins the footer line
-        left = " · ".join(part for part in (view.footer_line, website) if part)
-        sheet.oddFooter.left.text = header_text(left)
-        sheet.oddFooter.center.text = header_text(view.credit)
-    else:
-        sheet.oddFooter.left.text = header_text(view.footer_line)
-        sheet.oddFooter.center.text = header_text(website)
-    sheet.oddFooter.right.text = "&P / &N"
     header, footer = sheet.oddHeader, sheet.oddFooter
     for part in (header.left, header.right, footer.left, footer.center, footer.right):
         part.size = 8
         part.font = view.brand.fonts.body
     header.right.color = hex_colour(view.palette.primary)
+    footer.right.text = "&P / &N"
+    print_texts(header, {"left": view.guide.title, "right": view.brand.name})
+    website = view.brand.contact.website
+    if view.credit:  # the credit in the middle; the website joins the footer line
+        left = " · ".join(part for part in (view.footer_line, website) if part)
+        print_texts(footer, {"left": left, "center": view.credit})
+    else:
+        print_texts(footer, {"left": view.footer_line, "center": website})
