@@ -87,6 +87,7 @@ def brands(default: Brand, logos: Path) -> dict[str, Brand]:
         "line break": brand(name="Två\nrader"),
         "greek": brand(name="Ωmega Hellas"),
         "loanword": brand(name="Lead nurturing AB"),
+        "ampersands": brand(name="R&D", footer="A&B&" * 30, contact=full),
     }
 
 
@@ -102,13 +103,16 @@ REFUSED = {
     ("line break", "xlsx"): "a tab or a line break",
     ("greek", "docx"): "font subsets lack",
     ("loanword", "docx"): "a word of another language",
+    ("ampersands", "xlsx"): "print footer would be cut to fit",
 }
 """What the stamp refuses, and why: a name longer than python-docx writes as the author (the
 direct render fails); a long name's contact line wraps on the instructions sheet
 (its row grows); white as primary makes the label fill the primary's fill (openpyxl shares
 one); a logo too narrow for the title bar is left out there; a JPEG logo is a media part of
 another name than the template's PNG; a line break is a ``w:br``; Greek letters grow the
-DOCX's font subsets; a loanword in the name is a run of its own language."""
+DOCX's font subsets; a loanword in the name is a run of its own language; a footer and website
+full of ``&`` (each doubled in a print footer) make the XLSX's print footer longer than Excel
+takes (the direct render cuts the longest part)."""
 
 
 def canonical(data: bytes) -> dict[str, bytes]:

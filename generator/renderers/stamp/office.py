@@ -712,6 +712,7 @@ class OfficeTemplate:
             check_links(written)
         else:
             self.check_styles(written)
+            check_print_texts(written)
         return write_members(written, self.end)
 
     def check_brand(self, brand: Brand) -> None:
@@ -837,3 +838,19 @@ def title_bar(sheet: Member) -> tuple[list[float], str]:
             widths[number] = float(column.get("width", 0))
     last = range_boundaries(merged[0])[2]
     return [widths.get(number, 0.0) for number in range(1, last + 1)], "".join(title.itertext())
+
+
+PRINT_TEXTS = re.compile(rb"<(odd|even|first)(Header|Footer)>(.*?)</\1\2>", re.S)
+
+
+def check_print_texts(written: list[tuple[Member, bytes | None]]) -> None:
+    """No stamped print header or footer is longer than Excel takes (a direct render would
+    have cut the brand's text to fit)."""
+    from generator.renderers.xlsx.sheet import PRINT_TEXT_MAX
+
+    for member, content in written:
+        if content is None or not member.name.startswith("xl/worksheets/"):
+            continue
+        for match in PRINT_TEXTS.finditer(content):
+            if len(html.unescape(match.group(3).decode("utf-8"))) > PRINT_TEXT_MAX:
+                raise Refused(f"its print {match.group(2).decode().lower()} would be cut to fit")
