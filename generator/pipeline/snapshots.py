@@ -16,6 +16,7 @@ whatever its machine has installed.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import os
@@ -48,9 +49,10 @@ def pack(root: Path, brands: list[Brand], bundled: dict[str, Family]) -> bytes:
     them (``bundled``: the families every worker has), as a tar archive (the same bytes for
     the same files)."""
     buffer = io.BytesIO()
-    with tarfile.open(
-        fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=1
-    ) as archive:
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as zipped,
+        tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive,
+    ):
         for folder in ("content", "layouts"):
             base = root / folder
             if base.is_dir():
