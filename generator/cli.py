@@ -62,7 +62,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console()
-errors_console = Console(stderr=True)
+errors_console = Console(stderr=True, soft_wrap=True)
+"""Problems, one line each however narrow the terminal (a log gets each on one line)."""
 
 ProjectOption = Annotated[
     Path,
