@@ -507,9 +507,8 @@ def serve(
     /get/BRAND/LANG/GUIDE is a guide's download page, its cover prepared for the reader. E.g.
     'journeykit serve --project my-guides', then open http://127.0.0.1:8000/.
     """
-    import uvicorn
-
-    from generator.web import LOOPBACK, Settings, create_app
+    from generator.web import LOOPBACK, Settings
+    from generator.web.server import run
 
     wildcard = host in ("0.0.0.0", "::", "")
     hosts = () if wildcard else (*LOOPBACK, host.strip("[]"))
@@ -525,13 +524,7 @@ def serve(
             "client's and the prospect's pages",
             highlight=False,
         )
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        limit_concurrency=settings.connections,
-    )
+    run(settings, host, port)
 
 
 def _loopback(host: str) -> bool:
