@@ -507,8 +507,7 @@ def serve(
     /get/BRAND/LANG/GUIDE is a guide's download page, its cover prepared for the reader. E.g.
     'journeykit serve --project my-guides', then open http://127.0.0.1:8000/.
     """
-    from generator.web import LOOPBACK, Settings
-    from generator.web.server import run
+    from generator.web import LOOPBACK, Settings, run
 
     wildcard = host in ("0.0.0.0", "::", "")
     hosts = () if wildcard else (*LOOPBACK, host.strip("[]"))

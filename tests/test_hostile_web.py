@@ -7,7 +7,7 @@ server goes on answering others.
 
 The server is the real one: ``journeykit serve`` in a process of its own, or, where a test
 needs limits shorter than a user would want (seconds a slow client is given), the same
-:func:`generator.web.server.run` with those limits.
+:func:`generator.web.run` with those limits.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def started(tmp_path: Path) -> Iterator[Callable[..., Server]]:
             if limits:
                 script = (
                     "import json, sys; from pathlib import Path; "
-                    "from generator.web import Settings; from generator.web.server import run; "
+                    "from generator.web import Settings, run; "
                     "run(Settings(Path(sys.argv[1]), public=True, **json.loads(sys.argv[2])), "
                     "'127.0.0.1', int(sys.argv[3]))"
                 )
