@@ -62,7 +62,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console()
-errors_console = Console(stderr=True)
+errors_console = Console(stderr=True, soft_wrap=True)
+"""Problems, one line each however narrow the terminal (a log gets each on one line)."""
 
 ProjectOption = Annotated[
     Path,
@@ -538,9 +539,7 @@ def serve(
     /get/BRAND/LANG/GUIDE is a guide's download page, its cover prepared for the reader. E.g.
     'journeykit serve --project my-guides', then open http://127.0.0.1:8000/.
     """
-    import uvicorn
-
-    from generator.web import LOOPBACK, Settings, create_app
+    from generator.web import LOOPBACK, Settings, run
 
     wildcard = host in ("0.0.0.0", "::", "")
     hosts = () if wildcard else (*LOOPBACK, host.strip("[]"))
@@ -556,13 +555,7 @@ def serve(
             "client's and the prospect's pages",
             highlight=False,
         )
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        limit_concurrency=settings.connections,
-    )
+    run(settings, host, port)
 
 
 def _loopback(host: str) -> bool:

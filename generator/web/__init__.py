@@ -9,6 +9,7 @@ and the **prospect's** (the lead magnet's download, personalised on its cover).
 from __future__ import annotations
 
 from generator.web.app import create_app
+from generator.web.server import run
 from generator.web.settings import LOOPBACK, Settings
 
-__all__ = ["LOOPBACK", "Settings", "create_app"]
+__all__ = ["LOOPBACK", "Settings", "create_app", "run"]

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartParser
@@ -182,7 +183,7 @@ async def fill_upload(request: Request) -> Response:
     finally:
         await form.close()
     if len(data) > settings.upload_bytes:
-        raise HTTPException(413, f"the file is over {settings.upload_bytes // 2**20} MB")
+        raise HTTPException(413, f"the file is over {weight(settings.upload_bytes)}")
     if not data:
         raise HTTPException(400, "the file is empty")
     name = safe_name(upload.filename or "upload", "upload")
@@ -248,7 +249,7 @@ async def form_of(request: Request, limit: int) -> FormData:
     settings = state.settings
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the request is over {limit // 2**20} MB")
+        raise HTTPException(413, f"the request is over {weight(limit)}")
     if state.reading >= settings.bodies:
         raise Busy
     state.reading += 1
@@ -258,12 +259,14 @@ async def form_of(request: Request, limit: int) -> FormData:
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
-                    raise HTTPException(413, f"the request is over {limit // 2**20} MB")
+                    raise HTTPException(413, f"the request is over {weight(limit)}")
     except TimeoutError:
         raise HTTPException(408) from None
     finally:
         state.reading -= 1
+    _check_complete(request, body)
     request._body = bytes(body)  # the form is parsed from what was read
+    del body  # one copy held, not two (each body may weigh ``limit``)
     try:
         form = await request.form(max_files=1, max_fields=settings.fields + 1, max_part_size=limit)
     except HTTPException as exc:  # Starlette's own limits, in this site's words
@@ -274,12 +277,28 @@ async def form_of(request: Request, limit: int) -> FormData:
         raise HTTPException(400, "the form could not be read") from None
     except Exception:
         raise HTTPException(400, "the form could not be read") from None
+    finally:
+        request._body = b""  # parsed: its values and file are in the form now
     if len(form) > settings.fields + 1:  # and its token
         raise HTTPException(400, f"the form has more than {settings.fields} fields")
     if not request.app.state.tokens.valid(form, form_scope(request)):
         await form.close()
         raise HTTPException(403)
     return form
+
+
+def _check_complete(request: Request, body: bytearray) -> None:
+    """A multipart form names its boundary and ends with it closed; else it was cut short
+    (a dropped connection, a client that stopped) and is refused as such, not read as a form
+    whose file was never chosen."""
+    media, options = parse_options_header(request.headers.get("content-type", ""))
+    if media != b"multipart/form-data":
+        return
+    boundary = options.get(b"boundary", b"")
+    if not boundary:
+        raise HTTPException(400, "the form could not be read (its parts are not marked)")
+    if b"--" + boundary + b"--" not in body:
+        raise HTTPException(400, "the form arrived incomplete; send it again")
 
 
 async def _run(
@@ -333,6 +352,11 @@ def _zip_response(disposition: str, data: bytes) -> Response:
         media_type="application/zip",
         headers={"content-disposition": disposition, "cache-control": "no-store"},
     )
+
+
+def weight(size: int) -> str:
+    """A limit in bytes as a person reads it: ``20 MB``, ``64 KB``."""
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{max(1, size // 1024)} KB"
 
 
 def safe_name(text: str, fallback: str) -> str:

@@ -31,6 +31,12 @@ class Settings:
     answered 503 with Retry-After."""
     body_seconds: float = 60.0
     """How long a client may take to send its form or upload (else 408)."""
+    request_seconds: float = 20.0
+    """How long a client may take to send a request's line and headers, counted from its
+    connection or its previous response (else 408 and the connection is closed: a client
+    trickling its headers, or connecting and sending nothing, cannot hold a connection)."""
+    header_bytes: int = 16 * 1024
+    """The most a request's line and headers may weigh (else 400)."""
     fields: int = 400
     """The most fields one form may send."""
     token_seconds: int = 24 * 3600
