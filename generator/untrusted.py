@@ -10,10 +10,15 @@ pypdf, which runs nothing in it. Every refusal is one :class:`ContentError`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 from zipfile import BadZipFile, ZipFile
 
 from generator.errors import ContentError
@@ -25,6 +30,25 @@ MAX_ENTRIES = 2_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 """A zip entry may unpack to at most this many times its packed size (text packs to ~1/10)."""
+MAX_PART_BYTES = 8 * 1024 * 1024
+"""The most one part of a workbook (a sheet's XML, its shared strings, its styles) may unpack
+to: a worksheet of ours, filled in, has none over 20 KB."""
+MAX_ROWS, MAX_COLUMNS = 1_000, 100
+"""The rows and columns of a sheet journeykit reads, whatever size the sheet says it is: where
+the names it reads may point, and where labels are looked for (a worksheet of ours uses a few
+dozen rows and under twenty columns)."""
+LAST_READ = "CV1000"
+"""The last cell read: column :data:`MAX_COLUMNS`, row :data:`MAX_ROWS`."""
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+"""A sheet's size in Excel: rows 1 to 1048576, columns A to XFD."""
+CELL_NAME = re.compile(
+    r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!]+))!\$?(?P<column>[A-Za-z]{1,4})\$?(?P<row>\d{1,9})"
+)
+"""What a workbook name for one cell says: ``'Kundresan'!$B$3`` (or ``Kundresan!B3``)."""
+MAX_FIELDS, MAX_FIELD_DEPTH = 5_000, 16
+"""The form fields of a PDF read at most, and how deep its field tree is followed."""
+ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
+"""A PDF's trailer naming its encryption dictionary."""
 SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an encrypted (password-protected) workbook or an old .xls file",
     b"{\\rtf": "an RTF document",
@@ -60,8 +84,18 @@ def is_pdf(data: bytes) -> bool:
     return data.startswith(PDF)
 
 
-def open_pdf(name: Path, data: bytes) -> Any:
-    """A PDF's form, read by pypdf (which never runs the PDF's scripts)."""
+@dataclass(frozen=True)
+class ClientForm:
+    """A fillable PDF's form as read: each field's value by its full name
+    (``kundresan.malgrupp.vill``), and the document's language (``sv``)."""
+
+    fields: dict[str, Any]
+    language: str
+
+
+def open_pdf(name: Path, data: bytes) -> ClientForm:
+    """A PDF's form, read by pypdf (which never runs the PDF's scripts); an encrypted PDF is
+    named for what it is before anything tries to decrypt it."""
     from pypdf import PdfReader
 
     quiet = logging.getLogger("pypdf")
@@ -70,20 +104,271 @@ def open_pdf(name: Path, data: bytes) -> Any:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise ContentError(name, "is an encrypted PDF", hint="save it without a password")
-        reader.get_fields()
-        return reader
+            raise encrypted_pdf(name)
+        root = reader.trailer["/Root"].get_object()
+        language = str(root.get("/Lang", "")).split("-")[0].lower()
+        return ClientForm(_form_fields(name, root), language)
     except ContentError:
         raise
-    except Exception as exc:  # pypdf's many ways of failing on a broken file
+    except Exception as exc:  # pypdf's many ways of failing on a broken (or encrypted) file
+        if ENCRYPTED.search(data):  # AES needs a package to decrypt, and pypdf tries at once
+            raise encrypted_pdf(name) from None
         message = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise ContentError(name, f"cannot be read as a PDF: {message}") from None
     finally:
         quiet.setLevel(level)
 
 
-def open_workbook(name: Path, data: bytes) -> Any:
-    """The workbook, opened by openpyxl once it passed every check."""
+def encrypted_pdf(name: Path) -> ContentError:
+    return ContentError(name, "is an encrypted PDF", hint="save it without a password")
+
+
+def _form_fields(name: Path, root: Any) -> dict[str, Any]:
+    """Each form field's value by its full name: the field tree walked once, each field read
+    at most once (a ``/Kids`` cycle ends there), at most :data:`MAX_FIELD_DEPTH` deep and
+    :data:`MAX_FIELDS` fields."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    def kids(node: Any) -> list[Any]:
+        found = node.get_object() if node is not None else None
+        return list(found) if isinstance(found, ArrayObject) else []
+
+    form = root.get("/AcroForm")
+    form = form.get_object() if form is not None else None
+    if not isinstance(form, DictionaryObject):
+        return {}
+    fields: dict[str, Any] = {}
+    seen: set[tuple[int, int]] = set()
+    read = 0
+    # each to visit: the field (or its reference), its parent's name, field type and value
+    stack: list[tuple[Any, str, Any, Any, int]] = [
+        (kid, "", None, None, 1) for kid in reversed(kids(form.get("/Fields")))
+    ]
+    while stack:
+        kid, parent, kind, value, depth = stack.pop()
+        if isinstance(kid, IndirectObject):
+            if (kid.idnum, kid.generation) in seen:
+                continue
+            seen.add((kid.idnum, kid.generation))
+        node = kid.get_object()
+        if not isinstance(node, DictionaryObject) or depth > MAX_FIELD_DEPTH:
+            continue
+        read += 1
+        if read > MAX_FIELDS:
+            raise ContentError(
+                name,
+                f"holds more than {MAX_FIELDS} form fields",
+                hint="a worksheet of ours has a few dozen",
+            )
+        partial = node.get("/T")
+        full = ".".join(p for p in (parent, str(partial)) if p) if partial is not None else parent
+        kind = node.get("/FT", kind)
+        value = node.get("/V", value)
+        if partial is not None and kind is not None:
+            fields.setdefault(full, value.get_object() if value is not None else None)
+        stack += [(k, full, kind, value, depth + 1) for k in reversed(kids(node.get("/Kids")))]
+    return fields
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a client's workbook as read: its sheet and place, what it holds (a formula
+    as its text, never evaluated), and whether it is locked."""
+
+    sheet: str
+    row: int
+    column: int
+    value: Any = None
+    locked: bool = True
+    """Excel's default: a cell nobody styled is locked."""
+
+    @property
+    def where(self) -> str:
+        """``Kundresan!C8``."""
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.sheet}!{get_column_letter(self.column)}{self.row}"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A worksheet's first :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns as read
+    (where labels are looked for), and whether the sheet is protected."""
+
+    sheet: str
+    cells: dict[tuple[int, int], Cell]
+    protected: bool
+
+    def cell(self, row: int, column: int) -> Cell:
+        return self.cells.get((row, column)) or Cell(self.sheet, row, column)
+
+    def rows(self) -> list[list[Cell]]:
+        """The cells read, row by row, each row from left to right."""
+        rows: dict[int, list[Cell]] = {}
+        for (row, _), cell in sorted(self.cells.items()):
+            rows.setdefault(row, []).append(cell)
+        return list(rows.values())
+
+
+class ClientWorkbook:
+    """A client's workbook, read no further than journeykit needs: its custom properties and
+    names when opened, a sheet's cells only when asked for, and never past :data:`MAX_ROWS`
+    rows and :data:`MAX_COLUMNS` columns, whatever the sheet says its size is."""
+
+    def __init__(self, name: Path, archive: ZipFile, book: Any) -> None:
+        self.name = name
+        self._archive = archive
+        self._book = book
+        self.properties: dict[str, Any] = {p.name: p.value for p in book.custom_doc_props}
+        """The workbook's custom document properties, by name."""
+
+    def cells(self, names: Iterable[str]) -> dict[str, Cell | None]:
+        """The one cell each workbook name points to, each sheet read once; None for a name the
+        workbook lacks or whose cell was deleted (``#REF!``). Raises :class:`ContentError`
+        for a name that points at no cell journeykit can read."""
+        targets = {name: self._target(name) for name in names}
+        wanted: dict[str, set[tuple[int, int]]] = {}
+        for target in targets.values():
+            if target is not None:
+                wanted.setdefault(target[0], set()).add(target[1:])
+        read: dict[tuple[str, int, int], Cell] = {}
+        for title, places in wanted.items():
+            rows = max(row for row, _ in places)
+            columns = max(column for _, column in places)
+            box = self._read(title, rows, columns)
+            read |= {(title, *place): box.get(place) or Cell(title, *place) for place in places}
+        return {name: read[target] if target else None for name, target in targets.items()}
+
+    def grids(self) -> Iterator[Grid]:
+        """Each worksheet's labelled grid in the workbook's order, read when it is reached."""
+        for title in self._book.sheetnames:
+            if _is_worksheet(self._book[title]):
+                yield Grid(title, self._read(title, MAX_ROWS, MAX_COLUMNS), self._protected(title))
+
+    def _target(self, name: str) -> tuple[str, int, int] | None:
+        """Where a name points: (sheet, row, column); None when it is not there or deleted."""
+        defined = self._book.defined_names.get(name)
+        if defined is None:
+            return None
+        text = str(defined.attr_text or "").strip()
+        if "#REF!" in text:  # its cell (or sheet) was deleted: the name is lost
+            return None
+        match = CELL_NAME.fullmatch(text)
+
+        def nowhere(what: str) -> ContentError:
+            return ContentError(
+                self.name,
+                f"the cell name {name} points at {text[:60]!r}, {what}",
+                hint=f"a name journeykit reads points at one cell of a worksheet, "
+                f"A1 to {LAST_READ}, e.g. 'Sheet'!$B$3",
+            )
+
+        if match is None:
+            raise nowhere("which is not one cell of a sheet" if "!" in text else "no sheet")
+        title = match["quoted"].replace("''", "'") if match["quoted"] else match["plain"]
+        if title not in self._book.sheetnames:
+            raise nowhere("a sheet the workbook does not have")
+        if not _is_worksheet(self._book[title]):
+            raise nowhere("a chart sheet")
+        column = 0
+        for letter in match["column"].upper():
+            column = column * 26 + ord(letter) - ord("A") + 1
+        row = int(match["row"])
+        if not 1 <= row <= EXCEL_ROWS:
+            raise nowhere(f"row {row}, and rows run from 1 to {EXCEL_ROWS}")
+        if column > EXCEL_COLUMNS:
+            raise nowhere("past column XFD, the last")
+        if row > MAX_ROWS or column > MAX_COLUMNS:
+            raise nowhere(f"past the first {MAX_ROWS} rows and {MAX_COLUMNS} columns read")
+        return title, row, column
+
+    def _read(self, title: str, rows: int, columns: int) -> dict[tuple[int, int], Cell]:
+        """The cells a sheet holds in its first ``rows`` rows and ``columns`` columns,
+        streamed: the sheet is read no further than its row ``rows``."""
+        from openpyxl.cell.read_only import ReadOnlyCell
+        from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+        def text(value: Any) -> Any:
+            if isinstance(value, ArrayFormula):  # typed as {=…}: its text, like any formula
+                return value.text or ""
+            if isinstance(value, DataTableFormula):
+                return f"=TABLE({value.r1 or ''},{value.r2 or ''})"
+            return value
+
+        cells = {}
+        with self._reading():
+            sheet = self._book[title]
+            for row in sheet.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=columns):
+                for cell in row:
+                    if isinstance(cell, ReadOnlyCell):
+                        place = (cell.row, cell.column)
+                        cells[place] = Cell(title, *place, text(cell.value), _locked(cell))
+        return cells
+
+    def _protected(self, title: str) -> bool:
+        """Whether a sheet is protected: its ``<sheetProtection sheet="1">``, which follows
+        its cells, found by one pass of expat (no tree kept)."""
+        found: list[bool] = []
+
+        def start(tag: str, attributes: dict[str, str]) -> None:
+            if tag.rsplit(" ", 1)[-1] == "sheetProtection":
+                found.append(attributes.get("sheet") in ("1", "true"))
+                raise _Found
+
+        def refuse(*_: object) -> None:
+            raise ValueError("a sheet's XML declares a DOCTYPE")
+
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = refuse
+        parser.EntityDeclHandler = refuse
+        path = self._book[title]._worksheet_path  # where openpyxl found the sheet's part
+        with contextlib.suppress(_Found), self._reading(), self._archive.open(path) as part:
+            parser.ParseFile(part)
+        return bool(found and found[0])
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """openpyxl's (and zipfile's) failures on a broken sheet as one :class:`ContentError`."""
+        try:
+            yield
+        except (ContentError, _Found):
+            raise
+        except Exception as exc:
+            raise unreadable(self.name, exc) from None
+
+    def close(self) -> None:
+        self._book.close()
+
+
+class _Found(Exception):
+    """What ends a pass of expat once it found what it looked for."""
+
+
+def _is_worksheet(sheet: Any) -> bool:
+    """Whether a sheet holds cells (not a chart sheet)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    return isinstance(sheet, ReadOnlyWorksheet)
+
+
+def _locked(cell: Any) -> bool:
+    """Whether a cell is locked by its style (locked, Excel's default, when the style is not
+    in the workbook)."""
+    try:
+        return cell.protection.locked is not False
+    except (IndexError, AttributeError, TypeError):
+        return True
+
+
+def unreadable(name: Path, exc: Exception) -> ContentError:
+    message = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return ContentError(name, f"cannot be read as a workbook: {message}", hint=SAVE_AS)
+
+
+def open_workbook(name: Path, data: bytes) -> ClientWorkbook:
+    """The workbook, opened by openpyxl (read-only: sheets are read when asked for) once it
+    passed every check."""
     from openpyxl import load_workbook
 
     for signature, what in SIGNATURES.items():
@@ -92,7 +377,8 @@ def open_workbook(name: Path, data: bytes) -> Any:
     try:
         archive = ZipFile(BytesIO(data))
         check_archive(name, archive)
-        return load_workbook(BytesIO(data), data_only=False, keep_links=False)
+        book = load_workbook(BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        return ClientWorkbook(name, archive, book)
     except BadZipFile:
         raise ContentError(
             name, "is not an .xlsx workbook (not a zip file)", hint=SAVE_AS
@@ -100,8 +386,7 @@ def open_workbook(name: Path, data: bytes) -> Any:
     except ContentError:
         raise
     except Exception as exc:  # openpyxl's many ways of failing on a broken file
-        message = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ContentError(name, f"cannot be read as a workbook: {message}", hint=SAVE_AS) from None
+        raise unreadable(name, exc) from None
 
 
 def check_archive(name: Path, archive: ZipFile) -> None:
