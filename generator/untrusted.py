@@ -4,16 +4,21 @@ A client's workbook or fillable PDF (``import``, ``validate --worksheet``, an up
 the web) and a client list (``batch``) come from outside. Each is read with a size limit; a
 workbook's zip entries (a zip bomb unpacks to far more than it weighs) and XML (no DOCTYPE, so
 no entity bomb) are checked before openpyxl opens it, which then parses with defusedxml; an
-encrypted, macro-enabled or foreign file is named for what it is. A PDF's form is read by
-pypdf, which runs nothing in it. Every refusal is one :class:`ContentError`.
+encrypted, macro-enabled or foreign file is named for what it is. A workbook is then read no
+further than journeykit needs (:class:`ClientWorkbook`): the cells its names point at and the
+first rows and columns where labels are, whatever size a sheet claims. A PDF's form is read by
+pypdf, which runs nothing in it, its field tree walked once. Every refusal is one
+:class:`ContentError`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -27,18 +32,18 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """The largest client file read: a filled worksheet is tens of kilobytes, a client list of
 thousands of rows a megabyte."""
 MAX_ENTRIES = 2_000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+"""What a whole workbook may unpack to: pictures and all, beyond what :data:`MAX_FILE_BYTES`
+allows of them packed; its XML at most this much to look through for labels."""
 MAX_RATIO = 200
 """A zip entry may unpack to at most this many times its packed size (text packs to ~1/10)."""
-MAX_PART_BYTES = 8 * 1024 * 1024
+MAX_PART_BYTES = 4 * 1024 * 1024
 """The most one part of a workbook (a sheet's XML, its shared strings, its styles) may unpack
 to: a worksheet of ours, filled in, has none over 20 KB."""
 MAX_ROWS, MAX_COLUMNS = 1_000, 100
 """The rows and columns of a sheet journeykit reads, whatever size the sheet says it is: where
 the names it reads may point, and where labels are looked for (a worksheet of ours uses a few
 dozen rows and under twenty columns)."""
-LAST_READ = "CV1000"
-"""The last cell read: column :data:`MAX_COLUMNS`, row :data:`MAX_ROWS`."""
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 """A sheet's size in Excel: rows 1 to 1048576, columns A to XFD."""
 CELL_NAME = re.compile(
@@ -55,6 +60,27 @@ SIGNATURES = {
 }
 PDF = b"%PDF-"
 SAVE_AS = "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx)"
+
+
+def column_letters(number: int) -> str:
+    """A column's letters: 1 is ``A``, 100 ``CV``, 16384 ``XFD``."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """The column of its letters: ``XFD`` is 16384."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+LAST_READ = f"{column_letters(MAX_COLUMNS)}{MAX_ROWS}"
+"""The last cell read, ``CV1000``."""
 
 
 def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -185,19 +211,24 @@ class Cell:
     @property
     def where(self) -> str:
         """``Kundresan!C8``."""
-        from openpyxl.utils import get_column_letter
-
-        return f"{self.sheet}!{get_column_letter(self.column)}{self.row}"
+        return f"{self.sheet}!{column_letters(self.column)}{self.row}"
 
 
-@dataclass(frozen=True)
 class Grid:
     """A worksheet's first :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns as read
-    (where labels are looked for), and whether the sheet is protected."""
+    (where labels are looked for)."""
 
-    sheet: str
-    cells: dict[tuple[int, int], Cell]
-    protected: bool
+    def __init__(
+        self, sheet: str, cells: dict[tuple[int, int], Cell], protection: Callable[[], bool]
+    ) -> None:
+        self.sheet = sheet
+        self.cells = cells
+        self._protection = protection
+
+    @functools.cached_property
+    def protected(self) -> bool:
+        """Whether the sheet is protected (read from the whole sheet, so only when asked)."""
+        return self._protection()
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column)) or Cell(self.sheet, row, column)
@@ -221,12 +252,15 @@ class ClientWorkbook:
         self._book = book
         self.properties: dict[str, Any] = {p.name: p.value for p in book.custom_doc_props}
         """The workbook's custom document properties, by name."""
+        self._worksheets = {sheet.title: sheet for sheet in book.worksheets}
+        """Its sheets of cells (a chart sheet is only in ``sheetnames``), by title."""
 
     def cells(self, names: Iterable[str]) -> dict[str, Cell | None]:
         """The one cell each workbook name points to, each sheet read once; None for a name the
         workbook lacks or whose cell was deleted (``#REF!``). Raises :class:`ContentError`
         for a name that points at no cell journeykit can read."""
-        targets = {name: self._target(name) for name in names}
+        with self._reading():
+            targets = {name: self._target(name) for name in names}
         wanted: dict[str, set[tuple[int, int]]] = {}
         for target in targets.values():
             if target is not None:
@@ -241,9 +275,9 @@ class ClientWorkbook:
 
     def grids(self) -> Iterator[Grid]:
         """Each worksheet's labelled grid in the workbook's order, read when it is reached."""
-        for title in self._book.sheetnames:
-            if _is_worksheet(self._book[title]):
-                yield Grid(title, self._read(title, MAX_ROWS, MAX_COLUMNS), self._protected(title))
+        for title in self._worksheets:
+            cells = self._read(title, MAX_ROWS, MAX_COLUMNS)
+            yield Grid(title, cells, functools.partial(self._protected, title))
 
     def _target(self, name: str) -> tuple[str, int, int] | None:
         """Where a name points: (sheet, row, column); None when it is not there or deleted."""
@@ -258,21 +292,21 @@ class ClientWorkbook:
         def nowhere(what: str) -> ContentError:
             return ContentError(
                 self.name,
-                f"the cell name {name} points at {text[:60]!r}, {what}",
+                f"the cell name {name} points at {text[:60]}, {what}",
                 hint=f"a name journeykit reads points at one cell of a worksheet, "
                 f"A1 to {LAST_READ}, e.g. 'Sheet'!$B$3",
             )
 
         if match is None:
-            raise nowhere("which is not one cell of a sheet" if "!" in text else "no sheet")
+            raise nowhere(
+                "which is not one cell of a sheet" if "!" in text else "which names no sheet"
+            )
         title = match["quoted"].replace("''", "'") if match["quoted"] else match["plain"]
         if title not in self._book.sheetnames:
             raise nowhere("a sheet the workbook does not have")
-        if not _is_worksheet(self._book[title]):
+        if title not in self._worksheets:
             raise nowhere("a chart sheet")
-        column = 0
-        for letter in match["column"].upper():
-            column = column * 26 + ord(letter) - ord("A") + 1
+        column = column_number(match["column"])
         row = int(match["row"])
         if not 1 <= row <= EXCEL_ROWS:
             raise nowhere(f"row {row}, and rows run from 1 to {EXCEL_ROWS}")
@@ -296,8 +330,9 @@ class ClientWorkbook:
             return value
 
         cells = {}
-        with self._reading():
-            sheet = self._book[title]
+        with self._reading(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sheet = self._worksheets[title]
             for row in sheet.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=columns):
                 for cell in row:
                     if isinstance(cell, ReadOnlyCell):
@@ -322,34 +357,32 @@ class ClientWorkbook:
         parser.StartElementHandler = start
         parser.StartDoctypeDeclHandler = refuse
         parser.EntityDeclHandler = refuse
-        path = self._book[title]._worksheet_path  # where openpyxl found the sheet's part
+        path = self._worksheets[title]._worksheet_path  # where openpyxl found the sheet's part
         with contextlib.suppress(_Found), self._reading(), self._archive.open(path) as part:
             parser.ParseFile(part)
         return bool(found and found[0])
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[None]:
-        """openpyxl's (and zipfile's) failures on a broken sheet as one :class:`ContentError`."""
-        try:
-            yield
-        except (ContentError, _Found):
-            raise
-        except Exception as exc:
-            raise unreadable(self.name, exc) from None
+    def _reading(self) -> Reading:
+        return Reading(self.name)
 
     def close(self) -> None:
         self._book.close()
 
 
+class Reading(contextlib.AbstractContextManager["Reading"]):
+    """openpyxl's (and zipfile's) many ways of failing on a broken file, met while opening it
+    or reading a part, as one :class:`ContentError` naming the file."""
+
+    def __init__(self, name: Path) -> None:
+        self.name = name
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, Exception) and not isinstance(exc, ContentError | _Found):
+            raise unreadable(self.name, exc) from None
+
+
 class _Found(Exception):
     """What ends a pass of expat once it found what it looked for."""
-
-
-def _is_worksheet(sheet: Any) -> bool:
-    """Whether a sheet holds cells (not a chart sheet)."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    return isinstance(sheet, ReadOnlyWorksheet)
 
 
 def _locked(cell: Any) -> bool:
@@ -367,26 +400,56 @@ def unreadable(name: Path, exc: Exception) -> ContentError:
 
 
 def open_workbook(name: Path, data: bytes) -> ClientWorkbook:
-    """The workbook, opened by openpyxl (read-only: sheets are read when asked for) once it
-    passed every check."""
-    from openpyxl import load_workbook
-
+    """The workbook, opened by openpyxl once it passed every check: its names, properties,
+    strings and styles read, its sheets only noted (each is read when asked for)."""
     for signature, what in SIGNATURES.items():
         if data.startswith(signature):
             raise ContentError(name, f"is {what}, not an .xlsx workbook", hint=SAVE_AS)
     try:
         archive = ZipFile(BytesIO(data))
-        check_archive(name, archive)
-        book = load_workbook(BytesIO(data), read_only=True, data_only=False, keep_links=False)
-        return ClientWorkbook(name, archive, book)
     except BadZipFile:
         raise ContentError(
             name, "is not an .xlsx workbook (not a zip file)", hint=SAVE_AS
         ) from None
-    except ContentError:
-        raise
-    except Exception as exc:  # openpyxl's many ways of failing on a broken file
-        raise unreadable(name, exc) from None
+    with Reading(name), warnings.catch_warnings():  # openpyxl's would print beside ours
+        warnings.simplefilter("ignore")
+        check_archive(name, archive)
+        reader = _lazy_reader()(BytesIO(data), read_only=True, keep_links=False)
+        reader.read()
+        return ClientWorkbook(name, archive, reader.wb)
+
+
+@functools.cache
+def _lazy_reader() -> type:
+    """openpyxl's reader of a workbook, read-only, but for its sheets: each is noted and none
+    read (openpyxl's own reads each as far as its size, or its end when none is given)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            """Not read: journeykit asks for the rows and columns it reads."""
+
+    class ChartSheet:
+        """A chart sheet, by its title: it holds no cell, and its chart is not read."""
+
+        def __init__(self, title: str) -> None:
+            self.title = title
+            self.defined_names: dict[str, Any] = {}
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.wb._sheets.append(ChartSheet(sheet.name))
+                    continue
+                noted = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                noted.sheet_state = sheet.state
+                self.wb._sheets.append(noted)
+
+    return Reader
 
 
 def check_archive(name: Path, archive: ZipFile) -> None:
@@ -422,6 +485,14 @@ def check_archive(name: Path, archive: ZipFile) -> None:
         raise ContentError(name, "is a macro-enabled workbook (.xlsm)", hint=hint)
     if "xl/workbook.xml" not in names:
         raise ContentError(name, "is a zip file but not a workbook", hint=SAVE_AS)
+    for entry in entries:
+        if entry.file_size > MAX_PART_BYTES:  # zipfile reads no more of it than this
+            raise ContentError(
+                name,
+                f"{entry.filename} unpacks to {entry.file_size / 1024 / 1024:.0f} MB",
+                hint=f"a part of a workbook may unpack to at most "
+                f"{MAX_PART_BYTES // 1024 // 1024} MB; a filled worksheet's are kilobytes",
+            )
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):
             with archive.open(entry) as member:
