@@ -10,6 +10,7 @@ someone typed comes back as its text.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,17 @@ from generator.entries import (
 )
 from generator.errors import ContentError
 from generator.model import Checklist, Form, Framework, KpiKindWords, Library, Worksheet
-from generator.untrusted import check_size, is_pdf, open_pdf, open_workbook, read_file
+from generator.untrusted import (
+    Cell,
+    ClientForm,
+    ClientWorkbook,
+    Grid,
+    check_size,
+    is_pdf,
+    open_pdf,
+    open_workbook,
+    read_file,
+)
 
 
 @dataclass
@@ -101,7 +112,11 @@ def read_client_bytes(data: bytes, library: Library, name: Path) -> Filled:
     check_size(name, data)
     if is_pdf(data):
         return read_filled_pdf(name, open_pdf(name, data), library)
-    return read_filled(name, open_workbook(name, data), library)
+    workbook = open_workbook(name, data)
+    try:
+        return read_filled(name, workbook, library)
+    finally:
+        workbook.close()
 
 
 def read_form(values: Mapping[str, Any], worksheet: Worksheet, language: str) -> Filled:
@@ -123,9 +138,9 @@ def _ticked(value: object) -> list[str]:
     return [TICK] if value not in (None, "/Off", "", "off", False) else []
 
 
-def worksheet_of(path: Path, workbook: Any, library: Library) -> tuple[Worksheet, str]:
+def worksheet_of(path: Path, workbook: ClientWorkbook, library: Library) -> tuple[Worksheet, str]:
     """The worksheet (and language) a workbook of ours was made for, by its properties."""
-    properties = {prop.name: prop.value for prop in workbook.custom_doc_props}
+    properties = workbook.properties
     key = (properties.get(FRAMEWORK_PROPERTY), properties.get(LANGUAGE_PROPERTY))
     worksheet = library.frameworks.get(key)  # type: ignore[arg-type]
     if worksheet is None:
@@ -137,63 +152,57 @@ def worksheet_of(path: Path, workbook: Any, library: Library) -> tuple[Worksheet
     return worksheet, str(key[1])
 
 
-def read_filled(path: Path, workbook: Any, library: Library) -> Filled:
-    """What a workbook of ours holds, read back.
+def read_filled(path: Path, workbook: ClientWorkbook, library: Library) -> Filled:
+    """What a workbook of ours holds, read back: its cells by their names (each sheet read
+    once), or by the labels around them when the names are gone.
 
-    Raises :class:`ContentError` when the workbook was not made for this project's content, or
-    its worksheet cannot be found by names or labels.
+    Raises :class:`ContentError` when the workbook was not made for this project's content, a
+    name points at no cell, or its worksheet cannot be found by names or labels.
     """
     worksheet, language = worksheet_of(path, workbook, library)
     filled = Filled(worksheet, language)
     names = {key: defined_name(worksheet.id, *key) for key in keys(worksheet)}
-    cells = {key: _named_cell(workbook, name) for key, name in names.items()}
+    signed = {key: defined_name(worksheet.id, *key) for key in SIGN_OFF}
+    tracked = _tracker_names(worksheet)
+    found = workbook.cells([*names.values(), *signed.values(), *tracked.values()])
+    cells = {key: cell for key, name in names.items() if (cell := found[name]) is not None}
     ui = library.ui[language]
-    if any(cell is None for cell in cells.values()):
-        cells = _cells_by_labels(path, workbook, worksheet)
+    if len(cells) < len(names):  # a name is gone: every cell found by its labels
+        grid, cells = _cells_by_labels(path, workbook, worksheet)
         filled.by_labels = True
-        sheet = next(iter(cells.values())).parent
         labels = {(SIGNED_BY,): ui.filled_in_by, (SIGNED_ON,): ui.date}
-        cells |= _beside_labels(sheet, {key: f"{label}:" for key, label in labels.items()})
+        cells |= _beside_labels(grid, {key: f"{label}:" for key, label in labels.items()})
     else:
-        for key in SIGN_OFF:
-            if (cell := _named_cell(workbook, defined_name(worksheet.id, *key))) is not None:
-                cells[key] = cell
+        cells |= {key: cell for key, name in signed.items() if (cell := found[name]) is not None}
     for key, cell in cells.items():
         filled.entries[key] = _lines(cell.value)
-        filled.where[key] = f"{cell.parent.title}!{cell.coordinate}"
-    _read_tracker(filled, workbook, ui.workbook.kinds)
+        filled.where[key] = cell.where
+    _read_tracker(filled, {key: found[name] for key, name in tracked.items()}, ui.workbook.kinds)
     return filled
 
 
-def _beside_labels(sheet: Any, labels: dict[Key, str]) -> dict[Key, Any]:
-    """The cell to the right of each label found on ``sheet`` (the sign-off's ``Datum:``),
-    looked for in its first 400 rows and 30 columns."""
-    wanted = {label: key for key, label in labels.items()}
-    found = {}
-    last_row, last_column = min(sheet.max_row, 400), min(sheet.max_column, 30)
-    for row in sheet.iter_rows(max_row=last_row, max_col=last_column):
+def _beside_labels(grid: Grid, labels: dict[Key, str]) -> dict[Key, Cell]:
+    """The cell to the right of each label found on the sheet (the sign-off's ``Datum:``)."""
+    wanted = {_nfc(label): key for key, label in labels.items()}
+    found: dict[Key, Cell] = {}
+    for row in grid.rows():
         for cell in row:
             key = wanted.get(_first_line(cell.value))
             if key is not None and key not in found:
-                found[key] = sheet.cell(cell.row, cell.column + 1)
+                found[key] = grid.cell(cell.row, cell.column + 1)
     return found
 
 
-def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
+def read_filled_pdf(path: Path, form: ClientForm, library: Library) -> Filled:
     """What a fillable PDF of ours holds: the values of its form fields, by name. A guide's PDF
     holds several worksheets: the first with anything filled in is read.
 
     Raises :class:`ContentError` when no worksheet of this project's content is in it.
     """
-    fields = {
-        name: field.get("/V")
-        for name, field in (reader.get_fields() or {}).items()
-        if "/FT" in field
-    }
-    language = str(reader.trailer["/Root"].get("/Lang", "")).split("-")[0].lower()
+    language = form.language
     candidates = [
         library.frameworks[(worksheet_id, language)]
-        for worksheet_id in dict.fromkeys(name.split(".")[0] for name in fields)
+        for worksheet_id in dict.fromkeys(name.split(".")[0] for name in form.fields)
         if (worksheet_id, language) in library.frameworks
     ]
     if not candidates:
@@ -203,69 +212,62 @@ def read_filled_pdf(path: Path, reader: Any, library: Library) -> Filled:
             hint="use a blank worksheet PDF from journeykit build, filled in",
         )
 
-    read = [read_form(fields, worksheet, language) for worksheet in candidates]
+    read = [read_form(form.fields, worksheet, language) for worksheet in candidates]
     return next((filled for filled in read if any(filled.entries.values())), read[0])
 
 
-def _named_cell(workbook: Any, name: str) -> Any:
-    """The one cell a workbook name points to, or None."""
-    defined = workbook.defined_names.get(name)
-    if defined is None:
-        return None
-    destinations = list(defined.destinations)
-    if len(destinations) != 1:
-        return None
-    title, coordinate = destinations[0]
-    if title not in workbook.sheetnames or ":" in coordinate:
-        return None
-    return workbook[title][coordinate.replace("$", "")]
-
-
-def _cells_by_labels(path: Path, workbook: Any, worksheet: Worksheet) -> dict[Key, Any]:
+def _cells_by_labels(
+    path: Path, workbook: ClientWorkbook, worksheet: Worksheet
+) -> tuple[Grid, dict[Key, Cell]]:
     """Find the worksheet's cells by its labels: a grid's stage headings and row labels, a
-    form's field labels (the answer beside each), a checklist's items (tick, then note)."""
+    form's field labels (the answer beside each), a checklist's items (tick, then note); the
+    sheet they were found on, and the cells."""
     if isinstance(worksheet, Framework):
         return _grid_by_labels(path, workbook, worksheet)
     if isinstance(worksheet, Form):
-        labels = {f.label: [(f.id,)] for f in worksheet.fields}
+        labels = {_nfc(f.label): [(f.id,)] for f in worksheet.fields}
     else:
         assert isinstance(worksheet, Checklist)
         labels = {
-            item_label(n, i): [(i.id, DONE), (i.id, NOTE)]
+            _nfc(item_label(n, i)): [(i.id, DONE), (i.id, NOTE)]
             for n, i in enumerate(worksheet.items, start=1)
         }
-    for sheet in workbook.worksheets:
-        rows = _label_rows(sheet, list(labels), 0)
+    for grid in workbook.grids():
+        rows = _label_rows(grid, list(labels), 0)
         if rows is not None:
-            cells = {
-                key: sheet.cell(rows[label], column)
+            cells: dict[Key, Cell] = {
+                key: grid.cell(rows[label], column)
                 for label, keys in labels.items()
                 for column, key in enumerate(keys, start=2)
             }
-            if not _read_only(sheet, cells):
-                return cells
+            if not _read_only(grid, cells):
+                return grid, cells
     raise _missing(path, worksheet, f"no sheet lists all of: {', '.join(labels)}")
 
 
-def _grid_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[Key, Any]:
-    stage_names = [stage.name for stage in framework.stages]
-    labels = [row.label for row in framework.rows]
-    for sheet in workbook.worksheets:
-        header = _header_row(sheet, stage_names)
+def _grid_by_labels(
+    path: Path, workbook: ClientWorkbook, framework: Framework
+) -> tuple[Grid, dict[Key, Cell]]:
+    stage_names = [_nfc(stage.name) for stage in framework.stages]
+    labels = [_nfc(row.label) for row in framework.rows]
+    for grid in workbook.grids():
+        header = _header_row(grid, stage_names)
         if header is None:
             continue
         number, columns = header
-        rows = _label_rows(sheet, labels, number)
+        rows = _label_rows(grid, labels, number)
         if rows is not None:
             # a row asking each stage its own question has them printed under its label
             below = {row.id: 1 if any(row.prompts.values()) else 0 for row in framework.rows}
-            cells = {
-                (stage.id, row.id): sheet.cell(rows[row.label] + below[row.id], columns[stage.name])
+            cells: dict[Key, Cell] = {
+                (stage.id, row.id): grid.cell(
+                    rows[_nfc(row.label)] + below[row.id], columns[_nfc(stage.name)]
+                )
                 for stage in framework.stages
                 for row in framework.rows
             }
-            if not _read_only(sheet, cells):
-                return cells
+            if not _read_only(grid, cells):
+                return grid, cells
     raise _missing(
         path,
         framework,
@@ -274,10 +276,10 @@ def _grid_by_labels(path: Path, workbook: Any, framework: Framework) -> dict[Key
     )
 
 
-def _read_only(sheet: Any, cells: dict[Key, Any]) -> bool:
+def _read_only(grid: Grid, cells: Mapping[Key, Cell]) -> bool:
     """Whether a sheet shaped like the worksheet is one nobody fills in: the example beside
     it, protected with every cell locked."""
-    return bool(sheet.protection.sheet) and all(cell.protection.locked for cell in cells.values())
+    return grid.protected and all(cell.locked for cell in cells.values())
 
 
 def _missing(path: Path, worksheet: Worksheet, what: str) -> ContentError:
@@ -289,9 +291,9 @@ def _missing(path: Path, worksheet: Worksheet, what: str) -> ContentError:
     )
 
 
-def _header_row(sheet: Any, names: list[str]) -> tuple[int, dict[str, int]] | None:
+def _header_row(grid: Grid, names: list[str]) -> tuple[int, dict[str, int]] | None:
     """The first row holding every stage name as a heading, and each name's column."""
-    for row in sheet.iter_rows(max_row=min(sheet.max_row, 200)):
+    for row in grid.rows():
         found = {}
         for cell in row:
             text = _first_line(cell.value)
@@ -302,33 +304,52 @@ def _header_row(sheet: Any, names: list[str]) -> tuple[int, dict[str, int]] | No
     return None
 
 
-def _label_rows(sheet: Any, labels: list[str], below: int) -> dict[str, int] | None:
+def _label_rows(grid: Grid, labels: list[str], below: int) -> dict[str, int] | None:
     """Each label's row, below row ``below``, in the first three columns."""
     found: dict[str, int] = {}
-    for row in sheet.iter_rows(min_row=below + 1, max_row=min(sheet.max_row, below + 400)):
-        for cell in row[:3]:
+    for row in grid.rows():
+        for cell in row:
             text = _first_line(cell.value)
-            if text in labels and text not in found:
+            if cell.row > below and cell.column <= 3 and text in labels and text not in found:
                 found[text] = cell.row
     return found if len(found) == len(labels) else None
 
 
+def _nfc(text: str) -> str:
+    """Text as composed Unicode (NFC): a label or an entry saved decomposed (``a`` + ``◌̊``
+    for ``å``, as some programs do) reads as the same text."""
+    return unicodedata.normalize("NFC", text)
+
+
 def _first_line(value: object) -> str:
-    return str(value).split("\n", 1)[0].strip() if value is not None else ""
+    return _nfc(str(value).split("\n", 1)[0].strip()) if value is not None else ""
 
 
 def _lines(value: object) -> list[str]:
     """A cell's entries: its lines, stripped, the empty ones left out; a number as written."""
     if value is None:
         return []
-    return [line.strip() for line in str(value).splitlines() if line.strip()]
+    return [_nfc(line.strip()) for line in str(value).splitlines() if line.strip()]
 
 
 # --- the KPI tracker -------------------------------------------------------------------------
 
 
-def _read_tracker(filled: Filled, workbook: Any, kinds: KpiKindWords) -> None:
-    """The KPI tracker's inputs by their names (:func:`~generator.entries.tracker_name`): each
+def _tracker_names(worksheet: Worksheet) -> dict[tuple[str, str], str]:
+    """The names of a grid's KPI tracker inputs, by (stage id, part); none for other kinds."""
+    if not isinstance(worksheet, Framework):
+        return {}
+    return {
+        (stage.id, part): tracker_name(worksheet.id, stage.id, part)
+        for stage in worksheet.stages
+        for part in TRACKER_PARTS
+    }
+
+
+def _read_tracker(
+    filled: Filled, found: dict[tuple[str, str], Cell | None], kinds: KpiKindWords
+) -> None:
+    """The KPI tracker's inputs as ``found`` by their names (:func:`_tracker_names`): each
     stage's kind (its word in the workbook's language), target and months, into ``filled``.
     Where a kind or figure is not one, it is kept as written, for the example to refuse by
     its cell."""
@@ -336,26 +357,23 @@ def _read_tracker(filled: Filled, workbook: Any, kinds: KpiKindWords) -> None:
     if not isinstance(worksheet, Framework):
         return
     for stage in worksheet.stages:
-        cells = {
-            part: _named_cell(workbook, tracker_name(worksheet.id, stage.id, part))
-            for part in TRACKER_PARTS
-        }
+        cells = {part: found[(stage.id, part)] for part in TRACKER_PARTS}
         if any(cell is None for cell in cells.values()):
             continue  # no tracker, or its names are gone
-        written = cells[KIND].value
-        months = [_figure(cells[part].value) for part in MONTH_PARTS]
+        read = {part: cell for part, cell in cells.items() if cell is not None}
+        written = read[KIND].value
+        months = [_figure(read[part].value) for part in MONTH_PARTS]
         while months and months[-1] is None:
             months.pop()
         filled.tracker[stage.id] = {
             "kind": kinds.kind_of(written) or (str(written).strip() if written else "count"),
-            "target": _figure(cells[TARGET].value),
+            "target": _figure(read[TARGET].value),
             "months": months,
         }
         places = [((KIND,), KIND), ((TARGET,), TARGET)]
         places += [(("months", str(month)), part) for month, part in enumerate(MONTH_PARTS)]
         for key, part in places:
-            cell = cells[part]
-            filled.where[(TRACKER, stage.id, *key)] = f"{cell.parent.title}!{cell.coordinate}"
+            filled.where[(TRACKER, stage.id, *key)] = read[part].where
 
 
 def _figure(value: object) -> object:

@@ -13,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from generator import api
 from generator.entries import defined_name
-from generator.filled import read_filled
+from generator.filled import read_client_file
 from generator.model import Framework, Library
 from generator.palette import Palette
 from tests.conftest import (
@@ -299,6 +299,6 @@ def test_a_filled_workbook_is_read_by_its_names_or_else_by_its_labels(
                 del workbook.defined_names[name]
         path = tmp_path / f"filled-{names}.xlsx"
         workbook.save(path)
-        filled = read_filled(path, load_workbook(path), library)
+        filled = read_client_file(path, library)
         assert filled.by_labels is not names
         assert filled.entries == expected
