@@ -77,29 +77,6 @@ def raster_problem(data: bytes, max_pixels: int, logo: bool = False) -> str:
     return ""
 
 
-def office_image(data: bytes) -> bytes:
-    """A PNG or JPEG as Word and Excel take it: itself, or (a JPEG python-docx cannot place,
-    such as a CMYK one without a JFIF header) decoded and saved again as an RGB JPEG."""
-    from docx.image.exceptions import UnrecognizedImageError
-    from docx.image.image import Image as DocxImage
-
-    try:
-        DocxImage.from_blob(data)
-    except UnrecognizedImageError:
-        return _as_rgb_jpeg(data)
-    return data
-
-
-@lru_cache(maxsize=16)
-def _as_rgb_jpeg(data: bytes) -> bytes:
-    from PIL import Image
-
-    with Image.open(BytesIO(data)) as image:
-        converted = BytesIO()
-        image.convert("RGB").save(converted, format="JPEG", quality=95)
-        return converted.getvalue()
-
-
 def svg_problem(path: Path) -> str:
     """Why an SVG file cannot be a logo, or "": too large, not well-formed XML (or declaring
     entities), not an ``<svg>``, too many elements, a reference to anything outside the file,

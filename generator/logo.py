@@ -8,7 +8,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from generator.assets import office_image
 from generator.model import Brand
 
 LOGO_HEIGHT_PX = 240
@@ -86,3 +85,26 @@ def _scaled(path: Path, _mtime: int) -> bytes | None:
         scaled = BytesIO()
         image.save(scaled, format="PNG", optimize=True)
         return scaled.getvalue()
+
+
+def office_image(data: bytes) -> bytes:
+    """A PNG or JPEG as Word and Excel take it: itself, or (a JPEG python-docx cannot place,
+    such as a CMYK one without a JFIF header) decoded and saved again as an RGB JPEG."""
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image as DocxImage
+
+    try:
+        DocxImage.from_blob(data)
+    except UnrecognizedImageError:
+        return _as_rgb_jpeg(data)
+    return data
+
+
+@lru_cache(maxsize=16)
+def _as_rgb_jpeg(data: bytes) -> bytes:
+    from PIL import Image
+
+    with Image.open(BytesIO(data)) as image:
+        converted = BytesIO()
+        image.convert("RGB").save(converted, format="JPEG", quality=95)
+        return converted.getvalue()

@@ -153,6 +153,28 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> Non
     assert len(clean.written) == 15
 
 
+def test_a_batch_missing_a_few_files_remakes_them_as_the_whole_batch_did(
+    tmp_path: Path,
+) -> None:
+    """Five clients sharing a layout are stamped; with two clients' files gone, the rerun
+    makes only theirs, stamped as before (the clients whose files are current still count
+    towards sharing the layout), so the bytes are those of the whole batch."""
+    clients = tmp_path / "clients.csv"
+    rows = [f"k{n},Kund {n} AB,#1F4E79,#F2A900,,k{n}.example,,,en" for n in range(5)]
+    clients.write_text(CSV_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    narrow = {"guide": ["onboarding"], "format": ["pdf"], "variant": ["blank"], "jobs": 1}
+    out = tmp_path / "out"
+    whole = api.batch(clients, MINIMAL, out=out, **narrow)
+    assert whole.stamped == {f"k{n}" for n in range(5)}
+    before = {w.path: w.path.read_bytes() for w in whole.written}
+    for brand in ("k3", "k4"):
+        shutil.rmtree(out / brand)
+    again = api.batch(clients, MINIMAL, out=out, **narrow)
+    assert again.stamped == {"k3", "k4"} and len(again.written) == 6
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+
+
 def test_editing_an_example_rebuilds_only_what_shows_it(tmp_path: Path) -> None:
     """The blank worksheet's PDF and DOCX do not show the example (only the workbook has it
     beside the blank sheet): editing the example rebuilds its own files, the blank workbook

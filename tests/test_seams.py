@@ -25,7 +25,7 @@ LAYERS = [
     ["renderers", "filled", "lint", "plan"],
     ["loading", "layouts", "document", "batch", "scaffold"],
     ["project", "formats", "entries", "untrusted", "text", "markdown", "syntax", "palette"],
-    ["logo", "branding"],
+    ["logo", "branding", "assets"],
     ["model", "quick"],
     [
         "errors",

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from generator.document import build_view
 from generator.layouts import Layouts
@@ -170,10 +170,7 @@ def build(
     """
     listener = listener or Silent()
     listener.planned(jobs)
-    sets: dict[tuple[str, str, str], list[Job]] = {}
-    for job in jobs:
-        sets.setdefault(job.set_key(), []).append(job)
-    brands = ((library.brands[planned[0].brand], planned) for planned in sets.values())
+    brands = ((library.brands[planned[0].brand], planned) for planned in by_set(jobs))
     return build_brands(
         library, layouts, brands, sink, listener, force, workers, executor, stamp, added
     )
@@ -205,20 +202,25 @@ def build_brands(
     snapshot = hasher.snapshot()
     shared = library.model_copy(update={"brands": {}})  # each task carries its own brand
 
-    def planned() -> Iterator[Task]:
+    def planned() -> Iterator[tuple[Task, bool]]:
+        """Each set, and whether it is to be made (a set whose files are current is counted
+        by :func:`stamping`, so a rerun decides as the first run did)."""
         for brand, jobs in brands:
             own = library.model_copy(update={"brands": {**library.brands, brand.id: brand}})
             fresh, sets = outdated(own, hasher, jobs, current)
             for job in fresh:
                 result.current.append(job)
                 listener.finished(job)
+            for made in by_set(fresh):
+                yield Task(snapshot, brand, [(job, "") for job in made], added=added), False
             for pending in sets:
-                yield Task(snapshot, brand, pending, added=added)
+                yield Task(snapshot, brand, pending, added=added), True
 
-    tasks: Iterable[Task] = planned()
-    if stamp is not False:  # a long batch's first sets come at once, rendered directly
-        direct = workers if executor is None and stamp is None else 0
-        tasks = stamping(tasks, layouts, 1 if stamp else STAMP_FROM, direct=direct)
+    tasks: Iterable[Task]
+    if stamp is False:
+        tasks = (task for task, to_make in planned() if to_make)
+    else:
+        tasks = stamping(planned(), layouts, 1 if stamp else STAMP_FROM)
     own = executor is None
     try:
         if not own:  # a given executor queues what it receives: it gets every task at once
@@ -264,39 +266,63 @@ STAMP_FROM = 4
 """Brands that must share a template in a build for stamping to pay (the first brand of each
 template in each worker is rendered twice, directly and stamped, to check the template)."""
 STAMP_AHEAD = 64
-"""Tasks read ahead of the one handed over to decide whether it is stamped: a build of fewer
+"""Sets read ahead of the one handed over to decide whether it is stamped: a build of fewer
 decides with all of them, as if the list were whole; a longer batch counts the templates'
-brands as it goes (the first few brands of a rare template may then be rendered directly)."""
+brands as it goes (the first few brands of a rare template may then be rendered directly).
+Sets whose files are current count too, so a rerun of the same list decides alike."""
+UNCOUNTED = 4096
+"""Current sets kept before their templates are counted (which loads the renderers: a rebuild
+with nothing to make does not)."""
 
 
 def stamping(
-    tasks: Iterable[Task],
+    planned: Iterable[tuple[Task, bool]],
     layouts: Layouts,
     least: int = STAMP_FROM,
     ahead: int = STAMP_AHEAD,
-    direct: int = 0,
 ) -> Iterator[Task]:
-    """The tasks, those whose brand shares its set's template with at least ``least`` brands
-    of the build (those seen so far and the next ``ahead``) marked to be stamped. When there
-    are more than ``ahead``, the first ``direct`` are not: a worker's first stamped set costs
-    three (the template, a direct render and the stamp to check it), so a long batch's first
-    files would wait for them."""
-    from generator.renderers.stamp import set_key  # loads the renderers
-
+    """The sets to make (those planned with True), each marked to be stamped when its brand
+    shares its set's template with at least ``least`` brands of the build (those made or
+    current, seen so far and in the next ``ahead``). The decision for a set never depends on
+    which sets were current, so a brand's files are the same bytes whether a batch ran whole
+    or was killed and run again."""
     sharing: Counter[Hashable] = Counter()
-    waiting: deque[tuple[Task, Hashable]] = deque()
+    window: deque[list[Any]] = deque()  # [task, to make, its key once counted]
+    uncounted: list[list[Any]] = []
 
-    def marked(task: Task, key: Hashable) -> Task:
-        return replace(task, stamp=True) if sharing[key] >= least else task
+    def count() -> None:
+        from generator.renderers.stamp import set_key  # loads the renderers
 
-    handed = 0
-    for task in tasks:
-        key = set_key(task.brand, [job for job, _ in task.jobs], layouts)
-        sharing[key] += 1
-        waiting.append((task, key))
-        if len(waiting) > ahead:
-            first, first_key = waiting.popleft()
-            yield first if handed < direct else marked(first, first_key)
-            handed += 1
-    while waiting:  # every task of a short build is decided knowing all the others
-        yield marked(*waiting.popleft())
+        for entry in uncounted:
+            task = entry[0]
+            entry[2] = set_key(task.brand, [job for job, _ in task.jobs], layouts)
+            sharing[entry[2]] += 1
+        uncounted.clear()
+
+    def decided(entry: list[Any]) -> Task | None:
+        task, to_make, _ = entry
+        if not to_make:
+            return None
+        if uncounted:
+            count()
+        return replace(task, stamp=True) if sharing[entry[2]] >= least else task
+
+    for task, to_make in planned:
+        entry = [task, to_make, None]
+        window.append(entry)
+        uncounted.append(entry)
+        if len(uncounted) > UNCOUNTED:
+            count()
+        if len(window) > ahead and (made := decided(window.popleft())) is not None:
+            yield made
+    while window:
+        if (made := decided(window.popleft())) is not None:
+            yield made
+
+
+def by_set(jobs: list[Job]) -> list[list[Job]]:
+    """Jobs grouped by their set (guide, language, brand), in order."""
+    sets: dict[tuple[str, str, str], list[Job]] = {}
+    for job in jobs:
+        sets.setdefault(job.set_key(), []).append(job)
+    return list(sets.values())

@@ -35,13 +35,12 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from markdown_it.token import Token
 
-from generator.assets import office_image
 from generator.document import ChecklistSheet, DocumentView, FormSheet, Grid, SectionBlock, Sheet
 from generator.entries import TICK
 from generator.errors import BuildError
 from generator.fonts import family_files
 from generator.layouts import Layouts
-from generator.logo import logo_png
+from generator.logo import logo_png, office_image
 from generator.markdown import IMAGE_HEIGHT_MM, alt_text, lone_image
 from generator.model import Brand, Section
 from generator.paper import Paper
