@@ -66,6 +66,7 @@ from generator.pipeline.build import (
     Silent,
     Written,
     build_brands,
+    by_set,
 )
 from generator.pipeline.build import build as build_jobs
 from generator.pipeline.queue import VISIBILITY_TIMEOUT
@@ -86,6 +87,7 @@ from generator.project import Project
 
 if TYPE_CHECKING:
     from generator.batch import ClientList
+    from generator.pipeline.queue import CeleryExecutor
 
 __all__ = [
     "FORMATS",
@@ -879,6 +881,8 @@ def _build(
     executor = options.get("executor")
     broker = options.get("broker")
     with _queue(broker, project) as queue:
+        if queue is not None:
+            queue.expect(len(by_set(planned)))
         outcomes = _write(
             library,
             layouts,
@@ -939,6 +943,8 @@ def _batch(
     if first is None:
         raise ContentErrors(result.warnings + result.rejected)
     with _queue(options.get("broker"), project) as queue:
+        if queue is not None:  # about as many sets a client as the first has
+            queue.expect(clients.count * len(by_set(first[1])))
         try:
             outcomes = build_brands(
                 library,
@@ -996,7 +1002,7 @@ def _workers(options: Options) -> int:
 
 
 @contextmanager
-def _queue(broker: str | None, project: Project) -> Iterator[Executor | None]:
+def _queue(broker: str | None, project: Project) -> Iterator[CeleryExecutor | None]:
     """The Celery workers at ``broker`` as an executor (None without one); one line when
     Redis cannot be reached or no worker listens there."""
     if not broker:

@@ -288,6 +288,37 @@ def test_ctrl_c_stops_the_coordinator_and_the_queued_sets(
     assert len(made) < 24
 
 
+def test_a_list_of_100_000_clients_streams_to_the_workers(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """The coordinator hands the workers each client as it reads the list (never the whole
+    list held, nor all its sets queued): the first file comes within a minute, the
+    coordinator stays small, Ctrl-C stops it."""
+    redis, _ = cluster
+    clients = tmp_path / "clients.csv"
+    with clients.open("w", encoding="utf-8") as csv:
+        csv.write("id,name,language\n")
+        csv.writelines(f"client-{n:06d},Client {n} AB,en\n" for n in range(100_000))
+    out = tmp_path / "out"
+    args = ["batch", str(clients), "--project", str(MINIMAL), "--out", str(out)]
+    args += ["--guide", "onboarding", "--variant", "blank", "--format", "xlsx"]
+    process = start_cli(*args, "--broker", redis.url)
+    start, peak, first = time.monotonic(), 0, None
+    while process.poll() is None and time.monotonic() - start < 120:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak = max(peak, *(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line))
+        if out.exists() and any(out.rglob("*.xlsx")):
+            first = time.monotonic() - start
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert first is not None and first < 60, ("no file within a minute", stderr)
+    assert peak < 300 * 1024, f"the coordinator peaked at {peak // 1024} MiB"
+    assert process.returncode == 130 and "Traceback" not in stderr
+    assert "of 100000 brand(s) complete" in stdout
+
+
 def test_the_worker_command_explains_itself() -> None:
     shown = subprocess.run(
         [sys.executable, "-m", "generator", "worker", "--help"],

@@ -223,18 +223,22 @@ def build_brands(
         tasks = stamping(planned(), layouts, 1 if stamp else STAMP_FROM)
     own = executor is None
     try:
-        if not own:  # a given executor queues what it receives: it gets every task at once
-            tasks = list(tasks)
-            window = len(tasks)
-        else:
+        if own:
             head = list(islice(tasks, 2))  # one task is rendered here, without a pool
             tasks = chain(head, tasks)
             many = workers > 1 and len(head) > 1
             executor = local_pool(workers, snapshot, shared, layouts) if many else Serial()
             window = workers
+        elif hasattr(executor, "window"):  # it takes tasks as they come, so many at a time
+            head = list(islice(tasks, 1))
+            tasks = chain(head, tasks)
+            window = executor.window
+            if head and hasattr(executor, "publish"):  # its workers need the content sent
+                executor.publish()
+        else:  # a given executor queues what it receives: it gets every task at once
+            tasks = list(tasks)
+            window = len(tasks)
         publish(snapshot, shared, layouts)
-        if hasattr(executor, "publish"):  # an executor whose workers need the content sent
-            executor.publish(tasks)
         started = listener.started
         for task, future in execute(tasks, executor, sink, window, lambda t: started(t.jobs[0][0])):
             for done in future.result():

@@ -1,9 +1,11 @@
 """Past one machine: sets rendered by Celery workers, with Redis as the broker.
 
 :class:`CeleryExecutor` is an executor like the local pool: the build hands it its tasks and
-waits on their futures. It sends them to Redis in chunks of sets (so that a message's overhead
-stays a few percent of its work), publishes the build's content snapshot once
-(:mod:`~generator.pipeline.snapshots`), and hears each set's outcome on a list of its own.
+waits on their futures, taking them as the build plans them (at most :data:`WINDOW` sets out at
+once, so a list of 100 000 clients is never held whole). It sends them to Redis in chunks of
+sets (so that a message's overhead stays a few percent of its work), publishes the build's
+content snapshot once and each brand's own files once (:mod:`~generator.pipeline.snapshots`),
+and hears each set's outcome on a list of its own.
 ``journeykit worker`` (:func:`serve_worker`) runs a Celery worker whose processes render the
 sets they receive into the output folder every machine mounts at the same path, and push
 (name, digest, size) back; the coordinator records them in the manifest as it does for the pool.
@@ -30,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Example, Guide, Job
+from generator.model import Brand, Example, Guide, Job
 from generator.pipeline import snapshots
 from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
@@ -60,6 +62,9 @@ REDIS_RETRIES = 40
 STALLED_AFTER = TIME_LIMIT + 60
 """Seconds without any set coming back, while some are out, after which a build gives up on
 them (no worker is left, or Redis lost the queue)."""
+WINDOW = 1024
+"""Sets a build has out on the queue at most (sent or about to be): enough to keep a hundred
+worker processes busy, while the coordinator plans the rest as they go."""
 SEND_AFTER = 0.05
 """Seconds a chunk that is not full waits for more sets before it is sent."""
 
@@ -126,6 +131,9 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
             continue
         try:
             root = _snapshot(redis, message["archive"], message["snapshot"])
+            if item.get("files"):
+                folder = _inside(root, str(item["brand"]["folder"]))
+                snapshots.fetch_files(redis, item["files"], folder)
         except snapshots.SnapshotMissing as exc:
             _push(redis, results, item["id"], _failed(item, f"{exc}; the worker refused it"))
             continue
@@ -140,6 +148,14 @@ def _render_sets(task: Any, message: dict[str, Any]) -> None:
         _push(
             redis, results, item["id"], [_plain(done, i) for i, done in enumerate(run(own, sink))]
         )
+
+
+def _inside(root: Path, folder: str) -> Path:
+    """A brand's folder of carried files in the snapshot (never outside it)."""
+    path = (root / folder).resolve()
+    if not path.is_relative_to(root.resolve() / snapshots.CLIENTS):
+        raise snapshots.SnapshotMissing(f"the brand's folder {folder!r} is not in the snapshot")
+    return path
 
 
 _loaded: dict[str, Path] = {}
@@ -264,30 +280,32 @@ class CeleryExecutor(Executor):
         self.out: Path | None = None
         self.archive = ""
         """The id of the build's archive in Redis (its files' hash)."""
-        self.unsent = 0
-        """Sets published and not yet sent."""
+        self.unsent: int | None = None
+        """About how many sets the build has yet to send (None: not known)."""
+        self.window = WINDOW
+        self.files: dict[str, str] = {}
+        """The archive of each brand folder of carried files published (by the folder)."""
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.stalled_after = STALLED_AFTER
         self.listener = threading.Thread(target=self._listen, daemon=True)
         self.listener.start()
 
-    def publish(self, tasks: list[Task]) -> None:
-        """Store what the tasks are made from in Redis for the workers (the workers load it
-        from those files, as the coordinator did); :class:`NoWorkers` when no worker
-        answers."""
-        if not tasks:
-            return
+    def expect(self, sets: int) -> None:
+        """Hear about how many sets the build will send: messages shrink towards its end."""
+        with self.lock:
+            self.unsent = sets
+
+    def publish(self) -> None:
+        """Store the project's content and layouts in Redis for the workers (they load it from
+        those files, as the coordinator did); :class:`NoWorkers` when no worker answers."""
         answers = self.app.control.broadcast("ping", reply=True, limit=1, timeout=PING_SECONDS)
         if not answers:
             raise NoWorkers(
                 f"no worker listens at {self.broker}: start one on each machine with "
                 f"'journeykit worker --broker {self.broker}'"
             )
-        archive = snapshots.pack(self.root, [task.brand for task in tasks], self.bundled)
-        self.archive = snapshots.publish(self.redis, archive)
-        with self.lock:
-            self.unsent += len(tasks)
+        self.archive = snapshots.publish(self.redis, snapshots.pack(self.root))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         task, sink = args
@@ -299,11 +317,17 @@ class CeleryExecutor(Executor):
             self.out = sink.out.resolve()
             self.pending[set_id] = _Pending(task, future)
             self.waiting.append((set_id, task))
-            if len(self.waiting) >= max(1, min(self.chunk, self.unsent // TAIL)):
+            if len(self.waiting) >= self._chunk():
                 self._send()
             elif len(self.waiting) == 1:  # a short chunk goes after a moment without more
                 threading.Timer(SEND_AFTER, self._send_rest).start()
         return future
+
+    def _chunk(self) -> int:
+        """Sets the next message carries (the lock is held)."""
+        if self.unsent is None:
+            return self.chunk
+        return max(1, min(self.chunk, self.unsent // TAIL))
 
     def _send_rest(self) -> None:
         with self.lock:
@@ -317,6 +341,7 @@ class CeleryExecutor(Executor):
             {
                 "id": set_id,
                 "brand": snapshots.portable(task.brand, self.root, self.bundled),
+                "files": self._files(task.brand),
                 "jobs": [[_job(job), digest] for job, digest in task.jobs],
                 "stamp": task.stamp,
                 "added": _added(task.added),
@@ -324,7 +349,8 @@ class CeleryExecutor(Executor):
             for set_id, task in self.waiting
         ]
         snapshot = self.waiting[0][1].snapshot
-        self.unsent -= len(self.waiting)
+        if self.unsent is not None:
+            self.unsent -= len(self.waiting)
         self.waiting = []
         message = {
             "build": self.build,
@@ -334,6 +360,17 @@ class CeleryExecutor(Executor):
             "sets": sets,
         }
         self.app.send_task("journeykit.render_sets", args=[message], queue=QUEUE)
+
+    def _files(self, brand: Brand) -> str | None:
+        """The archive of the brand's files outside the project, published once (None when
+        the project holds them all)."""
+        found = snapshots.carried(brand, self.root, self.bundled)
+        if found is None:
+            return None
+        folder, files = found
+        if folder not in self.files:
+            self.files[folder] = snapshots.publish(self.redis, snapshots.pack_files(files))
+        return self.files[folder]
 
     def _listen(self) -> None:
         """Resolve each future as its set's outcome comes back (once: a set a dead worker had

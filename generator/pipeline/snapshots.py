@@ -1,16 +1,18 @@
 """A build's content carried to workers that have no copy of the project.
 
 The coordinator packs what its documents are made from that a worker's journeykit does not
-ship (the project's own ``content/`` and ``layouts/``; each client's logo; the font files of
-families a brand takes from the coordinator's machine) into one archive,
-stored once in Redis under its hash (:func:`publish`). A worker fetches the archive the
-first time a task names the snapshot, checks it against its hash, unpacks it into its cache and
-loads the project from there (:func:`fetch`); a worker that cannot get it refuses the task
-rather than render from other content. A brand travels in its task with its folder and logo
-named relative to the archive (:func:`portable`, :func:`local`): a brand with files outside
-the project gets a folder of its own in the archive holding all of them (its logo and its
-families' font files, named as a brand's own fonts are), so a worker finds the same files
-whatever its machine has installed.
+ship into archives stored in Redis under their hash (:func:`publish`): the project's own
+``content/`` and ``layouts/`` once a build (:func:`pack`), and each brand's files outside the
+project (its logo, the font files of families it takes from the coordinator's machine) once
+a brand, as its sets are sent (:func:`carried`, :func:`pack_files`), so a list of 100 000
+clients is never packed whole. A worker fetches an archive the first time a task names it,
+checks it against its hash, unpacks it into its cache and loads the project from there
+(:func:`fetch`, :func:`fetch_files`); a worker that cannot get it refuses the task rather than
+render from other content. A brand travels in its task with its folder and logo named
+relative to the snapshot (:func:`portable`, :func:`local`): a brand with files outside the
+project gets a folder of its own there holding all of them (its logo, and its families' font
+files named as a brand's own fonts are), so a worker finds the same files whatever its
+machine has installed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ MAX_BYTES = 200 * 1024 * 1024
 CLIENTS = ".clients"
 """Where a snapshot keeps the folders of brands with files outside the project (each by its
 files' hash)."""
+COMPLETE = ".complete"
+"""The file marking an archive wholly unpacked."""
 LOGO = "logo"
 """A carried logo's name in its brand's folder (its suffix kept)."""
 
@@ -44,31 +48,36 @@ class SnapshotMissing(Exception):
     """A worker cannot get a task's snapshot (it refuses the task)."""
 
 
-def pack(root: Path, brands: list[Brand], bundled: dict[str, Family]) -> bytes:
-    """The project's own content and layouts below ``root`` and the brands' files outside
-    them (``bundled``: the families every worker has), as a tar archive (the same bytes for
+def pack(root: Path) -> bytes:
+    """The project's own content and layouts below ``root`` as an archive (the same bytes for
     the same files)."""
+    entries = [
+        (path.relative_to(root).as_posix(), path)
+        for folder in ("content", "layouts")
+        if (root / folder).is_dir()
+        for path in sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    ]
+    data = _archive(entries)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"the project's files take {len(data) // 2**20} MiB packed")
+    return data
+
+
+def pack_files(files: dict[str, Path]) -> bytes:
+    """A brand's carried files (:func:`carried`) as an archive, by their names."""
+    return _archive(sorted(files.items()))
+
+
+def _archive(entries: list[tuple[str, Path]]) -> bytes:
+    """A gzipped tar of the files by name, with no time or owner in it."""
     buffer = io.BytesIO()
     with (
         gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as zipped,
         tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive,
     ):
-        for folder in ("content", "layouts"):
-            base = root / folder
-            if base.is_dir():
-                for path in sorted(p for p in base.rglob("*") if p.is_file()):
-                    _add(archive, path, path.relative_to(root).as_posix())
-        carried: dict[str, Path] = {}
-        for brand in brands:
-            if (found := _carried(brand, root, bundled)) is not None:
-                folder, files = found
-                carried.update((f"{folder}/{name}", path) for name, path in files.items())
-        for name, path in sorted(carried.items()):
+        for name, path in entries:
             _add(archive, path, name)
-    data = buffer.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"the project's files take {len(data) // 2**20} MiB packed")
-    return data
+    return buffer.getvalue()
 
 
 def _add(archive: tarfile.TarFile, path: Path, name: str) -> None:
@@ -78,7 +87,7 @@ def _add(archive: tarfile.TarFile, path: Path, name: str) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def _carried(
+def carried(
     brand: Brand, root: Path, bundled: dict[str, Family]
 ) -> tuple[str, dict[str, Path]] | None:
     """The brand's folder in the archive and the files it holds (by name there), when a file
@@ -113,7 +122,7 @@ def portable(brand: Brand, root: Path, bundled: dict[str, Family]) -> dict[str, 
     """The brand as a task carries it: its folder relative to the project, or its folder of
     carried files in the snapshot (its logo renamed there)."""
     data = brand.model_dump(mode="json")
-    found = _carried(brand, root, bundled)
+    found = carried(brand, root, bundled)
     if found is not None:
         data["folder"] = found[0]
         data["logo"] = next((name for name in found[1] if name.startswith(LOGO + ".")), "")
@@ -148,16 +157,28 @@ def fetch(redis: object, snapshot: str, cache: Path) -> tuple[Path, Library, Lay
     from generator.project import Project
 
     root = cache / snapshot[:40]
-    if not (root / ".complete").exists():
-        value = redis.get(KEY.format(snapshot))  # type: ignore[attr-defined]
-        if value is None:
-            raise SnapshotMissing(f"no content snapshot {snapshot[:12]} in Redis")
-        digest, _, archive = value.partition(b"\n")
-        if hashlib.sha256(archive).hexdigest().encode() != digest or len(archive) > MAX_BYTES:
-            raise SnapshotMissing(f"the content snapshot {snapshot[:12]} is damaged")
-        _unpack(archive, root)
+    if not (root / COMPLETE).exists():
+        _unpack(_stored(redis, snapshot, "content snapshot"), root)
     project = Project.at(root)
     return root, load_library(project), Layouts(project)
+
+
+def fetch_files(redis: object, archive: str, folder: Path) -> None:
+    """A brand's carried files (the archive ``archive`` names) unpacked into its ``folder``
+    of the snapshot, once; :class:`SnapshotMissing` as :func:`fetch`."""
+    if not (folder / COMPLETE).exists():
+        _unpack(_stored(redis, archive, "brand's files"), folder)
+
+
+def _stored(redis: object, digest: str, what: str) -> bytes:
+    """The archive stored under its hash ``digest``, checked against it."""
+    value = redis.get(KEY.format(digest))  # type: ignore[attr-defined]
+    if value is None:
+        raise SnapshotMissing(f"no {what} {digest[:12]} in Redis")
+    named, _, archive = value.partition(b"\n")
+    if hashlib.sha256(archive).hexdigest().encode() != named or len(archive) > MAX_BYTES:
+        raise SnapshotMissing(f"the {what} {digest[:12]} is damaged")
+    return archive
 
 
 def _unpack(archive: bytes, root: Path) -> None:
@@ -166,6 +187,6 @@ def _unpack(archive: bytes, root: Path) -> None:
     partial.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         tar.extractall(partial, filter="data")
-    (partial / ".complete").write_text("", encoding="utf-8")
+    (partial / COMPLETE).write_text("", encoding="utf-8")
     with contextlib.suppress(OSError):  # another process of this worker unpacked it first
         partial.rename(root)
