@@ -16,6 +16,8 @@ import logging
 import os
 import sys
 
+from generator.processes import remember_interrupts
+
 EXIT_UNWRITABLE = 1
 """Exit code when the standard output cannot be written (as for a build that failed)."""
 QUIET_LIBRARIES = ("pypdf",)
@@ -26,6 +28,7 @@ harmless or reported by journeykit in its own words."""
 def main() -> None:
     """Run ``journeykit``; Ctrl-C while it starts ends it with one line and exit code 130."""
     _terminal()
+    remember_interrupts()
     try:
         try:
             _run(sys.argv[1:])

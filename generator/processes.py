@@ -1,10 +1,33 @@
-"""Processes: whether one still runs (a build's temporary files, a worker's coordinator), and how
-many workers this machine can take."""
+"""Processes: whether one still runs (a build's temporary files, a worker's coordinator), how
+many workers this machine can take, and a Ctrl-C that must not be lost."""
 
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from pathlib import Path
+
+_interrupted = threading.Event()
+
+
+def remember_interrupts() -> None:
+    """Make Ctrl-C raise :class:`KeyboardInterrupt` as usual and also be remembered: one that
+    lands where Python ignores exceptions (a weak reference's or a finaliser's callback, which
+    only prints "Exception ignored") still stops a build at its next :func:`check_interrupted`.
+    For a command's main thread; a server keeps Python's own handling."""
+    signal.signal(signal.SIGINT, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _interrupted.set()
+    raise KeyboardInterrupt
+
+
+def check_interrupted() -> None:
+    """Raise :class:`KeyboardInterrupt` if Ctrl-C was pressed, even if it was swallowed."""
+    if _interrupted.is_set():
+        raise KeyboardInterrupt
 
 
 def alive(pid: int) -> bool:

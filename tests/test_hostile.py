@@ -11,6 +11,7 @@ import signal
 import stat
 import struct
 import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -441,3 +442,30 @@ def test_a_logo_has_a_pixel_limit_and_a_large_one_is_scaled_down_once(tmp_path: 
     with ZipFile(built / "kunderejsen-worksheet-blank.docx") as docx:
         media = [name for name in docx.namelist() if name.startswith("word/media/")]
         assert media and all(Image.open(BytesIO(docx.read(n))).width <= 1200 for n in media)
+
+
+SWALLOWED = """
+import gc, os, signal, weakref
+from generator.processes import check_interrupted, remember_interrupts
+class Thing: pass
+remember_interrupts()
+thing = Thing()
+weakref.finalize(thing, os.kill, os.getpid(), signal.SIGINT)
+del thing  # the finaliser sends Ctrl-C inside a callback: Python ignores what it raises
+gc.collect()
+print("went on")
+try:
+    check_interrupted()
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_a_ctrl_c_python_swallowed_still_stops_a_build() -> None:
+    """Ctrl-C landing in a weak reference's callback only prints "Exception ignored": the
+    command remembers it, and a build's loop stops at its next check."""
+    result = subprocess.run(
+        [sys.executable, "-c", SWALLOWED], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout.split() == ["went", "on", "stopped"], result.stderr
+    assert "Exception ignored" in result.stderr  # Python did swallow it

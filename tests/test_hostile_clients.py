@@ -145,7 +145,11 @@ def test_a_list_of_100_000_clients_starts_at_once_in_little_memory(tmp_path: Pat
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:  # a coordinator that did not stop must not go on feeding the other tests' workers
+        if process.poll() is None:
+            process.kill()
     assert first is not None and first < 60, "no file within a minute"
     assert peak < 300 * 1024, f"main process peaked at {peak // 1024} MiB"
     assert process.returncode == 130 and "Traceback" not in stderr

@@ -23,6 +23,7 @@ from generator.pipeline.executors import Serial, local_pool
 from generator.pipeline.manifest import InputHasher, Manifest
 from generator.pipeline.sink import Sink
 from generator.pipeline.tasks import NOTHING_ADDED, Added, Done, Task, publish, run, withdraw
+from generator.processes import check_interrupted
 
 
 class Listener(Protocol):
@@ -133,11 +134,15 @@ def execute(
     try:
         while True:
             while len(running) < window and (task := next(waiting, None)) is not None:
+                check_interrupted()
                 starting(task)
                 running[executor.submit(run, task, sink)] = task
             if not running:
                 return
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished: set[Future[list[Done]]] = set()
+            while not finished:  # a Ctrl-C Python swallowed is heard within a second
+                check_interrupted()
+                finished, _ = wait(running, timeout=1, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield running.pop(future), future
     finally:
