@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 _interrupted = threading.Event()
 
@@ -15,8 +17,16 @@ def remember_interrupts() -> None:
     """Make Ctrl-C raise :class:`KeyboardInterrupt` as usual and also be remembered: one that
     lands where Python ignores exceptions (a weak reference's or a finaliser's callback, which
     only prints "Exception ignored") still stops a build at its next :func:`check_interrupted`.
-    For a command's main thread; a server keeps Python's own handling."""
+    For a command's main thread; a server keeps Python's own handling. Python's "Exception
+    ignored" report of such a Ctrl-C (a traceback) is not printed."""
     signal.signal(signal.SIGINT, _interrupt)
+    shown = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            shown(unraisable)
+
+    sys.unraisablehook = quiet
 
 
 def _interrupt(signum: int, frame: object) -> None:

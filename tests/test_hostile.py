@@ -462,10 +462,11 @@ except KeyboardInterrupt:
 
 
 def test_a_ctrl_c_python_swallowed_still_stops_a_build() -> None:
-    """Ctrl-C landing in a weak reference's callback only prints "Exception ignored": the
-    command remembers it, and a build's loop stops at its next check."""
+    """Ctrl-C landing in a weak reference's callback is ignored by Python (which prints a
+    traceback for it): the command remembers it, silently, and a build's loop stops at its
+    next check."""
     result = subprocess.run(
         [sys.executable, "-c", SWALLOWED], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stdout.split() == ["went", "on", "stopped"], result.stderr
-    assert "Exception ignored" in result.stderr  # Python did swallow it
+    assert result.stderr == ""  # Python swallowed it without its "Exception ignored" report
