@@ -88,13 +88,7 @@ def _writable(value: str) -> str:
                 "hint": f"remove it: documents can hold tabs and line breaks, not a {kind}",
             },
         )
-    if len(value) > MAX_TEXT:
-        raise PydanticCustomError(
-            "text_too_long",
-            "is {length} characters long",
-            {"length": len(value), "hint": f"at most {MAX_TEXT:,}, what a spreadsheet cell holds"},
-        )
-    return value
+    return _within(value, MAX_TEXT, "what a spreadsheet cell holds")
 
 
 def _typeset(value: str, info: ValidationInfo) -> str:
@@ -118,17 +112,22 @@ ID_MAX = 64
 most file systems hold to 255 bytes with the rest of the name."""
 
 
+def _within(value: str, limit: int, what: str) -> str:
+    """The text, or an error when it is longer than ``limit`` characters (``what`` that is)."""
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "too_long",
+            "is {length} characters long",
+            {"length": len(value), "hint": f"at most {limit:,}: {what}"},
+        )
+    return value
+
+
 def _at_most(limit: int, what: str) -> AfterValidator:
     """A check that text has at most ``limit`` characters (``what`` it is, for the hint)."""
 
     def check(value: str) -> str:
-        if len(value) > limit:
-            raise PydanticCustomError(
-                "too_long",
-                "is {length} characters long",
-                {"length": len(value), "hint": f"at most {limit}: {what}"},
-            )
-        return value
+        return _within(value, limit, what)
 
     return AfterValidator(check)
 

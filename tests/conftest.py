@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -194,6 +195,50 @@ def start_cli(*args: str, **popen: Any) -> subprocess.Popen[str]:
     output piped as text unless ``popen`` says otherwise."""
     options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
     return subprocess.Popen(cli(*args), cwd=ROOT, env=CLI_ENV, **options)
+
+
+def long_client_list(folder: Path, rows: int = 100_000) -> Path:
+    """``clients.csv`` of ``rows`` clients (id, name, English) in ``folder``."""
+    clients = folder / "clients.csv"
+    with clients.open("w", encoding="utf-8") as csv:
+        csv.write("id,name,language\n")
+        csv.writelines(f"client-{n:06d},Client {n} AB,en\n" for n in range(rows))
+    return clients
+
+
+@dataclass
+class Stopped:
+    """A batch started, watched until its first file, then stopped with Ctrl-C."""
+
+    first: float | None
+    """Seconds until its first file (None: none within two minutes)."""
+    peak_kib: int
+    """The command's peak resident memory until then (its own process, not its workers)."""
+    returncode: int | None
+    stdout: str
+    stderr: str
+
+
+def first_file_then_ctrl_c(args: list[str], out: Path, suffix: str) -> Stopped:
+    """Start ``journeykit`` with ``args``, wait for its first ``suffix`` file below ``out``
+    (at most two minutes, following its peak memory), then Ctrl-C it; a command that does not
+    stop within a minute is killed (it must not go on feeding other tests' workers)."""
+    process = start_cli(*args)
+    start, peak, first = time.monotonic(), 0, None
+    while process.poll() is None and time.monotonic() - start < 120:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak = max(peak, *(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line))
+        if out.exists() and any(out.rglob(f"*{suffix}")):
+            first = time.monotonic() - start
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return Stopped(first, peak, process.returncode, stdout, stderr)
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -729,11 +774,17 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
     yield start
     for server in started:
-        server.process.terminate()
-        try:
-            server.process.wait(10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
+        stop(server.process)
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """End a process the test started: asked first, killed after 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,10 @@ from tests.conftest import (
     MINIMAL,
     ROOT,
     clients_with_logos,
+    first_file_then_ctrl_c,
     form_token,
     free_port,
+    long_client_list,
     start_cli,
 )
 
@@ -295,32 +297,15 @@ def test_a_list_of_100_000_clients_streams_to_the_workers(
     list held, nor all its sets queued): the first file comes within a minute, the
     coordinator stays small, Ctrl-C stops it."""
     redis, _ = cluster
-    clients = tmp_path / "clients.csv"
-    with clients.open("w", encoding="utf-8") as csv:
-        csv.write("id,name,language\n")
-        csv.writelines(f"client-{n:06d},Client {n} AB,en\n" for n in range(100_000))
+    clients = long_client_list(tmp_path)
     out = tmp_path / "out"
     args = ["batch", str(clients), "--project", str(MINIMAL), "--out", str(out)]
     args += ["--guide", "onboarding", "--variant", "blank", "--format", "xlsx"]
-    process = start_cli(*args, "--broker", redis.url)
-    start, peak, first = time.monotonic(), 0, None
-    while process.poll() is None and time.monotonic() - start < 120:
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak = max(peak, *(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line))
-        if out.exists() and any(out.rglob("*.xlsx")):
-            first = time.monotonic() - start
-            break
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    try:
-        stdout, stderr = process.communicate(timeout=60)
-    finally:  # a coordinator that did not stop must not go on feeding the other tests' workers
-        if process.poll() is None:
-            process.kill()
-    assert first is not None and first < 60, ("no file within a minute", stderr)
-    assert peak < 300 * 1024, f"the coordinator peaked at {peak // 1024} MiB"
-    assert process.returncode == 130 and "Traceback" not in stderr
-    assert "of 100000 brand(s) complete" in stdout
+    stopped = first_file_then_ctrl_c([*args, "--broker", redis.url], out, ".xlsx")
+    assert stopped.first is not None and stopped.first < 60, stopped.stderr
+    assert stopped.peak_kib < 300 * 1024, f"the coordinator peaked at {stopped.peak_kib} KiB"
+    assert stopped.returncode == 130 and "Traceback" not in stopped.stderr
+    assert "of 100000 brand(s) complete" in stopped.stdout
 
 
 def test_the_worker_command_explains_itself() -> None:

@@ -5,8 +5,6 @@ command line: exit codes, one line per bad row (file:line, field), the other cli
 from __future__ import annotations
 
 import os
-import signal
-import time
 from pathlib import Path
 
 from docx import Document
@@ -14,7 +12,15 @@ from openpyxl import load_workbook
 
 from generator.model import ID_MAX, LINE_MAX, NAME_MAX
 from generator.processes import workers_for
-from tests.conftest import CSV_HEADER, MINIMAL, add_brand, copy_project, run_cli, start_cli
+from tests.conftest import (
+    CSV_HEADER,
+    MINIMAL,
+    add_brand,
+    copy_project,
+    first_file_then_ctrl_c,
+    long_client_list,
+    run_cli,
+)
 
 ONE_SHEET = ["--guide", "onboarding", "--lang", "en", "--variant", "blank", "--jobs", "1"]
 """One worksheet a client (as XLSX unless a test asks for more)."""
@@ -129,31 +135,14 @@ def test_a_list_of_100_000_clients_starts_at_once_in_little_memory(tmp_path: Pat
     """The list is read as it is built: the first client's file is written within seconds,
     while the main process stays far below what holding 100 000 brands and their jobs took
     (1.7 GB, 190 s); Ctrl-C then stops it, counting every client of the list."""
-    clients = tmp_path / "clients.csv"
-    with clients.open("w", encoding="utf-8") as csv:
-        csv.write("id,name,language\n")
-        csv.writelines(f"client-{n:06d},Client {n} AB,en\n" for n in range(100_000))
+    clients = long_client_list(tmp_path)
     out = tmp_path / "out"
     args = ["batch", str(clients), "--project", str(MINIMAL), "--out", str(out), *ONE_SHEET]
-    process = start_cli(*args, "--format", "xlsx")
-    start, peak, first = time.monotonic(), 0, None
-    while process.poll() is None and time.monotonic() - start < 120:
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak = max(peak, *(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line))
-        if out.exists() and any(out.rglob("*.xlsx")):
-            first = time.monotonic() - start
-            break
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    try:
-        stdout, stderr = process.communicate(timeout=60)
-    finally:  # a coordinator that did not stop must not go on feeding the other tests' workers
-        if process.poll() is None:
-            process.kill()
-    assert first is not None and first < 60, "no file within a minute"
-    assert peak < 300 * 1024, f"main process peaked at {peak // 1024} MiB"
-    assert process.returncode == 130 and "Traceback" not in stderr
-    assert "of 100000 brand(s) complete" in stdout
+    stopped = first_file_then_ctrl_c([*args, "--format", "xlsx"], out, ".xlsx")
+    assert stopped.first is not None and stopped.first < 60, "no file within a minute"
+    assert stopped.peak_kib < 300 * 1024, f"main process peaked at {stopped.peak_kib} KiB"
+    assert stopped.returncode == 130 and "Traceback" not in stopped.stderr
+    assert "of 100000 brand(s) complete" in stopped.stdout
 
 
 def test_jobs_are_capped_by_the_cores_and_memory_and_it_is_said(tmp_path: Path) -> None:

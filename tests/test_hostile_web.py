@@ -33,7 +33,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generator import api
-from tests.conftest import CLI_ENV, MINIMAL, ROOT, Server, form_token, free_port, start_cli
+from tests.conftest import (
+    CLI_ENV,
+    MINIMAL,
+    ROOT,
+    Server,
+    form_token,
+    free_port,
+    start_cli,
+    stop,
+)
 
 FILL = "/fill/default/en/funnel"
 UPLOAD = f"{FILL}/upload"
@@ -100,12 +109,7 @@ def started(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
     yield start
     for server in servers:
-        server.process.terminate()
-        try:
-            server.process.wait(10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(10)
+        stop(server.process)
 
 
 def peak_mib(server: Server) -> float:
