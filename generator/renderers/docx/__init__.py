@@ -83,8 +83,9 @@ LOGO_HEIGHT = Cm(0.8)
 """The brand's logo in the page header."""
 COVER_LOGO_WIDTH, COVER_LOGO_HEIGHT = Mm(60), Mm(16)
 """The most room the brand's logo takes on the cover (as on the PDF's)."""
-LABEL_SHARE, MIN_LABEL_WIDTH = 1.3, Cm(4.2)
-"""The question column's width relative to one stage column, and its least width."""
+LABEL_SHARE, MIN_LABEL_WIDTH, MAX_LABEL_WIDTH = 1.3, Cm(4.2), Cm(5)
+"""The question column's width relative to one stage column, its least width, and its most
+(a grid of few stages would give its labels more room than its entries: the PDF's is 40 mm)."""
 CELL_CHARACTERS_PER_CM, CELL_LINE, CELL_ENTRY_GAP, CELL_PADDING = 5.6, Cm(0.4), Cm(0.07), Cm(0.3)
 """About how a filled cell's text sets at the regular size: characters a centimetre of column
 holds, the height of a line, the space after an entry, and what a cell adds around its text
@@ -126,8 +127,9 @@ def orient(section: DocxSection, paper: Paper, landscape: bool) -> DocxSection:
 
 
 def label_width(width: Length, stages: int) -> Length:
-    """A grid's question column: ``LABEL_SHARE`` of a stage column, at least ``MIN_LABEL_WIDTH``."""
-    return Length(max(MIN_LABEL_WIDTH, int(width * LABEL_SHARE / (stages + LABEL_SHARE))))
+    """A grid's question column: ``LABEL_SHARE`` of a stage column, within its bounds."""
+    share = int(width * LABEL_SHARE / (stages + LABEL_SHARE))
+    return Length(min(MAX_LABEL_WIDTH, max(MIN_LABEL_WIDTH, share)))
 
 
 def picture_size(png: bytes, width: Length, height: Length) -> tuple[Length, Length]:
