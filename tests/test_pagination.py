@@ -380,6 +380,7 @@ def test_build_warns_of_a_nearly_empty_page_and_a_worksheet_that_spills(
     ), messages
     spill = [m for n, m in messages if n == "onboarding-worksheet-blank.pdf"]
     assert spill and re.match(r"the worksheet .* runs over (\d) pages", spill[0]), messages
+    assert spill[0].endswith("shorten its rows' help or choose a narrower body font")
     blank = tmp_path / "default/en/onboarding-worksheet-blank.pdf"
     pages = int(re.search(r"over (\d) pages", spill[0])[1])
     assert len(PdfReader(blank).pages) == pages > 1  # written all the same

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from jinja2 import TemplateError
@@ -263,16 +264,22 @@ def _laid_alone(view: DocumentView, layouts: Layouts) -> Laid:
     what = str(view.job.relative_path())
     document, _ = lay_out_view(view, layouts, what)
     if view.job.document != "guide" and len(document.pages) > 1:
-        _spilled(what, view.worksheet.title, len(document.pages))
+        _spilled(what, view.worksheet, len(document.pages))
     return Laid(document, what, view)
 
 
-def _spilled(what: str, title: str, pages: int) -> None:
-    """Tell that a one-page worksheet needs more than its page even set tighter."""
+def _spilled(what: str, sheet: SheetBlock[Any], pages: int) -> None:
+    """Tell that a one-page worksheet needs more than its page even set tighter, and what
+    would make it fit: shorter entries when it is filled, shorter help when it is blank."""
+    advice = (
+        "shorten its longest entries"
+        if sheet.example is not None
+        else "shorten its rows' help or choose a narrower body font"
+    )
     notice(
         what,
-        f"the worksheet {title!r} runs over {pages} pages although set in smaller type: "
-        "shorten its rows' help or choose a narrower body font",
+        f"the worksheet {sheet.title!r} runs over {pages} pages although set in smaller type: "
+        f"{advice}",
     )
 
 
@@ -365,7 +372,7 @@ def lay_out_many(views: list[DocumentView], layouts: Layouts) -> list[Laid]:
     spans = pages_by_anchor(guide.pages)
     for block in guide_view.blocks:
         if isinstance(block, SheetBlock) and len(spans.get(block.anchor, [])) > 1:
-            _spilled(what, block.title, len(spans[block.anchor]))
+            _spilled(what, block, len(spans[block.anchor]))
 
     def one(view: DocumentView) -> Laid:
         what = str(view.job.relative_path())
@@ -375,7 +382,7 @@ def lay_out_many(views: list[DocumentView], layouts: Layouts) -> list[Laid]:
         if sheet_pages is None or view.worksheet.anchor in laid_out.leads:
             return _laid_alone(view, layouts)  # its guide page holds more than the worksheet
         if len(sheet_pages) > 1:
-            _spilled(what, view.worksheet.title, len(sheet_pages))
+            _spilled(what, view.worksheet, len(sheet_pages))
         sheet = guide.copy([without_page_number(page) for page in sheet_pages])
         sheet.metadata = titled(guide.metadata, view.title)
         return Laid(sheet, what, view)
