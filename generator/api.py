@@ -391,7 +391,7 @@ def import_workbook(
         [filled.where[key] for key in keys if filled.entries[key]],
         [filled.where[key] for key in keys if not filled.entries[key]],
         filled.by_labels,
-        lint_filled(filled, path),
+        lint_filled(filled, path) + _unprintable_entries(filled, library.brands[brand], root, path),
     )
 
 
@@ -626,6 +626,22 @@ def _check_printable(text: str, field: str, brand: Brand, root: Project) -> None
     if lacking:
         message, hint = unprintable_message(lacking, brand)
         raise ContentErrors([ContentError(None, message, field=field, hint=hint)])
+
+
+def _unprintable_entries(
+    filled: Filled, brand: Brand, root: Project, path: Path
+) -> list[ContentError]:
+    """A warning for each entry with characters no font can print (they print as empty boxes:
+    the client's words are kept, and the documents made all the same)."""
+    from generator.branding import unprintable, unprintable_message
+
+    warnings = []
+    for key, lines in filled.entries.items():
+        lacking = unprintable(" ".join(lines), brand, root.font_families)
+        if lacking:
+            message, hint = unprintable_message(lacking, brand)
+            warnings.append(ContentError(path, message, field=filled.where[key], hint=hint))
+    return warnings
 
 
 @contextmanager

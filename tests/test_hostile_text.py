@@ -371,3 +371,40 @@ def test_a_character_some_installed_font_has_is_printed_with_it(tmp_path: Path) 
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(files["en/onboarding-worksheet-blank.pdf"])
     assert f"Smile {emoji} AB" in pdf_text(pdf)
+
+
+def test_a_clients_entry_in_no_font_is_imported_with_a_warning_naming_its_cell(
+    tmp_path: Path,
+) -> None:
+    """A client's words are never refused for their characters: the documents are made, and
+    the import says which cell will print empty boxes and which characters."""
+    if any(installed_with(char) for char in CJK):
+        pytest.skip("a font with Chinese characters is installed: the PDF shows them")
+    project = copy_project(MINIMAL, tmp_path / "project")
+    files = api.render(project, guide="onboarding", variant="blank", format="xlsx")
+    workbook = load_workbook(BytesIO(files["en/onboarding-worksheet-blank.xlsx"]))
+    [(title, coordinate)] = workbook.defined_names[
+        defined_name("funnel", "attract", "kpi")
+    ].destinations
+    cell = coordinate.replace("$", "")
+    workbook[title][cell] = f"Visits from {CJK}"
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+    result = api.import_workbook(filled, project, name="Acme AB", out=tmp_path / "out")
+    assert result.build.ok and result.build.written
+    [warning] = [w for w in result.warnings if "empty boxes" in w.message]
+    assert warning.field == f"{title}!{cell}" and "東 (U+6771) 京 (U+4EAC)" in warning.message
+
+
+def test_an_authors_characters_in_no_font_are_a_warning_on_the_file(tmp_path: Path) -> None:
+    """Text of a section in no font: the guide is built, and the build says which file prints
+    which characters as empty boxes (WeasyPrint's own log line is not passed on)."""
+    if any(installed_with(char) for char in CJK):
+        pytest.skip("a font with Chinese characters is installed: the PDF shows them")
+    project = copy_project(MINIMAL, tmp_path / "project")
+    section = project / SECTION
+    section.write_text(section.read_text(encoding="utf-8") + f"\n\nOffices in {CJK}.\n")
+    result = api.build(project, out=tmp_path / "out", guide=["onboarding"], format=["pdf"])
+    assert result.ok
+    said = [(w.path.name, w.message) for w in result.warnings if "empty box" in w.message]
+    assert ("onboarding.pdf", "東 (U+6771) prints as an empty box: no font has it") in said

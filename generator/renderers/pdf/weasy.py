@@ -29,6 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from generator.errors import BuildError
+from generator.renderers.notices import notice
 from generator.reproducible import fix_font_times
 
 __all__ = [
@@ -51,6 +52,9 @@ __all__ = [
 
 LOGGER = logging.getLogger("weasyprint")
 _errors: ContextVar[list[str] | None] = ContextVar("weasyprint_errors", default=None)
+_rendering: ContextVar[str | None] = ContextVar("weasyprint_rendering", default=None)
+NOT_DEFINED = ".notdef glyph rendered"
+"""How WeasyPrint's warning of a character no font has begins."""
 _setup_lock = threading.Lock()
 _done = False
 
@@ -65,6 +69,20 @@ class _ToCurrentRender(logging.Handler):
         collected = _errors.get()
         if collected is not None:
             collected.append(record.getMessage())
+
+
+class _MissingGlyphs(logging.Filter):
+    """WeasyPrint's warning that a character printed as an empty box becomes a notice about
+    the file being rendered (in journeykit's words, never a stray log line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(NOT_DEFINED):
+            return True
+        what, args = _rendering.get(), record.args
+        if what is not None and isinstance(args, tuple) and len(args) == 2:
+            char, code = args
+            notice(what, f"{char} (U+{int(code):04X}) prints as an empty box: no font has it")
+        return False
 
 
 def setup() -> None:
@@ -83,6 +101,7 @@ def setup() -> None:
         _mark_segments()
         _measure_glyphs_at_one_size()
         LOGGER.addHandler(_ToCurrentRender())
+        LOGGER.addFilter(_MissingGlyphs())
         _done = True
 
 
@@ -92,13 +111,14 @@ def errors_fail_the_build(what: str) -> Iterator[None]:
     only) into a :class:`BuildError`."""
     setup()
     collected: list[str] = []
-    token = _errors.set(collected)
+    token, naming = _errors.set(collected), _rendering.set(what)
     try:
         yield
     except FatalURLFetchingError as exc:
         raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
     finally:
         _errors.reset(token)
+        _rendering.reset(naming)
     if collected:
         messages = "; ".join(dict.fromkeys(collected))
         raise BuildError(f"{what}: WeasyPrint reported: {messages}")
