@@ -136,17 +136,24 @@ def test_a_word_of_32767_characters_is_laid_out_in_bounded_time_and_kept_whole(
     assert sheet.row_dimensions[cell.row].height == MAX_ROW_HEIGHT  # Excel's tallest row
 
 
-def test_a_clients_imported_long_entry_wraps_and_is_whole(tmp_path: Path) -> None:
-    """The same URL typed by a client into their workbook and imported."""
-    project = copy_project(MINIMAL, tmp_path / "project")
+def filled_workbook(project: Path, entry: str, path: Path) -> tuple[Path, str]:
+    """The project's blank onboarding workbook with ``entry`` in the funnel's attract × KPI
+    cell, saved at ``path``: the path, and the cell (``Sheet!C5``)."""
     files = api.render(project, guide="onboarding", variant="blank", format="xlsx")
     workbook = load_workbook(BytesIO(files["en/onboarding-worksheet-blank.xlsx"]))
     [(title, coordinate)] = workbook.defined_names[
         defined_name("funnel", "attract", "kpi")
     ].destinations
-    workbook[title][coordinate.replace("$", "")] = f"See {URL}"
-    filled = tmp_path / "filled.xlsx"
-    workbook.save(filled)
+    cell = coordinate.replace("$", "")
+    workbook[title][cell] = entry
+    workbook.save(path)
+    return path, f"{title}!{cell}"
+
+
+def test_a_clients_imported_long_entry_wraps_and_is_whole(tmp_path: Path) -> None:
+    """The same URL typed by a client into their workbook and imported."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    filled, _ = filled_workbook(project, f"See {URL}", tmp_path / "filled.xlsx")
     result = api.import_workbook(filled, project, name="Acme AB", out=tmp_path / "out")
     assert result.build.ok, result.build.failed
     pdfs = [written.path for written in result.build.written if written.path.suffix == ".pdf"]
@@ -381,19 +388,11 @@ def test_a_clients_entry_in_no_font_is_imported_with_a_warning_naming_its_cell(
     if any(installed_with(char) for char in CJK):
         pytest.skip("a font with Chinese characters is installed: the PDF shows them")
     project = copy_project(MINIMAL, tmp_path / "project")
-    files = api.render(project, guide="onboarding", variant="blank", format="xlsx")
-    workbook = load_workbook(BytesIO(files["en/onboarding-worksheet-blank.xlsx"]))
-    [(title, coordinate)] = workbook.defined_names[
-        defined_name("funnel", "attract", "kpi")
-    ].destinations
-    cell = coordinate.replace("$", "")
-    workbook[title][cell] = f"Visits from {CJK}"
-    filled = tmp_path / "filled.xlsx"
-    workbook.save(filled)
+    filled, where = filled_workbook(project, f"Visits from {CJK}", tmp_path / "filled.xlsx")
     result = api.import_workbook(filled, project, name="Acme AB", out=tmp_path / "out")
     assert result.build.ok and result.build.written
     [warning] = [w for w in result.warnings if "empty boxes" in w.message]
-    assert warning.field == f"{title}!{cell}" and "東 (U+6771) 京 (U+4EAC)" in warning.message
+    assert warning.field == where and "東 (U+6771) 京 (U+4EAC)" in warning.message
 
 
 def test_an_authors_characters_in_no_font_are_a_warning_on_the_file(tmp_path: Path) -> None:
