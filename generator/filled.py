@@ -187,7 +187,7 @@ def _beside_labels(grid: Grid, labels: dict[Key, str]) -> dict[Key, Cell]:
     found: dict[Key, Cell] = {}
     for row in grid.rows():
         for cell in row:
-            key = wanted.get(_first_line(cell.value))
+            key = wanted.get(_label(cell.value))
             if key is not None and key not in found:
                 found[key] = grid.cell(cell.row, cell.column + 1)
     return found
@@ -291,12 +291,17 @@ def _missing(path: Path, worksheet: Worksheet, what: str) -> ContentError:
     )
 
 
+LABEL_LOOKED_AT = 1000
+"""Characters of a cell looked at for a heading or a label (a long value is no label, and
+normalising megabytes in every cell of a sheet would take minutes)."""
+
+
 def _header_row(grid: Grid, names: list[str]) -> tuple[int, dict[str, int]] | None:
     """The first row holding every stage name as a heading, and each name's column."""
     for row in grid.rows():
         found = {}
         for cell in row:
-            text = _first_line(cell.value)
+            text = _label(cell.value)
             if text in names and text not in found:
                 found[text] = cell.column
         if len(found) == len(names):
@@ -309,8 +314,10 @@ def _label_rows(grid: Grid, labels: list[str], below: int) -> dict[str, int] | N
     found: dict[str, int] = {}
     for row in grid.rows():
         for cell in row:
-            text = _first_line(cell.value)
-            if cell.row > below and cell.column <= 3 and text in labels and text not in found:
+            if cell.row <= below or cell.column > 3:
+                continue
+            text = _label(cell.value)
+            if text in labels and text not in found:
                 found[text] = cell.row
     return found if len(found) == len(labels) else None
 
@@ -319,6 +326,13 @@ def _nfc(text: str) -> str:
     """Text as composed Unicode (NFC): a label or an entry saved decomposed (``a`` + ``◌̊``
     for ``å``, as some programs do) reads as the same text."""
     return unicodedata.normalize("NFC", text)
+
+
+def _label(value: object) -> str:
+    """A cell's first line if it could be a heading or a label (else "")."""
+    if value is None or len(text := str(value)) > LABEL_LOOKED_AT:
+        return ""
+    return _first_line(text)
 
 
 def _first_line(value: object) -> str:

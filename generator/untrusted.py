@@ -52,6 +52,9 @@ CELL_NAME = re.compile(
 """What a workbook name for one cell says: ``'Kundresan'!$B$3`` (or ``Kundresan!B3``)."""
 MAX_FIELDS, MAX_FIELD_DEPTH = 5_000, 16
 """The form fields of a PDF read at most, and how deep its field tree is followed."""
+MAX_FIELD_NAME = 1000
+"""The longest full name of a PDF form field read (ours are a few dozen characters: a long
+name repeated in each of its children's would take memory without bound)."""
 ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
 """A PDF's trailer naming its encryption dictionary."""
 SIGNATURES = {
@@ -180,7 +183,8 @@ def _form_fields(name: Path, root: Any) -> dict[str, Any]:
         if not isinstance(node, DictionaryObject) or depth > MAX_FIELD_DEPTH:
             continue
         read += 1
-        if read > MAX_FIELDS:
+        children = kids(node.get("/Kids"))
+        if read > MAX_FIELDS or len(stack) + len(children) > MAX_FIELDS:  # more than we read
             raise ContentError(
                 name,
                 f"holds more than {MAX_FIELDS} form fields",
@@ -188,11 +192,17 @@ def _form_fields(name: Path, root: Any) -> dict[str, Any]:
             )
         partial = node.get("/T")
         full = ".".join(p for p in (parent, str(partial)) if p) if partial is not None else parent
+        if len(full) > MAX_FIELD_NAME:
+            raise ContentError(
+                name,
+                f"names a form field with {len(full):,} characters",
+                hint="a worksheet of ours names its fields in a few dozen characters",
+            )
         kind = node.get("/FT", kind)
         value = node.get("/V", value)
         if partial is not None and kind is not None:
             fields.setdefault(full, value.get_object() if value is not None else None)
-        stack += [(k, full, kind, value, depth + 1) for k in reversed(kids(node.get("/Kids")))]
+        stack += [(k, full, kind, value, depth + 1) for k in reversed(children)]
     return fields
 
 

@@ -251,3 +251,20 @@ def _dead_pid() -> int:
     process.wait()
     assert not os.path.exists(f"/proc/{process.pid}")
     return process.pid
+
+
+def test_a_font_with_a_damaged_character_map_is_one_problem(tmp_path: Path) -> None:
+    """Its cmap table overwritten: the brand gets a problem naming the file, never a
+    traceback (reading which characters it has fails quietly: the file is reported once)."""
+    from fontTools.ttLib import TTFont
+
+    project = copy_project(MINIMAL, tmp_path / "project")
+    folder = brand(project, "damaged", font="Foo")
+    data = bytearray((ROOT / "layouts/fonts/Lato-Bold.ttf").read_bytes())
+    with TTFont(ROOT / "layouts/fonts/Lato-Bold.ttf", lazy=True) as font:
+        entry = font.reader.tables["cmap"]
+    data[entry.offset + 4 : entry.offset + entry.length] = junk(entry.length - 4)
+    (folder / "Foo-Regular.ttf").write_bytes(bytes(data))
+    result = limited_cli("validate", "--project", str(project))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "Foo-Regular.ttf" in result.stderr

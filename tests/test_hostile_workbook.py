@@ -518,3 +518,17 @@ def test_a_field_tree_too_deep_or_too_wide_is_bounded(tmp_path: Path) -> None:
     wide.write_bytes(raw_pdf([FORM, *PAGES, b"<< /T (kundresan) /Kids [%s] >>" % kids, *fields]))
     line = measured("import", str(wide), folder=tmp_path / "i").one_line_about(wide)
     assert f"holds more than {MAX_FIELDS} form fields" in line
+
+
+def test_a_field_name_repeated_in_its_children_is_bounded(tmp_path: Path) -> None:
+    """A parent field named with 2 MB, copied into each of its 300 children's full names,
+    took 645 MB: one line now, in little memory."""
+    path = tmp_path / "lang.pdf"
+    kids = b" ".join(b"%d 0 R" % (n + 5) for n in range(300))
+    fields = [b"<< /T (k%d) /FT /Tx /V (x) >>" % n for n in range(300)]
+    parent = b"<< /T (%s) /Kids [%s] >>" % (b"a" * 2_000_000, kids)
+    path.write_bytes(raw_pdf([FORM, *PAGES, parent, *fields]))
+    run = measured("import", str(path), folder=tmp_path / "i")
+    line = run.one_line_about(path)
+    assert "names a form field with 2,000,000 characters" in line
+    assert run.peak_mib < 300, run.peak_mib
