@@ -438,3 +438,30 @@ def test_a_worker_refuses_sets_whose_content_it_cannot_get(
         [done] = json.loads(answer[1])["done"]
         assert said in done["error"] and "the worker refused it" in done["error"]
     assert not out.exists()
+
+
+def test_a_clients_logo_gone_before_its_set_is_sent_fails_that_set_alone(
+    cluster: tuple[Redis, list[Path]], tmp_path: Path
+) -> None:
+    """A logo deleted while a long batch runs: its set fails saying which file, at once (not
+    after the build's patience runs out), and the executor goes on."""
+    from generator.model import Brand
+    from generator.pipeline.queue import CeleryExecutor
+    from generator.pipeline.sink import FolderSink
+    from generator.pipeline.tasks import Task, run
+
+    redis, _ = cluster
+    logo = tmp_path / "gone.png"
+    clients_with_logos(tmp_path, ["gone"])
+    brand = Brand.model_validate(
+        {"id": "gone", "name": "Gone AB", "logo": "gone.png", "folder": tmp_path}
+    )
+    logo.unlink()
+    jobs = [(job, "digest") for job in api.planned(MINIMAL, guide="onboarding")[:1]]
+    executor = CeleryExecutor(redis.url, MINIMAL)
+    try:
+        future = executor.submit(run, Task("snapshot", brand, jobs), FolderSink(tmp_path / "out"))
+        [done] = future.result(timeout=30)
+    finally:
+        executor.shutdown()
+    assert done.error is not None and "cannot read" in done.error and "gone.png" in done.error

@@ -40,7 +40,7 @@ def _on_a_worker(brand: Brand, root: Path, worker: Path) -> Brand:
     found = snapshots.carried(brand, root, bundled)
     if found is not None:
         _unpacked(snapshots.pack_files(found[1]), worker / found[0])
-    return snapshots.local(snapshots.portable(brand, root, bundled), worker)
+    return snapshots.local(snapshots.portable(brand, root, found), worker)
 
 
 def test_an_installed_family_travels_with_its_brand(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_a_client_logo_travels_and_the_project_brand_stays_in_place(tmp_path: Pa
     assert carried.folder is not None and carried.folder.is_relative_to(worker)
     assert (carried.folder / carried.logo).read_bytes() == (clients / "k.svg").read_bytes()
     assert snapshots.carried(plain, root, bundled) is None
-    assert snapshots.portable(plain, root, bundled)["folder"] is None
+    assert snapshots.portable(plain, root, None)["folder"] is None
 
 
 def test_the_same_files_make_the_same_archive(tmp_path: Path) -> None:

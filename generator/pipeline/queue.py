@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.model import Brand, Example, Guide, Job
+from generator.model import Example, Guide, Job
 from generator.pipeline import snapshots
 from generator.pipeline.executors import PRELOADED
 from generator.pipeline.sink import FolderSink
@@ -325,7 +325,7 @@ class CeleryExecutor(Executor):
 
     def _chunk(self) -> int:
         """Sets the next message carries (the lock is held)."""
-        if self.unsent is None:
+        if self.unsent is None or self.unsent <= 0:  # not known, or the guess fell short
             return self.chunk
         return max(1, min(self.chunk, self.unsent // TAIL))
 
@@ -334,37 +334,50 @@ class CeleryExecutor(Executor):
             self._send()
 
     def _send(self) -> None:
-        """Send what is waiting as one message (the lock is held)."""
-        if not self.waiting:
-            return
-        sets = [
-            {
-                "id": set_id,
-                "brand": snapshots.portable(task.brand, self.root, self.bundled),
-                "files": self._files(task.brand),
-                "jobs": [[_job(job), digest] for job, digest in task.jobs],
-                "stamp": task.stamp,
-                "added": _added(task.added),
-            }
-            for set_id, task in self.waiting
-        ]
-        snapshot = self.waiting[0][1].snapshot
+        """Send what is waiting as one message (the lock is held). A set whose brand's files
+        cannot be read fails alone; when the message cannot be sent, its sets' futures say
+        why (the build hears it, even from the timer's thread)."""
+        waiting, self.waiting = self.waiting, []
+        sets = []
+        for set_id, task in waiting:
+            try:
+                sets.append(self._item(set_id, task))
+            except OSError as exc:
+                reason = f"cannot read {exc.filename or 'a file of its brand'}: {exc.strerror}"
+                self.pending.pop(set_id).future.set_result(_failed_sets(task, reason))
         if self.unsent is not None:
-            self.unsent -= len(self.waiting)
-        self.waiting = []
+            self.unsent -= len(waiting)
+        if not sets:
+            return
         message = {
             "build": self.build,
-            "snapshot": snapshot,
+            "snapshot": waiting[0][1].snapshot,
             "archive": self.archive,
             "out": str(self.out),
             "sets": sets,
         }
-        self.app.send_task("journeykit.render_sets", args=[message], queue=QUEUE)
+        try:
+            self.app.send_task("journeykit.render_sets", args=[message], queue=QUEUE)
+        except Exception as exc:  # Redis gone: the build stops with one line
+            for item in sets:
+                self.pending.pop(item["id"]).future.set_exception(exc)
 
-    def _files(self, brand: Brand) -> str | None:
-        """The archive of the brand's files outside the project, published once (None when
-        the project holds them all)."""
-        found = snapshots.carried(brand, self.root, self.bundled)
+    def _item(self, set_id: str, task: Task) -> dict[str, Any]:
+        """A set as a message carries it (its brand's files outside the project published
+        once)."""
+        found = snapshots.carried(task.brand, self.root, self.bundled)
+        return {
+            "id": set_id,
+            "brand": snapshots.portable(task.brand, self.root, found),
+            "files": self._files(found),
+            "jobs": [[_job(job), digest] for job, digest in task.jobs],
+            "stamp": task.stamp,
+            "added": _added(task.added),
+        }
+
+    def _files(self, found: snapshots.Carried) -> str | None:
+        """The archive of a brand's files outside the project, published once (None when the
+        project holds them all)."""
         if found is None:
             return None
         folder, files = found
@@ -438,6 +451,11 @@ def _added(added: Added) -> dict[str, list[Any]] | None:
 
 def _job(job: Job) -> dict[str, Any]:
     return {**job.model_dump(mode="json"), "prepared_for": job.prepared_for}
+
+
+def _failed_sets(task: Task, reason: str) -> list[Done]:
+    """A set that could not be sent, each of its files failed for ``reason``."""
+    return [Done(job, str(job.relative_path()), digest, error=reason) for job, digest in task.jobs]
 
 
 def _done(jobs: list[Job], item: dict[str, Any]) -> Done:

@@ -44,6 +44,10 @@ LOGO = "logo"
 """A carried logo's name in its brand's folder (its suffix kept)."""
 
 
+Carried = tuple[str, dict[str, Path]] | None
+"""A brand's folder in the snapshot and its files by name there (:func:`carried`), or None."""
+
+
 class SnapshotMissing(Exception):
     """A worker cannot get a task's snapshot (it refuses the task)."""
 
@@ -87,9 +91,7 @@ def _add(archive: tarfile.TarFile, path: Path, name: str) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def carried(
-    brand: Brand, root: Path, bundled: dict[str, Family]
-) -> tuple[str, dict[str, Path]] | None:
+def carried(brand: Brand, root: Path, bundled: dict[str, Family]) -> Carried:
     """The brand's folder in the archive and the files it holds (by name there), when a file
     its documents read lies outside the project: None when the project holds them all."""
     inside = root.resolve()
@@ -118,11 +120,11 @@ def _file_digest(path: Path, _mtime: int, _size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def portable(brand: Brand, root: Path, bundled: dict[str, Family]) -> dict[str, object]:
-    """The brand as a task carries it: its folder relative to the project, or its folder of
-    carried files in the snapshot (its logo renamed there)."""
+def portable(brand: Brand, root: Path, found: Carried) -> dict[str, object]:
+    """The brand as a task carries it (``found``: its :func:`carried` files): its folder
+    relative to the project, or its folder of carried files in the snapshot (its logo renamed
+    there)."""
     data = brand.model_dump(mode="json")
-    found = carried(brand, root, bundled)
     if found is not None:
         data["folder"] = found[0]
         data["logo"] = next((name for name in found[1] if name.startswith(LOGO + ".")), "")
