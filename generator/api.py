@@ -635,6 +635,9 @@ def _unprintable_entries(
     the client's words are kept, and the documents made all the same)."""
     from generator.branding import unprintable, unprintable_message
 
+    everything = " ".join(line for lines in filled.entries.values() for line in lines)
+    if not unprintable(everything, brand, root.font_families):  # the usual case: one look
+        return []
     warnings = []
     for key, lines in filled.entries.items():
         lacking = unprintable(" ".join(lines), brand, root.font_families)
